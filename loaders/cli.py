@@ -1,0 +1,123 @@
+"""``python -m loaders``: import export files, or generate and import the demo data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from loaders.fmt import number
+from loaders.pipeline import SOURCE_ORDER, ImportReport, import_file
+from loaders.read import FileRejected, open_export
+from loaders.sources import SOURCES
+from warehouse.engine import make_engine, warehouse_url
+from warehouse.setup import init_warehouse
+
+SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files as given, and the export files found in the folders given (recursively)."""
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            files.append(p)
+    return files
+
+
+def import_order(files: list[Path], source: str | None) -> list[Path]:
+    """Reference files first, then facts; by name within a source (older exports first)."""
+
+    def rank(path: Path) -> tuple[int, str]:
+        try:
+            name = source or open_export(path).source.name
+        except FileRejected:
+            return (len(SOURCE_ORDER), path.name)
+        return (SOURCE_ORDER.index(name), path.name)
+
+    return sorted(files, key=rank)
+
+
+def describe(report: ImportReport) -> str:
+    head = f"{report.file} [{report.source or '?'}]"
+    if report.status in ("rejected", "failed"):
+        return f"REJETÉ  {head} : {report.message}"
+    if report.status == "already_loaded":
+        return f"IGNORÉ  {head} : {report.message}"
+    parts = [
+        f"{number(report.rows_read)} lues",
+        f"{number(report.rows_loaded)} chargées ({number(report.rows_inserted)} nouvelles, "
+        f"{number(report.rows_updated)} mises à jour)",
+        f"{number(report.rows_duplicate)} doublons ou déjà à jour",
+        f"{number(report.rows_quarantined)} en quarantaine",
+    ]
+    if report.rows_blank:
+        parts.append(f"{number(report.rows_blank)} lignes vides ignorées")
+    text = f"OK      {head} : " + ", ".join(parts)
+    if report.ignored_columns:
+        text += f"\n        colonnes ignorées : {', '.join(report.ignored_columns)}"
+    for reason in report.reasons:
+        text += f"\n        {reason}"
+    if report.rows_quarantined > len(report.reasons):
+        text += f"\n        ... (chargement n° {report.load_id} : voir la table quarantine)"
+    return text
+
+
+def run_import(paths: list[str], source: str | None, url: str | None, out=sys.stdout) -> int:
+    files = expand(paths)
+    if not files:
+        print("Aucun fichier à importer.", file=sys.stderr)
+        return 2
+    engine = make_engine(url)
+    init_warehouse(engine)
+    failed = 0
+    for path in import_order(files, source):
+        report = import_file(engine, path, source, progress=_progress_bar(path))
+        print(describe(report), file=out, flush=True)
+        failed += report.status in ("rejected", "failed")
+    engine.dispose()
+    return 1 if failed else 0
+
+
+def _progress_bar(path: Path):
+    """A progress bar on the terminal for files over ~5 MB; nothing when not a terminal."""
+    if path.stat().st_size < 5_000_000 if path.exists() else True:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(desc=path.name, unit=" lignes", leave=False, disable=None, file=sys.stderr)
+
+    def update(rows_read: int) -> None:
+        bar.update(rows_read - bar.n)
+        if bar.n and bar.disable is False:
+            bar.refresh()
+
+    return update
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
+    parser.add_argument("--url", help=f"warehouse SQLAlchemy URL (default: {warehouse_url()})")
+    sub = parser.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="import export files or folders")
+    imp.add_argument("paths", nargs="+")
+    imp.add_argument("--source", choices=sorted(SOURCES), help="skip source detection")
+    demo = sub.add_parser("demo", help="write realistic demo exports and import them")
+    demo.add_argument("--dwellings", type=int, default=25_000)
+    demo.add_argument("--agencies", type=int, default=5)
+    demo.add_argument("--years", type=int, default=3)
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--out", type=Path, default=Path("demo_exports"))
+    demo.add_argument("--no-import", action="store_true", help="only write the files")
+    args = parser.parse_args(argv)
+    if args.command == "import":
+        return run_import(args.paths, args.source, args.url)
+    from loaders.demo import build_demo
+
+    files = build_demo(args.out, args.dwellings, args.years, args.seed, args.agencies)
+    print(f"{len(files)} fichiers de démonstration écrits dans {args.out}")
+    if args.no_import:
+        return 0
+    return run_import([str(args.out)], None, args.url)

@@ -1,0 +1,63 @@
+"""Realistic demo exports, calibrated on the sector figures of ``kpis.md``.
+
+``build_demo`` writes the files a landlord's systems would export (with their messiness:
+cp1252, ``;``, French dates, title rows, a few unreadable rows) for ``years`` full years
+ending with the last full year, and returns their paths. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from loaders.demo.calls import make_calls
+from loaders.demo.finance import make_costs, make_staffing
+from loaders.demo.reference import make_agencies, make_dwellings
+from loaders.demo.requests import make_contacts, make_requests, request_exports
+from loaders.demo.write import write_csv, write_xlsx
+
+
+def build_demo(
+    out: Path,
+    dwellings: int = 25_000,
+    years: int = 3,
+    seed: int = 2025,
+    agencies: int = 5,
+    end_year: int | None = None,
+) -> list[Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    end_year = end_year or date.today().year - 1
+    start, end = date(end_year - years + 1, 1, 1), date(end_year, 12, 31)
+    files: list[Path] = []
+
+    agency_frame = make_agencies(agencies)
+    files.append(write_csv(agency_frame, out / "agences.csv", "utf-8-sig", ";"))
+    dwelling_frame = make_dwellings(rng, dwellings, agency_frame, start, end)
+    files.append(write_csv(dwelling_frame, out / "logements.csv", "cp1252", ";"))
+
+    calls = make_calls(rng, dwelling_frame, start, end)
+    requests = make_requests(rng, dwelling_frame, calls, start, end)
+    contacts = make_contacts(rng, dwelling_frame, requests, start, end)
+    styles = [("cp1252", ";", "fr"), ("utf-8-sig", ";", "fr"), ("utf-8", ",", "iso")]
+    for i, year in enumerate(range(start.year, end.year + 1)):
+        encoding, sep, dates = styles[i % len(styles)]
+        frame = calls[calls["_year"] == year].drop(columns="_year")
+        files.append(write_csv(frame, out / f"appels_{year}.csv", encoding, sep, dates))
+        for code, part in contacts[contacts["_year"] == year].groupby("agence"):
+            title = f"Registre d'accueil - agence {code} - {year}"
+            files.append(
+                write_xlsx(part.drop(columns="_year"), out / f"registre_{code}_{year}.xlsx", title)
+            )
+    for as_of, frame in request_exports(requests, end):
+        files.append(write_csv(frame, out / f"demandes_export_{as_of:%Y%m%d}.csv", "cp1252", ";"))
+    files.append(
+        write_csv(make_costs(rng, dwellings, start, end), out / "couts.csv", "cp1252", ";")
+    )
+    files.append(
+        write_csv(make_staffing(rng, dwellings, start, end), out / "effectifs.csv", "utf-8", ";")
+    )
+    return files

@@ -1,0 +1,170 @@
+"""Folding and parsing of the messy values of real exports, vectorised over a column.
+
+Every parser takes a column of raw strings ("" for empty) and returns the typed values
+and a boolean mask of the non-empty values that could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and separator-insensitive form: ``Clôturée`` -> ``cloturee``."""
+    return _SEPARATORS.sub(" ", strip_accents(text).lower()).strip()
+
+
+def header_key(header: str) -> str:
+    """Header matching form: ignores case, accents, spaces, underscores and punctuation."""
+    return _NOT_ALNUM.sub("", strip_accents(str(header)).lower())
+
+
+def _empty(raw: pd.Series) -> pd.Series:
+    return raw.str.strip().eq("") | raw.isna()
+
+
+def parse_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = raw.str.strip()
+    return text.where(text.ne(""), None), pd.Series(False, index=raw.index)
+
+
+def parse_code(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Map folded values through ``lookup`` (folded -> canonical).
+
+    Unknown values stay folded, for the validation suite to reject with the allowed set.
+    """
+    empty = _empty(raw)
+    uniques = raw[~empty].unique()
+    mapping = {u: lookup.get(fold(u), fold(u)) for u in uniques}
+    values = raw.map(mapping).where(~empty, None)
+    return values, pd.Series(False, index=raw.index)
+
+
+_TRUE = {"o", "oui", "y", "yes", "1", "true", "vrai", "v", "t"}
+_FALSE = {"n", "non", "no", "0", "false", "faux", "f"}
+
+
+def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = _empty(raw)
+    folded = raw.fillna("").map(lambda v: fold(v) if v else "")
+    values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    values[folded.isin(_TRUE)] = True
+    values[folded.isin(_FALSE)] = False
+    return values, ~empty & values.isna()
+
+
+def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``1 234,5``, ``1234.5``, ``1\u00a0234`` -> float; a decimal comma or point."""
+    empty = _empty(raw)
+    cleaned = raw.fillna("").str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+    cleaned = cleaned.str.replace(r"(?i)\s*(eur|€|s)$", "", regex=True)
+    values = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
+    values = values.where(np.isfinite(values))
+    return values.astype("float64"), ~empty & values.isna()
+
+
+def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values, bad = parse_number(raw)
+    whole = values.isna() | (values == values.round())
+    out = values.where(whole).round().astype("Int64")
+    return out, bad | ~whole
+
+
+_DATE_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+]
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL = re.compile(r"^\d{4,5}([.,]\d+)?$")
+
+
+def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """French dates, ISO 8601 (offsets converted to Paris time) and Excel serial dates."""
+    empty = _empty(raw)
+    text = raw.fillna("").str.strip()
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    todo = ~empty
+    for fmt in _DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        out[parsed.index] = out[parsed.index].fillna(parsed)
+        todo &= out.isna()
+    if todo.any():
+        serial = text[todo][text[todo].str.match(_SERIAL)]
+        days = pd.to_numeric(serial.str.replace(",", ".", regex=False), errors="coerce")
+        days = days[(days > 366) & (days < 2958466)]
+        out[days.index] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+        todo &= out.isna()
+    if todo.any():
+        out[todo] = _parse_iso(text[todo])
+        todo &= out.isna()
+    return out.dt.round("s"), todo
+
+
+_OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def _parse_iso(text: pd.Series) -> pd.Series:
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}")
+    aware = iso & text.str.contains(_OFFSET, regex=True)
+    naive = iso & ~aware
+    if naive.any():
+        out[naive] = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+    if aware.any():
+        stamps = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
+        out[aware] = stamps.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
+    return out
+
+
+def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values, bad = parse_datetime(raw)
+    return values.dt.normalize(), bad
+
+
+def parse_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``yyyy-mm`` (also ``mm/yyyy``, a full date) -> first day of the month."""
+    text = raw.fillna("").str.strip()
+    out = pd.to_datetime(text, format="%Y-%m", errors="coerce")
+    for fmt in ("%m/%Y", "%Y/%m", "%Y%m"):
+        missing = out.isna() & text.ne("")
+        if missing.any():
+            out[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
+    missing = out.isna() & text.ne("")
+    if missing.any():
+        dates, _ = parse_datetime(text[missing])
+        out[missing] = dates
+    out = out.dt.to_period("M").dt.to_timestamp()
+    return out, text.ne("") & out.isna()
+
+
+PARSERS = {
+    "text": parse_text,
+    "bool": parse_bool,
+    "number": parse_number,
+    "int": parse_int,
+    "datetime": parse_datetime,
+    "date": parse_date,
+    "month": parse_month,
+}

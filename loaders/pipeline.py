@@ -1,0 +1,211 @@
+"""Import one file: read, type, validate, quarantine, merge, record; all in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from loaders import shape
+from loaders.read import LINE, RAW, FileRejected, open_export
+from loaders.stage import type_chunk
+from warehouse.bulk import copy_frame
+from warehouse.loads import (
+    next_load_id,
+    previous_load,
+    record_load,
+    record_quarantine,
+    staging_table,
+)
+from warehouse.merge_dims import merge_agencies, merge_dwellings
+from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
+from warehouse.merge_requests import merge_requests, refresh_dwelling_months
+
+# Reference data first, so that facts find their dimension members.
+SOURCE_ORDER = ["agences", "logements", "appels", "registres", "demandes", "couts", "effectifs"]
+MAX_REASONS = 5
+
+
+def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
+    """Run the source's merge; returns (inserted, updated)."""
+    if source == "appels":
+        return merge_calls(conn, load_id), 0
+    if source == "registres":
+        return merge_contacts(conn, load_id), 0
+    merge = {
+        "demandes": lambda: merge_requests(conn, load_id),
+        "agences": lambda: merge_agencies(conn),
+        "logements": lambda: merge_dwellings(conn),
+        "couts": lambda: merge_costs(conn, load_id),
+        "effectifs": lambda: merge_staffing(conn, load_id),
+    }[source]
+    return merge()
+
+
+@dataclass
+class ImportReport:
+    file: str
+    status: str  # loaded, rejected, already_loaded, failed
+    source: str | None = None
+    load_id: int | None = None
+    rows_read: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    rows_blank: int = 0
+    message: str = ""
+    reasons: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.rows_inserted + self.rows_updated
+
+    @property
+    def accounted(self) -> bool:
+        total = self.rows_loaded + self.rows_duplicate + self.rows_quarantined
+        return total == self.rows_read
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_file(
+    engine: Engine,
+    path: Path | str,
+    source: str | None = None,
+    *,
+    chunk_size: int = 200_000,
+    progress=None,
+) -> ImportReport:
+    """Import ``path`` into the warehouse; never raises for bad data, only reports it.
+
+    ``progress``, if given, is called with the number of rows read after each chunk.
+    """
+    path = Path(path)
+    started = datetime.now()
+    report = ImportReport(file=path.name, status="loaded")
+    try:
+        sha = file_sha256(path) if path.is_file() else ""
+        export = open_export(path, source)
+    except FileRejected as exc:
+        report.status, report.message = "rejected", str(exc)
+        _record_failure(engine, path, sha if path.is_file() else "", None, report, started)
+        return report
+    report.source, report.ignored_columns = export.source.name, export.ignored
+    with engine.connect() as conn:
+        previous = previous_load(conn, sha)
+    if previous:
+        report.status, report.load_id = "already_loaded", previous["load_id"]
+        report.message = (
+            f"contenu identique déjà importé (chargement n° {previous['load_id']} du "
+            f"{previous['finished_at']:%d/%m/%Y %H:%M}) : rien n'a changé"
+        )
+        return report
+    try:
+        with engine.begin() as conn:
+            report.load_id = next_load_id(conn)
+            _load_chunks(conn, export, report, chunk_size, progress)
+            if report.source == "logements":
+                refresh_dwelling_months(conn)
+            record_load(conn, report.load_id, **_history(path, sha, report, started))
+    except Exception as exc:
+        # The transaction rolled back: nothing of this file is in the warehouse.
+        report.status = "failed"
+        report.message = (
+            f"échec du chargement, rien n'a été importé : {exc.__class__.__name__} : {exc}"
+        )
+        _record_failure(engine, path, sha, report.source, report, started)
+    return report
+
+
+def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) -> None:
+    from loaders.validate import failing_rows
+
+    source = export.source
+    state: dict = {}
+    quarantined = 0
+    for chunk in export.chunks(chunk_size):
+        report.rows_blank += chunk.blank
+        report.rows_read += len(chunk.frame) + len(chunk.malformed)
+        typed, issues = type_chunk(chunk.frame, source)
+        unreadable = {(i["line"], i["column_name"]) for i in issues}
+        # An unreadable value is also "missing": report the cause, not its echo.
+        issues += [
+            i
+            for i in failing_rows(typed, source)
+            if (i["line"], i["column_name"]) not in unreadable
+        ]
+        bad = pd.DataFrame(issues, columns=["line", "column_name", "reason"])
+        good = typed[~typed[LINE].isin(bad["line"])]
+        raw_by_line = dict(zip(typed[LINE], typed[RAW], strict=True))
+        rows = [
+            {"line_number": m.line, "column_name": None, "raw_content": m.raw, "reason": m.reason}
+            for m in chunk.malformed
+        ]
+        for item in bad.sort_values("line").itertuples():
+            rows.append(
+                {
+                    "line_number": item.line,
+                    "column_name": item.column_name,
+                    "raw_content": raw_by_line[item.line],
+                    "reason": item.reason,
+                }
+            )
+        entries = pd.DataFrame(
+            rows, columns=["line_number", "column_name", "raw_content", "reason"]
+        )
+        entries.insert(0, "file_name", export.path.name)
+        record_quarantine(conn, report.load_id, entries, first=quarantined + 1)
+        quarantined += len(entries)
+        report.rows_quarantined += len(chunk.malformed) + bad["line"].nunique()
+        for row in rows[: MAX_REASONS - len(report.reasons)]:
+            column = f" [{row['column_name']}]" if row["column_name"] else ""
+            report.reasons.append(f"ligne {row['line_number']}{column} : {row['reason']}")
+
+        staged = shape.SHAPERS[source.name](good, state)
+        copy_frame(conn, staging_table(conn, source.name), staged)
+        inserted, updated = _merge(source.name, conn, report.load_id)
+        report.rows_inserted += inserted
+        report.rows_updated += updated
+        report.rows_duplicate += len(staged) - inserted - updated
+        if progress:
+            progress(report.rows_read)
+
+
+def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> dict:
+    return {
+        "file_name": path.name,
+        "file_path": str(path.resolve()),
+        "content_sha256": sha,
+        "source": report.source,
+        "status": report.status,
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_inserted": report.rows_inserted,
+        "rows_updated": report.rows_updated,
+        "rows_duplicate": report.rows_duplicate,
+        "rows_quarantined": report.rows_quarantined,
+        "rows_blank": report.rows_blank,
+        "message": report.message or None,
+        "started_at": started,
+    }
+
+
+def _record_failure(engine, path, sha, source, report: ImportReport, started) -> None:
+    """Keep a trace of a rejected or failed file, with no row counted as loaded."""
+    for attr in ("rows_inserted", "rows_updated", "rows_duplicate", "rows_quarantined"):
+        setattr(report, attr, 0)
+    with engine.begin() as conn:
+        report.load_id = next_load_id(conn)
+        record_load(conn, report.load_id, **_history(path, sha, report, started))

@@ -1,0 +1,261 @@
+"""The import sources of ``formats.md``: columns, kinds, required flags and aliases.
+
+Headers are matched on their folded form (see :func:`loaders.normalise.header_key`), so
+``N° Demande``, ``num_demande`` and ``NUM-DEMANDE`` are one header. The aliases listed
+here are documented in ``docs/import-formats.md`` (a test checks both agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from warehouse import reference
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str  # canonical French header
+    kind: str  # text, code, datetime, date, month, int, number, bool
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()  # folded values, for kind "code"
+    synonyms: dict = field(default_factory=dict)  # folded value -> allowed value
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    label: str
+    columns: tuple[Col, ...]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def col(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+CONTACT_CHANNELS = ("accueil physique", "telephone agence", "loge gardien", "courrier", "email")
+CAPTURE_CHANNELS = ("crl", "agence", "gardien", "extranet", "courrier", "email", "astreinte")
+
+APPELS = Source(
+    "appels",
+    "journal d'appels",
+    (
+        Col("id_appel", "text", True, ("call_id", "id", "identifiant appel", "n appel")),
+        Col("date_heure", "datetime", True, ("started_at", "date", "debut", "date appel")),
+        Col(
+            "sens",
+            "code",
+            True,
+            ("direction",),
+            ("entrant", "sortant"),
+            {
+                "in": "entrant",
+                "inbound": "entrant",
+                "e": "entrant",
+                "out": "sortant",
+                "outbound": "sortant",
+                "s": "sortant",
+            },
+        ),
+        Col("file", "text", True, ("queue", "file attente", "service")),
+        Col("numero_appelant", "text", False, ("caller", "caller number", "telephone", "ani")),
+        Col("agent", "text", False, ("advisor", "conseiller", "agent id")),
+        Col("attente_s", "int", True, ("wait_s", "wait seconds", "attente")),
+        Col("duree_s", "int", True, ("talk_s", "duration_s", "duree", "talk seconds")),
+        Col(
+            "issue",
+            "code",
+            True,
+            ("outcome", "resultat"),
+            reference.CALL_OUTCOMES,
+            {
+                "answered": "decroche",
+                "abandoned": "abandonne",
+                "overflow": "dissuade",
+                "voicemail": "messagerie",
+                "repondu": "decroche",
+            },
+        ),
+        Col("motif", "text", False, ("reason", "qualification")),
+        Col("ref_logement", "text", False, ("dwelling", "dwelling_id", "logement")),
+        Col("traite_niveau_1", "bool", False, ("first_level", "settled_first_level", "n1")),
+        Col("num_demande", "text", False, ("request_id", "n demande", "numero demande")),
+    ),
+)
+
+REGISTRES = Source(
+    "registres",
+    "registre d'accueil",
+    (
+        Col("date_heure", "datetime", True, ("contact_at", "date", "date contact")),
+        Col("agence", "text", True, ("agency", "code agence")),
+        Col(
+            "canal",
+            "code",
+            True,
+            ("channel",),
+            CONTACT_CHANNELS,
+            {
+                "accueil": "accueil physique",
+                "physique": "accueil physique",
+                "telephone": "telephone agence",
+                "tel agence": "telephone agence",
+                "loge": "loge gardien",
+                "mail": "email",
+                "e mail": "email",
+                "lettre": "courrier",
+            },
+        ),
+        Col("motif", "text", False, ("reason",)),
+        Col("ref_logement", "text", False, ("dwelling", "dwelling_id", "logement")),
+        Col(
+            "suite",
+            "code",
+            False,
+            ("follow_up", "suite donnee"),
+            reference.CONTACT_FOLLOW_UPS,
+            {"reponse": "reponse immediate", "demande": "demande creee"},
+        ),
+        Col("num_demande", "text", False, ("request_id", "n demande", "numero demande")),
+    ),
+)
+
+DEMANDES = Source(
+    "demandes",
+    "export des demandes",
+    (
+        Col("num_demande", "text", True, ("request_id", "n demande", "numero demande")),
+        Col("date_creation", "datetime", True, ("created_at", "creation", "date saisie")),
+        Col(
+            "canal_saisie",
+            "code",
+            True,
+            ("channel", "canal"),
+            CAPTURE_CHANNELS,
+            {
+                "centre": "crl",
+                "crc": "crl",
+                "loge gardien": "gardien",
+                "web": "extranet",
+                "mail": "email",
+                "e mail": "email",
+            },
+        ),
+        Col("agence", "text", True, ("agency", "code agence")),
+        Col("ref_logement", "text", False, ("dwelling", "dwelling_id", "logement")),
+        Col(
+            "categorie",
+            "code",
+            True,
+            ("category",),
+            tuple(code for code, _ in reference.CATEGORIES),
+            {"administratif": "administrative", "technical": "technique"},
+        ),
+        Col("sous_categorie", "text", False, ("subcategory",)),
+        Col(
+            "type",
+            "code",
+            True,
+            ("request_type", "type demande"),
+            reference.REQUEST_TYPES,
+            {"complaint": "reclamation", "information": "renseignement"},
+        ),
+        Col("urgence_j", "int", False, ("urgency_days", "urgence", "delai engagement")),
+        Col(
+            "statut",
+            "code",
+            True,
+            ("status", "etat"),
+            tuple(reference.STATUS_RANK),
+            {
+                "open": "ouverte",
+                "in progress": "en cours",
+                "closed": "cloturee",
+                "cancelled": "annulee",
+                "ouvert": "ouverte",
+                "cloture": "cloturee",
+                "annule": "annulee",
+                "encours": "en cours",
+            },
+        ),
+        Col("date_premiere_action", "datetime", False, ("first_action_at", "premiere action")),
+        Col("date_cloture", "datetime", False, ("closed_at", "cloture")),
+        Col("niveau_cloture", "int", False, ("closure_level", "niveau")),
+        Col("nb_relances", "int", False, ("followups", "relances", "nombre relances")),
+    ),
+)
+
+AGENCES = Source(
+    "agences",
+    "référentiel des agences",
+    (
+        Col("agence", "text", True, ("agency", "code agence", "code")),
+        Col("nom", "text", True, ("name", "libelle", "nom agence")),
+        Col("territoire", "text", False, ("territory",)),
+        Col("organisme", "text", True, ("landlord", "bailleur")),
+        Col("date_ouverture", "date", False, ("opened_at", "ouverture")),
+    ),
+)
+
+LOGEMENTS = Source(
+    "logements",
+    "référentiel des logements",
+    (
+        Col("ref_logement", "text", True, ("dwelling", "dwelling_id", "logement")),
+        Col("agence", "text", True, ("agency", "code agence")),
+        Col("residence", "text", False, ("building", "groupe")),
+        Col("commune", "text", False, ("city", "town", "ville")),
+        Col(
+            "type",
+            "code",
+            False,
+            ("dwelling_type", "type logement"),
+            ("collectif", "individuel"),
+            {"coll": "collectif", "ind": "individuel"},
+        ),
+        Col("date_entree_parc", "date", False, ("entered_at", "entree parc", "date entree")),
+        Col("date_sortie_parc", "date", False, ("left_at", "sortie parc", "date sortie")),
+    ),
+)
+
+COUTS = Source(
+    "couts",
+    "coûts",
+    (
+        Col("periode", "month", True, ("period", "mois", "month")),
+        Col("centre", "text", True, ("cost_centre", "cost center", "centre de cout")),
+        Col(
+            "nature",
+            "code",
+            True,
+            ("kind", "nature cout"),
+            reference.COST_NATURES,
+            {
+                "mise en place": "mise_en_place",
+                "set up": "mise_en_place",
+                "setup": "mise_en_place",
+                "salaires": "personnel",
+                "telephonie": "telecom",
+            },
+        ),
+        Col("montant_eur", "number", True, ("amount_eur", "montant", "amount")),
+    ),
+)
+
+EFFECTIFS = Source(
+    "effectifs",
+    "effectifs",
+    (
+        Col("date", "date", True, ("day", "jour")),
+        Col("equipe", "text", True, ("team",)),
+        Col("conseillers_etp", "number", True, ("advisors_fte", "conseillers", "etp conseillers")),
+        Col("encadrants_etp", "number", True, ("supervisors_fte", "encadrants", "etp encadrants")),
+    ),
+)
+
+SOURCES: dict[str, Source] = {
+    s.name: s for s in (APPELS, REGISTRES, DEMANDES, AGENCES, LOGEMENTS, COUTS, EFFECTIFS)
+}

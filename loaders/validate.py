@@ -1,0 +1,177 @@
+"""Validation suites, one per source, declared in Python beside the data they check.
+
+Staging has already typed the values; each suite states the rules a typed row must meet
+(required values present, codes in their set, quantities in range, dates in order). A row
+that fails any expectation is quarantined with the expectation's reason.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache, lru_cache
+
+import pandas as pd
+
+from loaders.read import LINE
+from loaders.sources import SOURCES, Source
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def _extra_rules(gx) -> dict[str, list]:
+    """Range and ordering rules beyond the column specs, with their French reasons."""
+    e = gx.expectations
+    return {
+        "appels": [
+            (
+                e.ExpectColumnValuesToBeBetween(column="attente_s", min_value=0, max_value=86_400),
+                "attente négative ou supérieure à 24 h",
+            ),
+            (
+                e.ExpectColumnValuesToBeBetween(column="duree_s", min_value=0, max_value=86_400),
+                "durée négative ou supérieure à 24 h",
+            ),
+        ],
+        "demandes": [
+            (
+                e.ExpectColumnValuesToBeBetween(column="urgence_j", min_value=0, max_value=365),
+                "délai d'engagement hors de 0 à 365 jours",
+            ),
+            (
+                e.ExpectColumnValuesToBeInSet(column="niveau_cloture", value_set=[1, 2]),
+                "niveau de clôture différent de 1 ou 2",
+            ),
+            (
+                e.ExpectColumnValuesToBeBetween(column="nb_relances", min_value=0),
+                "nombre de relances négatif",
+            ),
+            (
+                e.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="date_cloture",
+                    column_B="date_creation",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                "date de clôture antérieure à la création",
+            ),
+            (
+                e.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="date_premiere_action",
+                    column_B="date_creation",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                "première action antérieure à la création",
+            ),
+        ],
+        "logements": [
+            (
+                e.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="date_sortie_parc",
+                    column_B="date_entree_parc",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                "sortie du parc antérieure à l'entrée",
+            ),
+        ],
+        "effectifs": [
+            (
+                e.ExpectColumnValuesToBeBetween(
+                    column="conseillers_etp", min_value=0, max_value=10_000
+                ),
+                "ETP conseillers négatif ou aberrant",
+            ),
+            (
+                e.ExpectColumnValuesToBeBetween(
+                    column="encadrants_etp", min_value=0, max_value=10_000
+                ),
+                "ETP encadrants négatif ou aberrant",
+            ),
+        ],
+    }
+
+
+def _rules(gx, source: Source) -> list:
+    e = gx.expectations
+    rules = []
+    for col in source.columns:
+        if col.required:
+            rules.append(
+                (e.ExpectColumnValuesToNotBeNull(column=col.name), "valeur obligatoire manquante")
+            )
+        if col.kind == "code":
+            rules.append(
+                (
+                    e.ExpectColumnValuesToBeInSet(column=col.name, value_set=list(col.allowed)),
+                    f"valeur non reconnue (attendu : {', '.join(col.allowed)})",
+                )
+            )
+    return rules + _extra_rules(gx).get(source.name, [])
+
+
+@cache
+def _validation(source_name: str):
+    import great_expectations as gx
+
+    context = _context()
+    source = SOURCES[source_name]
+    batch = (
+        context.data_sources.add_pandas(f"src_{source_name}")
+        .add_dataframe_asset(source_name)
+        .add_batch_definition_whole_dataframe("chunk")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=f"suite_{source_name}"))
+    reasons = {}
+    for expectation, reason in _rules(gx, source):
+        expectation = suite.add_expectation(expectation)
+        reasons[expectation.id] = reason
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"validate_{source_name}", data=batch, suite=suite)
+    )
+    return definition, reasons
+
+
+@lru_cache(maxsize=1)
+def _context():
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    try:
+        context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    except Exception:  # noqa: S110 - cosmetic only; older configs lack the setting
+        pass
+    return context
+
+
+class ValidationError(RuntimeError):
+    """An expectation could not be evaluated: a bug, never a data problem to hide."""
+
+
+def failing_rows(typed: pd.DataFrame, source: Source) -> list[dict]:
+    """One issue (``line``, ``column_name``, ``reason``) per failed expectation and row."""
+    definition, reasons = _validation(source.name)
+    frame = typed.drop(columns=[c for c in typed.columns if c.startswith("_") and c != LINE])
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE]},
+    )
+    issues = []
+    for res in result.results:
+        info = res.exception_info or {}
+        raised = (
+            info.get("raised_exception")
+            if isinstance(info, dict) and "raised_exception" in info
+            else any(v.get("raised_exception") for v in info.values() if isinstance(v, dict))
+        )
+        if raised:
+            raise ValidationError(f"{source.name}: {res.expectation_config.type}: {info}")
+        if res.success:
+            continue
+        config = res.expectation_config
+        column = config.kwargs.get("column") or config.kwargs.get("column_A")
+        for item in res.result.get("unexpected_index_list") or []:
+            issues.append(
+                {"line": int(item[LINE]), "column_name": column, "reason": reasons[config.id]}
+            )
+    return issues

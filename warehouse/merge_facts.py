@@ -1,0 +1,223 @@
+"""Loading SQL for the event facts (calls, contacts) and the periodic ones (costs, staffing)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+
+from warehouse.merge_dims import (
+    add_advisors,
+    add_inferred_agencies,
+    add_inferred_dwellings,
+    add_queues,
+)
+from warehouse.reference import SETUP_COST_NATURE, SETUP_SPREAD_MONTHS
+from warehouse.schema import (
+    dim_advisor,
+    dim_agency,
+    dim_channel,
+    dim_date,
+    dim_dwelling,
+    dim_queue,
+    fact_call,
+    fact_contact,
+    fact_cost,
+    fact_staffing,
+)
+from warehouse.staging import stg_call, stg_contact, stg_cost, stg_staffing
+
+
+def first_per_id(stg: Table, id_col: str):
+    """One row per natural id: its first line in the file (later lines are duplicates)."""
+    ranked = select(
+        stg,
+        func.row_number()
+        .over(partition_by=stg.c[id_col], order_by=stg.c.line_number)
+        .label("occurrence"),
+    ).subquery()
+    return ranked
+
+
+def _insert_new(conn: Connection, fact: Table, id_col: str, src, columns: dict, joins) -> int:
+    """Insert the first occurrence of each id that ``fact`` does not hold yet."""
+    query = select(*[expr.label(name) for name, expr in columns.items()]).select_from(joins)
+    query = query.where(src.c.occurrence == 1, ~exists().where(fact.c[id_col] == src.c[id_col]))
+    return conn.execute(insert(fact).from_select(list(columns), query)).rowcount
+
+
+def merge_calls(conn: Connection, load_id: int) -> int:
+    """Insert the staged calls not loaded before; returns how many were inserted."""
+    add_queues(conn, stg_call.c.queue_code)
+    add_advisors(conn, stg_call.c.advisor_code)
+    add_inferred_dwellings(conn, stg_call.c.dwelling_code)
+    s = first_per_id(stg_call, "call_id")
+    joins = (
+        s.join(dim_queue, dim_queue.c.queue_code == s.c.queue_code)
+        .outerjoin(dim_advisor, dim_advisor.c.advisor_code == s.c.advisor_code)
+        .outerjoin(dim_dwelling, dim_dwelling.c.dwelling_code == s.c.dwelling_code)
+    )
+    passthrough = [c.name for c in fact_call.c if c.name in s.c]
+    columns = {name: s.c[name] for name in passthrough}
+    columns |= {
+        "load_id": literal(load_id),
+        "queue_key": dim_queue.c.queue_key,
+        "advisor_key": dim_advisor.c.advisor_key,
+        "dwelling_key": dim_dwelling.c.dwelling_key,
+    }
+    return _insert_new(conn, fact_call, "call_id", s, columns, joins)
+
+
+def merge_contacts(conn: Connection, load_id: int) -> int:
+    """Insert the staged front-desk contacts not loaded before; returns how many."""
+    add_inferred_agencies(conn, stg_contact.c.agency_code)
+    add_inferred_dwellings(conn, stg_contact.c.dwelling_code)
+    s = first_per_id(stg_contact, "contact_id")
+    joins = (
+        s.join(dim_agency, dim_agency.c.agency_code == s.c.agency_code)
+        .join(dim_channel, dim_channel.c.channel_code == s.c.channel_code)
+        .outerjoin(dim_dwelling, dim_dwelling.c.dwelling_code == s.c.dwelling_code)
+    )
+    passthrough = [c.name for c in fact_contact.c if c.name in s.c]
+    columns = {name: s.c[name] for name in passthrough}
+    columns |= {
+        "load_id": literal(load_id),
+        "agency_key": dim_agency.c.agency_key,
+        "channel_key": dim_channel.c.channel_key,
+        "dwelling_key": dim_dwelling.c.dwelling_key,
+    }
+    return _insert_new(conn, fact_contact, "contact_id", s, columns, joins)
+
+
+def merge_costs(conn: Connection, load_id: int) -> tuple[int, int]:
+    """Replace the amounts booked for each staged (month, centre, nature).
+
+    Lines of one file with the same key are summed (several invoices of a month). Set-up
+    costs are spread evenly over 36 months from their month. Returns (new keys, replaced
+    keys whose amount changed); a key whose amount is unchanged counts as neither.
+    """
+    booked = (
+        select(
+            stg_cost.c.month_date,
+            stg_cost.c.month_index,
+            stg_cost.c.cost_centre,
+            stg_cost.c.nature,
+            func.sum(stg_cost.c.amount_eur).label("amount_eur"),
+        )
+        .group_by(
+            stg_cost.c.month_date, stg_cost.c.month_index, stg_cost.c.cost_centre, stg_cost.c.nature
+        )
+        .subquery()
+    )
+    current = (
+        select(
+            fact_cost.c.source_month_date,
+            fact_cost.c.cost_centre,
+            fact_cost.c.nature,
+            func.sum(fact_cost.c.amount_eur).label("amount_eur"),
+        )
+        .group_by(fact_cost.c.source_month_date, fact_cost.c.cost_centre, fact_cost.c.nature)
+        .subquery()
+    )
+    key_match = and_(
+        current.c.source_month_date == booked.c.month_date,
+        current.c.cost_centre == booked.c.cost_centre,
+        current.c.nature == booked.c.nature,
+    )
+    compare = select(
+        func.count().filter(current.c.source_month_date.is_(None)),
+        func.count().filter(func.abs(current.c.amount_eur - booked.c.amount_eur) > 0.005),
+    ).select_from(booked.outerjoin(current, key_match))
+    inserted, updated = conn.execute(compare).one()
+
+    keys = select(booked.c.month_date, booked.c.cost_centre, booked.c.nature)
+    conn.execute(
+        delete(fact_cost).where(
+            tuple_(fact_cost.c.source_month_date, fact_cost.c.cost_centre, fact_cost.c.nature).in_(
+                keys
+            )
+        )
+    )
+    month_index = dim_date.c.year * 12 + dim_date.c.month - 1
+    is_setup = booked.c.nature == SETUP_COST_NATURE
+    spread = and_(
+        dim_date.c.day_of_month == 1,
+        or_(
+            and_(~is_setup, dim_date.c.full_date == booked.c.month_date),
+            and_(
+                is_setup,
+                month_index.between(
+                    booked.c.month_index, booked.c.month_index + SETUP_SPREAD_MONTHS - 1
+                ),
+            ),
+        ),
+    )
+    share = case(
+        (is_setup, booked.c.amount_eur / float(SETUP_SPREAD_MONTHS)), else_=booked.c.amount_eur
+    )
+    rows = select(
+        dim_date.c.full_date.label("month_date"),
+        booked.c.cost_centre,
+        booked.c.nature,
+        booked.c.month_date.label("source_month_date"),
+        literal(load_id).label("load_id"),
+        share.label("amount_eur"),
+    ).select_from(booked.join(dim_date, spread))
+    conn.execute(
+        insert(fact_cost).from_select(
+            ["month_date", "cost_centre", "nature", "source_month_date", "load_id", "amount_eur"],
+            rows,
+        )
+    )
+    return inserted, updated
+
+
+def merge_staffing(conn: Connection, load_id: int) -> tuple[int, int]:
+    """Upsert staffing per day and team (the last line of the file wins).
+
+    Returns (inserted, updated); an identical row counts as neither.
+    """
+    ranked = select(
+        stg_staffing,
+        func.row_number()
+        .over(
+            partition_by=[stg_staffing.c.date_key, stg_staffing.c.team],
+            order_by=stg_staffing.c.line_number.desc(),
+        )
+        .label("rn"),
+    ).subquery()
+    s = select(ranked).where(ranked.c.rn == 1).subquery()
+    match = and_(fact_staffing.c.date_key == s.c.date_key, fact_staffing.c.team == s.c.team)
+    differs = or_(
+        fact_staffing.c.advisor_fte != s.c.advisor_fte,
+        fact_staffing.c.supervisor_fte != s.c.supervisor_fte,
+    )
+    inserted = conn.execute(
+        select(func.count()).select_from(s).where(~exists().where(match))
+    ).scalar_one()
+    updated = conn.execute(
+        select(func.count()).select_from(s.join(fact_staffing, match)).where(differs)
+    ).scalar_one()
+    changed = select(s.c.date_key, s.c.team).where(~exists().where(match, ~differs))
+    conn.execute(
+        delete(fact_staffing).where(
+            tuple_(fact_staffing.c.date_key, fact_staffing.c.team).in_(changed)
+        )
+    )
+    cols = ["date_key", "team", "advisor_fte", "supervisor_fte"]
+    rows = select(*[s.c[c] for c in cols], literal(load_id).label("load_id")).where(
+        ~exists().where(match)
+    )
+    conn.execute(insert(fact_staffing).from_select([*cols, "load_id"], rows))
+    return inserted, updated

@@ -1,0 +1,268 @@
+"""The star schema: every table of the warehouse, declared once.
+
+Dimensions are ``dim_*``, facts ``fact_*``; keys are ``<thing>_key`` (surrogate) or
+``<thing>_id`` (natural), booleans ``is_*``/``has_*``, timestamps ``*_at``, dates ``*_date``,
+units as suffixes. Surrogate keys are assigned by the loading SQL (no autoincrement:
+DuckDB's dialect turns an Integer primary key into SERIAL), except the load id, which comes
+from a sequence. Foreign keys are named by convention and indexed but not
+declared: DuckDB refuses updates of rows that a foreign key references.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Sequence,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+load_id_seq = Sequence("load_history_load_id_seq", metadata=metadata)
+
+# --- Dimensions -------------------------------------------------------------------------
+
+dim_date = Table(
+    "dim_date",
+    metadata,
+    Column("date_key", Integer, primary_key=True, autoincrement=False),  # yyyymmdd
+    Column("full_date", Date, nullable=False, unique=True),
+    Column("year", SmallInteger, nullable=False),
+    Column("quarter", SmallInteger, nullable=False),
+    Column("month", SmallInteger, nullable=False),
+    Column("month_start_date", Date, nullable=False),
+    Column("iso_year", SmallInteger, nullable=False),
+    Column("iso_week", SmallInteger, nullable=False),
+    Column("iso_weekday", SmallInteger, nullable=False),  # 1 = Monday
+    Column("day_of_month", SmallInteger, nullable=False),
+    Column("is_weekend", Boolean, nullable=False),
+    Column("is_holiday", Boolean, nullable=False),
+    Column("holiday_name", String(60)),
+    Column("is_business_day", Boolean, nullable=False),
+    Column("business_day_index", Integer, nullable=False),
+)
+
+dim_time = Table(
+    "dim_time",
+    metadata,
+    Column("time_key", SmallInteger, primary_key=True, autoincrement=False),  # half-hour 0-47
+    Column("slot_start", String(5), nullable=False),
+    Column("hour", SmallInteger, nullable=False),
+    Column("minute", SmallInteger, nullable=False),
+)
+
+dim_agency = Table(
+    "dim_agency",
+    metadata,
+    Column("agency_key", Integer, primary_key=True, autoincrement=False),
+    Column("agency_code", String(40), nullable=False, unique=True),
+    Column("agency_name", String(200)),
+    Column("territory", String(200)),
+    Column("organisme", String(200)),
+    Column("opened_date", Date),
+    Column("is_inferred", Boolean, nullable=False),  # seen in a fact before the reference file
+)
+
+dim_dwelling = Table(
+    "dim_dwelling",
+    metadata,
+    Column("dwelling_key", Integer, primary_key=True, autoincrement=False),
+    Column("dwelling_code", String(60), nullable=False, unique=True),
+    Column("agency_key", Integer),
+    Column("residence", String(200)),
+    Column("commune", String(200)),
+    Column("dwelling_type", String(20)),
+    Column("entered_date", Date),
+    Column("left_date", Date),
+    Column("is_inferred", Boolean, nullable=False),
+)
+
+dim_channel = Table(
+    "dim_channel",
+    metadata,
+    Column("channel_key", Integer, primary_key=True, autoincrement=False),
+    Column("channel_code", String(40), nullable=False, unique=True),
+    Column("channel_label", String(80), nullable=False),
+    Column("channel_group", String(20), nullable=False),  # centre, agence, gardien, web, ...
+)
+
+dim_category = Table(
+    "dim_category",
+    metadata,
+    Column("category_key", Integer, primary_key=True, autoincrement=False),
+    Column("category_code", String(40), nullable=False, unique=True),
+    Column("category_label", String(80), nullable=False),
+)
+
+dim_queue = Table(
+    "dim_queue",
+    metadata,
+    Column("queue_key", Integer, primary_key=True, autoincrement=False),
+    Column("queue_code", String(60), nullable=False, unique=True),
+    Column("is_on_call", Boolean, nullable=False),  # astreinte (out-of-hours service)
+)
+
+dim_advisor = Table(
+    "dim_advisor",
+    metadata,
+    Column("advisor_key", Integer, primary_key=True, autoincrement=False),
+    Column("advisor_code", String(20), nullable=False, unique=True),  # keyed hash, never a name
+)
+
+# --- Facts ------------------------------------------------------------------------------
+
+fact_call = Table(
+    "fact_call",
+    metadata,
+    Column("call_id", String(80), primary_key=True),
+    Column("load_id", Integer, nullable=False),
+    Column("call_at", DateTime, nullable=False),
+    Column("date_key", Integer, nullable=False),
+    Column("time_key", SmallInteger, nullable=False),
+    Column("queue_key", Integer, nullable=False),
+    Column("advisor_key", Integer),
+    Column("dwelling_key", Integer),
+    Column("caller_key", String(32)),  # keyed hash of the caller's number
+    Column("is_inbound", Boolean, nullable=False),
+    Column("outcome", String(12), nullable=False),  # decroche, abandonne, dissuade, messagerie
+    Column("wait_seconds", Integer, nullable=False),
+    Column("talk_seconds", Integer, nullable=False),
+    Column("motif_label", String(200)),
+    Column("motif_family", String(100)),  # folded text before " - "
+    Column("is_settled_first_level", Boolean),
+    Column("request_id", String(80)),
+    Index(None, "date_key"),
+)
+
+fact_contact = Table(
+    "fact_contact",
+    metadata,
+    Column("contact_id", String(40), primary_key=True),  # hash of the line and its occurrence
+    Column("load_id", Integer, nullable=False),
+    Column("contact_at", DateTime, nullable=False),
+    Column("date_key", Integer, nullable=False),
+    Column("time_key", SmallInteger, nullable=False),
+    Column("agency_key", Integer, nullable=False),
+    Column("channel_key", Integer, nullable=False),
+    Column("dwelling_key", Integer),
+    Column("motif_label", String(200)),
+    Column("motif_family", String(100)),
+    Column("follow_up", String(30)),  # reponse immediate, demande creee, orientation
+    Column("request_id", String(80)),
+    Index(None, "date_key"),
+)
+
+fact_request = Table(
+    "fact_request",
+    metadata,
+    Column("request_id", String(80), primary_key=True),
+    Column("load_id", Integer, nullable=False),  # the load that last changed the row
+    Column("created_at", DateTime, nullable=False),
+    Column("created_date_key", Integer, nullable=False),
+    Column("first_action_at", DateTime),
+    Column("first_action_date_key", Integer),
+    Column("closed_at", DateTime),
+    Column("closed_date_key", Integer),
+    Column("channel_key", Integer, nullable=False),
+    Column("agency_key", Integer, nullable=False),
+    Column("dwelling_key", Integer),
+    Column("category_key", Integer, nullable=False),
+    Column("subcategory", String(200)),
+    Column("request_type", String(20), nullable=False),  # reclamation, renseignement
+    Column("urgency_days", SmallInteger),
+    Column("is_calendar_commitment", Boolean, nullable=False),
+    Column("first_action_due_date", Date),
+    Column("status", String(20), nullable=False),
+    Column("closure_level", SmallInteger),
+    Column("followup_count", Integer),
+    Column("days_to_first_action", Float),
+    Column("days_to_close", Float),
+    Column("progress_rank", Integer, nullable=False),  # a stale export never lowers it
+    Index(None, "created_date_key"),
+)
+
+fact_cost = Table(
+    "fact_cost",
+    metadata,
+    Column("month_date", Date, primary_key=True),
+    Column("cost_centre", String(40), primary_key=True),
+    Column("nature", String(30), primary_key=True),
+    Column("source_month_date", Date, primary_key=True),  # the month the amount was booked
+    Column("load_id", Integer, nullable=False),
+    Column("amount_eur", Float, nullable=False),
+)
+
+fact_staffing = Table(
+    "fact_staffing",
+    metadata,
+    Column("date_key", Integer, primary_key=True, autoincrement=False),
+    Column("team", String(40), primary_key=True),
+    Column("load_id", Integer, nullable=False),
+    Column("advisor_fte", Float, nullable=False),
+    Column("supervisor_fte", Float, nullable=False),
+)
+
+fact_dwelling_month = Table(
+    "fact_dwelling_month",
+    metadata,
+    Column("month_date", Date, primary_key=True),
+    Column("agency_key", Integer, primary_key=True, autoincrement=False),
+    Column("dwellings_count", Integer, nullable=False),  # dwellings managed at month end
+)
+
+# --- Load tracking ----------------------------------------------------------------------
+
+load_history = Table(
+    "load_history",
+    metadata,
+    Column("load_id", Integer, load_id_seq, primary_key=True),
+    Column("file_name", String(300), nullable=False),
+    Column("file_path", Text, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("source", String(20)),
+    Column("status", String(20), nullable=False),  # loaded, rejected
+    Column("rows_read", Integer, nullable=False),
+    Column("rows_loaded", Integer, nullable=False),
+    Column("rows_inserted", Integer, nullable=False),
+    Column("rows_updated", Integer, nullable=False),
+    Column("rows_duplicate", Integer, nullable=False),
+    Column("rows_quarantined", Integer, nullable=False),
+    Column("rows_blank", Integer, nullable=False),
+    Column("message", Text),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Index(None, "content_sha256"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("load_id", Integer, primary_key=True, autoincrement=False),
+    Column("entry_number", Integer, primary_key=True, autoincrement=False),  # 1, 2, ... per load
+    Column("file_name", String(300), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("column_name", String(60)),
+    Column("raw_content", Text, nullable=False),  # caller numbers masked
+    Column("reason", Text, nullable=False),
+)
+
+DIMENSIONS = [dim_date, dim_time, dim_agency, dim_dwelling, dim_channel, dim_category]
+DIMENSIONS += [dim_queue, dim_advisor]
+FACTS = [fact_call, fact_contact, fact_request, fact_cost, fact_staffing, fact_dwelling_month]
