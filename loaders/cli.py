@@ -65,7 +65,8 @@ def describe(report: ImportReport) -> str:
     return text
 
 
-def run_import(paths: list[str], source: str | None, url: str | None, out=sys.stdout) -> int:
+def run_import(paths: list[str], source: str | None, url: str | None, out=None) -> int:
+    out = out or sys.stdout
     files = expand(paths)
     if not files:
         print("Aucun fichier à importer.", file=sys.stderr)

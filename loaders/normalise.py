@@ -114,7 +114,8 @@ def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         serial = text[todo][text[todo].str.match(_SERIAL)]
         days = pd.to_numeric(serial.str.replace(",", ".", regex=False), errors="coerce")
         days = days[(days > 366) & (days < 2958466)]
-        out[days.index] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+        seconds = pd.to_timedelta((days * 86_400).round(), unit="s")
+        out[days.index] = (_EXCEL_EPOCH + seconds).astype("datetime64[us]")
         todo &= out.isna()
     if todo.any():
         out[todo] = _parse_iso(text[todo])

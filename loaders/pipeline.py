@@ -15,11 +15,13 @@ from loaders.read import LINE, RAW, FileRejected, open_export
 from loaders.stage import type_chunk
 from warehouse.bulk import copy_frame
 from warehouse.loads import (
+    clear_staging,
+    create_staging,
+    drop_staging,
     next_load_id,
     previous_load,
     record_load,
     record_quarantine,
-    staging_table,
 )
 from warehouse.merge_dims import merge_agencies, merge_dwellings
 from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
@@ -133,6 +135,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
     from loaders.validate import failing_rows
 
     source = export.source
+    stg = create_staging(conn, source.name)
     state: dict = {}
     quarantined = 0
     for chunk in export.chunks(chunk_size):
@@ -174,13 +177,15 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
             report.reasons.append(f"ligne {row['line_number']}{column} : {row['reason']}")
 
         staged = shape.SHAPERS[source.name](good, state)
-        copy_frame(conn, staging_table(conn, source.name), staged)
+        clear_staging(conn, stg)
+        copy_frame(conn, stg, staged)
         inserted, updated = _merge(source.name, conn, report.load_id)
         report.rows_inserted += inserted
         report.rows_updated += updated
         report.rows_duplicate += len(staged) - inserted - updated
         if progress:
             progress(report.rows_read)
+    drop_staging(conn, stg)
 
 
 def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> dict:

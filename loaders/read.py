@@ -121,7 +121,10 @@ def open_export(path: Path, source: str | None = None) -> Export:
     suffix = path.suffix.lower()
     try:
         if suffix == ".xlsx":
-            head = [fields for _, (_, fields) in zip(range(HEADER_SEARCH_ROWS), _xlsx_rows(path))]
+            head = [
+                fields
+                for _, (_, fields) in zip(range(HEADER_SEARCH_ROWS), _xlsx_rows(path), strict=False)
+            ]
             return _detect(path, head, source, encoding=None, delimiter=None)
         if suffix not in (".csv", ".txt", ".tsv"):
             raise FileRejected(
@@ -215,7 +218,7 @@ def _detect(path, rows, source_name, encoding, delimiter) -> Export:
                 f"{', '.join(nearest[1])}"
             )
         raise FileRejected(
-            f"{path.name} : source inconnue, aucun en-tête reconnu dans les "
+            "source inconnue, aucun en-tête reconnu dans les "
             f"{HEADER_SEARCH_ROWS} premières lignes{hint}"
         )
     index, source, mapping, fields = best

@@ -7,6 +7,7 @@ that fails any expectation is quarantined with the expectation's reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from functools import cache, lru_cache
 
@@ -137,10 +138,9 @@ def _context():
     import great_expectations as gx
 
     context = gx.get_context(mode="ephemeral")
-    try:
+    # Cosmetic only: keep GX's own progress bars out of the import report.
+    with contextlib.suppress(Exception):
         context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-    except Exception:  # noqa: S110 - cosmetic only; older configs lack the setting
-        pass
     return context
 
 

@@ -41,3 +41,11 @@ def copy_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
         with raw.cursor() as cur, cur.copy(sql) as copy:
             copy.write(buffer.getvalue())
     return len(frame)
+
+
+def execute_count(conn: Connection, statement) -> int:
+    """Run an INSERT ... SELECT (or UPDATE) and return the rows it affected.
+
+    SQLAlchemy only keeps an INSERT's row count when asked to (``preserve_rowcount``).
+    """
+    return conn.execute(statement.execution_options(preserve_rowcount=True)).rowcount

@@ -50,9 +50,17 @@ def record_quarantine(conn: Connection, load_id: int, rows: pd.DataFrame, first:
     return copy_frame(conn, quarantine, frame)
 
 
-def staging_table(conn: Connection, source: str) -> Table:
-    """Create (empty) the temporary staging table of ``source`` on this connection."""
+def create_staging(conn: Connection, source: str) -> Table:
+    """Create the temporary staging table of ``source`` for this load's transaction."""
     table = STAGING_TABLES[source]
-    table.create(conn, checkfirst=True)
-    conn.execute(delete(table))
+    table.create(conn)
     return table
+
+
+def clear_staging(conn: Connection, table: Table) -> None:
+    conn.execute(delete(table))
+
+
+def drop_staging(conn: Connection, table: Table) -> None:
+    """Drop it before commit: a pooled PostgreSQL session would otherwise keep it."""
+    table.drop(conn)

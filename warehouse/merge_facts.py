@@ -17,6 +17,7 @@ from sqlalchemy import (
     tuple_,
 )
 
+from warehouse.bulk import execute_count
 from warehouse.merge_dims import (
     add_advisors,
     add_inferred_agencies,
@@ -54,7 +55,7 @@ def _insert_new(conn: Connection, fact: Table, id_col: str, src, columns: dict, 
     """Insert the first occurrence of each id that ``fact`` does not hold yet."""
     query = select(*[expr.label(name) for name, expr in columns.items()]).select_from(joins)
     query = query.where(src.c.occurrence == 1, ~exists().where(fact.c[id_col] == src.c[id_col]))
-    return conn.execute(insert(fact).from_select(list(columns), query)).rowcount
+    return execute_count(conn, insert(fact).from_select(list(columns), query))
 
 
 def merge_calls(conn: Connection, load_id: int) -> int:

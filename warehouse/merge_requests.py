@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
 
+from warehouse.bulk import execute_count
 from warehouse.merge_dims import add_inferred_agencies, add_inferred_dwellings
 from warehouse.schema import (
     dim_agency,
@@ -84,15 +85,16 @@ def merge_requests(conn: Connection, load_id: int) -> tuple[int, int]:
     differs = or_(*[fact_request.c[c].is_distinct_from(s.c[c]) for c in keyed])
     newer = and_(match, s.c.progress_rank >= fact_request.c.progress_rank, differs)
 
-    updated = conn.execute(
-        update(fact_request).where(newer).values({c: s.c[c] for c in keyed} | {"load_id": load_id})
-    ).rowcount
+    updated = execute_count(
+        conn,
+        update(fact_request).where(newer).values({c: s.c[c] for c in keyed} | {"load_id": load_id}),
+    )
     rows = select(
         s.c.request_id, literal(load_id).label("load_id"), *[s.c[c] for c in keyed]
     ).where(~exists().where(match))
-    inserted = conn.execute(
-        insert(fact_request).from_select(["request_id", "load_id", *keyed], rows)
-    ).rowcount
+    inserted = execute_count(
+        conn, insert(fact_request).from_select(["request_id", "load_id", *keyed], rows)
+    )
     return inserted, updated
 
 

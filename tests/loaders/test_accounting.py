@@ -1,0 +1,109 @@
+"""Every row accounted for; bad rows quarantined with file, line, column, raw and reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.pipeline import import_file
+from tests.loaders.samples import SAMPLES
+from tests.util import load, read_frame, write_export
+from warehouse import schema
+
+GOOD = SAMPLES["appels"][0]
+
+
+def _call(i: int, **changes) -> dict:
+    return {**GOOD, "id_appel": f"A{i}", **changes}
+
+
+def test_rows_read_equal_loaded_plus_quarantined_plus_duplicates(engine, tmp_path):
+    rows = [
+        _call(1),  # line 2: good
+        _call(2, attente_s="abc"),  # line 3: unreadable number
+        _call(3, issue="transfere"),  # line 4: unknown outcome
+        _call(1),  # line 5: duplicate of line 2
+        _call(4, date_heure="31/02/2025 10:00"),  # line 6: impossible date
+        _call(5, duree_s="-3"),  # line 7: negative duration
+        _call(6, id_appel=""),  # line 8: missing id
+        _call(7),  # line 9: good
+    ]
+    report = load(engine, tmp_path, "appels", rows)
+    assert (report.rows_read, report.rows_loaded) == (8, 2)
+    assert (report.rows_duplicate, report.rows_quarantined) == (1, 5)
+    assert report.accounted
+
+    q = read_frame(engine, schema.quarantine).sort_values("line_number")
+    assert q["file_name"].unique().tolist() == ["appels.csv"]
+    assert q["line_number"].tolist() == [3, 4, 6, 7, 8]
+    assert q["column_name"].tolist() == ["attente_s", "issue", "date_heure", "duree_s", "id_appel"]
+    reasons = q["reason"].tolist()
+    assert reasons[0] == "nombre entier illisible : « abc »"
+    assert reasons[1].startswith("valeur non reconnue (attendu : decroche")
+    assert reasons[2] == "date/heure illisible : « 31/02/2025 10:00 »"
+    assert reasons[3] == "durée négative ou supérieure à 24 h"
+    assert reasons[4] == "valeur obligatoire manquante"
+    assert "abc" in q["raw_content"].iloc[0]
+    history = read_frame(engine, schema.load_history).iloc[0]
+    assert (history.rows_read, history.rows_loaded, history.rows_duplicate) == (8, 2, 1)
+    assert history.rows_quarantined == 5
+
+
+def test_malformed_line_is_quarantined_and_blank_lines_are_counted_apart(engine, tmp_path):
+    path = write_export(tmp_path / "appels.csv", [_call(1), _call(2)])
+    with open(path, "ab") as f:
+        f.write(b"A3;03/03/2025\r\n\r\n;;;;;;;;;;;;\r\n")
+    report = import_file(engine, path)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    assert report.rows_blank == 2
+    q = read_frame(engine, schema.quarantine)
+    assert q["line_number"].tolist() == [4]
+    assert q["reason"].tolist() == ["ligne incomplète : 2 champs au lieu de 13"]
+
+
+@pytest.mark.parametrize(
+    ("source", "changes", "column"),
+    [
+        ("registres", {"canal": "pigeon voyageur"}, "canal"),
+        ("demandes", {"statut": "perdue"}, "statut"),
+        ("demandes", {"date_cloture": "01/01/2025 08:00"}, "date_cloture"),
+        ("agences", {"organisme": ""}, "organisme"),
+        ("logements", {"agence": ""}, "agence"),
+        ("couts", {"montant_eur": "beaucoup"}, "montant_eur"),
+        ("effectifs", {"conseillers_etp": "-2"}, "conseillers_etp"),
+    ],
+)
+def test_each_source_quarantines_its_bad_rows(engine, tmp_path, source, changes, column):
+    rows = [SAMPLES[source][0], dict(SAMPLES[source][1], **changes)]
+    report = load(engine, tmp_path, source, rows)
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
+    q = read_frame(engine, schema.quarantine)
+    assert q[["line_number", "column_name"]].values.tolist() == [[3, column]]
+    assert q["reason"].iloc[0]
+
+
+def test_a_failing_load_leaves_nothing_behind(engine, tmp_path, monkeypatch):
+    """A load is atomic: an error midway rolls back every row of that file."""
+    from loaders import pipeline
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    load(engine, tmp_path, "appels", [_call(1)], name="first.csv")
+    monkeypatch.setattr(pipeline, "merge_calls", explode)
+    report = load(
+        engine, tmp_path, "appels", [_call(2), _call(3, attente_s="x")], name="second.csv"
+    )
+    assert report.status == "failed"
+    assert "disk full" in report.message
+    assert read_frame(engine, schema.fact_call)["call_id"].tolist() == ["A1"]
+    assert read_frame(engine, schema.quarantine).empty
+    statuses = read_frame(engine, schema.load_history).sort_values("load_id")["status"].tolist()
+    assert statuses == ["loaded", "failed"]
+
+
+def test_chunks_do_not_change_the_outcome(engine, tmp_path):
+    rows = [_call(i) for i in range(1, 8)] + [_call(3), _call(9, attente_s="?")]
+    path = write_export(tmp_path / "appels.csv", rows)
+    report = import_file(engine, path, chunk_size=2)
+    assert (report.rows_read, report.rows_loaded) == (9, 7)
+    assert (report.rows_duplicate, report.rows_quarantined) == (1, 1)

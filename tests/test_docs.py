@@ -1,0 +1,43 @@
+"""Documentation is tested: every header, alias and coded value is in the docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loaders.sources import SOURCES
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = (ROOT / "docs" / "import-formats.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_every_header_alias_and_value_is_documented(source):
+    spec = SOURCES[source]
+    assert f"## `{source}`" in DOC
+    for col in spec.columns:
+        assert f"| `{col.name}` |" in DOC
+        for word in (*col.aliases, *col.allowed):
+            assert f"`{word}`" in DOC, f"{source}.{col.name}: {word}"
+
+
+def test_readme_opens_with_the_two_commands():
+    head = README.split("## ", 1)[0]
+    assert "streamlit run app.py" in head
+    assert "pytest" in head
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "WAREHOUSE_URL",
+        "PILOTAGE_DATA_DIR",
+        "PILOTAGE_PSEUDONYM_KEY",
+        "PILOTAGE_TEST_PG_URL",
+        "PILOTAGE_REQUIRE_PG",
+    ],
+)
+def test_every_setting_is_documented(setting):
+    assert setting in README
