@@ -11,7 +11,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from loaders import shape
-from loaders.read import LINE, RAW, FileRejected, open_export
+from loaders.pseudonym import mask_values
+from loaders.read import LINE, PERSONAL_COLUMNS, RAW, FileRejected, open_export
 from loaders.stage import type_chunk
 from warehouse.bulk import copy_frame
 from warehouse.loads import (
@@ -151,7 +152,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
         ]
         bad = pd.DataFrame(issues, columns=["line", "column_name", "reason"])
         good = typed[~typed[LINE].isin(bad["line"])]
-        raw_by_line = dict(zip(typed[LINE], typed[RAW], strict=True))
+        raw_by_line = _quarantine_raw(chunk.frame, set(bad["line"]))
         rows = [
             {"line_number": m.line, "column_name": None, "raw_content": m.raw, "reason": m.reason}
             for m in chunk.malformed
@@ -186,6 +187,16 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
         if progress:
             progress(report.rows_read)
     drop_staging(conn, stg)
+
+
+def _quarantine_raw(frame: pd.DataFrame, lines: set[int]) -> dict[int, str]:
+    """Raw content of the rows going to the quarantine, with personal values masked."""
+    rows = frame[frame[LINE].isin(lines)]
+    personal = [c for c in PERSONAL_COLUMNS if c in rows]
+    return {
+        row[LINE]: mask_values(row[RAW], [row[c] for c in personal])
+        for row in rows.to_dict("records")
+    }
 
 
 def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> dict:

@@ -81,6 +81,14 @@ def advisor_codes(agents: pd.Series) -> pd.Series:
     return agents.map(mapping).astype("object").where(agents.notna(), None)
 
 
+def mask_values(text: str, values) -> str:
+    """Mask the given personal values (as they were read), then anything phone-like."""
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            text = text.replace(value.strip(), MASK)
+    return mask_phones(text)
+
+
 def mask_phones(text: str) -> str:
     """Replace anything that looks like a phone number by ``[numéro masqué]``."""
     return PHONE_PATTERN.sub(MASK, text)

@@ -70,16 +70,12 @@ class Export:
                 continue
             if len(fields) > width and not any(f.strip() for f in fields[width:]):
                 fields = fields[:width]
-            raw = self._raw(fields)
             if len(fields) < width:
-                malformed.append(
-                    Malformed(
-                        line, raw, f"ligne incomplète : {len(fields)} champs au lieu de {width}"
-                    )
-                )
+                reason = f"ligne incomplète : {len(fields)} champs au lieu de {width}"
+                malformed.append(Malformed(line, self._masked(fields), reason))
             else:
                 lines.append(line)
-                raws.append(raw)
+                raws.append(self._sep.join(fields))  # masked only if it is quarantined
                 records.append([fields[i] for i in self.columns])
             if len(records) + len(malformed) >= size:
                 yield self._chunk(lines, raws, records, malformed, blank)
@@ -87,13 +83,17 @@ class Export:
         if records or malformed or blank:
             yield self._chunk(lines, raws, records, malformed, blank)
 
-    def _raw(self, fields: list[str]) -> str:
-        """The line as read, with caller numbers masked: it may go to the quarantine."""
+    @property
+    def _sep(self) -> str:
+        return self.delimiter or ";"
+
+    def _masked(self, fields: list[str]) -> str:
+        """The line as read, with caller numbers masked, for the quarantine."""
         fields = [
             MASK if self.columns.get(i) in PERSONAL_COLUMNS and f.strip() else f
             for i, f in enumerate(fields)
         ]
-        return mask_phones((self.delimiter or ";").join(fields))
+        return mask_phones(self._sep.join(fields))
 
     def _chunk(self, lines, raws, records, malformed, blank) -> Chunk:
         frame = pd.DataFrame(records, columns=list(self.columns.values()), dtype="str")
