@@ -1,0 +1,65 @@
+"""``python -m warehouse kpis`` on the hand-made dataset, in each format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from loaders.pipeline import import_file
+from tests.util import write_export
+from tests.warehouse.kpi_dataset import FILES
+from warehouse.cli import main
+from warehouse.engine import make_engine
+from warehouse.kpis.catalogue import CATALOGUE
+from warehouse.setup import init_warehouse
+
+ARGS = ["kpis", "--start", "2025-03-01", "--end", "2025-04-30"]
+
+
+@pytest.fixture
+def url(tmp_path):
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    engine = make_engine(url)
+    init_warehouse(engine)
+    for source, rows in FILES:
+        import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
+    engine.dispose()
+    return url
+
+
+def test_table(url, capsys):
+    assert main(["--url", url, *ARGS]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = {line.split()[0]: line for line in out[1:]}
+    assert rows["offered_calls"].split()[1] == "7"
+    assert rows["answer_rate"].split()[1] == "0,7143"  # 5 / 7
+    assert "aucune source d'enquête" in rows["satisfaction"]
+    for k in CATALOGUE:  # every id of the catalogue is printed
+        assert any(i == k.id or i.startswith(k.id + ".") for i in rows), k.id
+
+
+def test_csv_is_french_excel_by_default(url, capsysbinary):
+    assert main(["--url", url, *ARGS, "--format", "csv"]) == 0
+    data = capsysbinary.readouterr().out
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["id", "value", "unit", "definition", "reference", "note"]
+    by_id = {r[0]: r for r in rows[1:]}
+    assert by_id["asa_s"][1] == "41"
+    assert by_id["aht_s"][1] == "138"
+    assert by_id["answer_rate"][1] == "0,714286"
+    assert by_id["satisfaction"][1] == ""
+
+
+def test_plain_csv_and_json(url, capsys):
+    assert main(["--url", url, *ARGS, "--format", "csv", "--plain-csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert {r[0]: r[1] for r in rows[1:]}["answer_rate"] == "0.714286"
+    assert main(["--url", url, *ARGS, "--format", "json", "--agence", "ag01"]) == 0
+    data = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
+    assert data["offered_calls"]["value"] == 3
+    assert data["calls_per_advisor_day"]["value"] is None
+    assert data["calls_per_advisor_day"]["note"]

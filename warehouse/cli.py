@@ -1,0 +1,87 @@
+"""``python -m warehouse``: create the schema, export KPIs."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import date
+
+from warehouse.engine import make_engine, warehouse_url
+from warehouse.kpis import Filters, compute_all
+from warehouse.setup import init_warehouse
+
+COLUMNS = ["id", "value", "unit", "definition", "reference"]
+
+
+def _french(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    decimals = 0 if unit in ("calls", "requests") else 4 if unit == "ratio" else 2
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def render(rows, fmt: str, excel: bool = True) -> str:
+    """Rows of KPI values as a table, CSV (French Excel by default) or JSON."""
+    if fmt == "json":
+        return json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+        writer.writerow([*COLUMNS, "note"])
+        for r in rows:
+            if r.value is None:
+                value = ""
+            else:
+                value = f"{r.value:.6g}".replace(".", ",") if excel else f"{r.value:.6g}"
+            writer.writerow([r.id, value, r.unit, r.definition, r.reference, r.note])
+        return buffer.getvalue()
+    width = max(len(r.id) for r in rows)
+    lines = [f"{'id':<{width}}  {'valeur':>14}  unité"]
+    for r in rows:
+        shown = _french(r.value, r.unit) if r.value is not None else "—"
+        lines.append(
+            f"{r.id:<{width}}  {shown:>14}  {r.unit}" + (f"  ({r.note})" if r.note else "")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
+    parser.add_argument("--url", help=f"warehouse SQLAlchemy URL (default: {warehouse_url()})")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create the schema (idempotent)")
+    k = sub.add_parser("kpis", help="print every KPI of the catalogue")
+    k.add_argument("--start", type=date.fromisoformat, required=True)
+    k.add_argument("--end", type=date.fromisoformat, required=True)
+    k.add_argument("--organisme")
+    k.add_argument("--agence", action="append", default=[], help="agency code (repeatable)")
+    k.add_argument("--canal", action="append", default=[], help="channel code (repeatable)")
+    k.add_argument("--categorie", action="append", default=[], help="category (repeatable)")
+    k.add_argument("--file", action="append", default=[], dest="queue", help="queue code")
+    k.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    k.add_argument("--plain-csv", action="store_true", help="CSV with ',' and no BOM")
+    args = parser.parse_args(argv)
+    if args.command == "init":
+        init_warehouse(make_engine(args.url))
+        return 0
+    if args.end < args.start:
+        parser.error("--end précède --start")
+    filters = Filters(
+        args.start,
+        args.end,
+        args.organisme,
+        tuple(a.upper() for a in args.agence),
+        tuple(c.lower() for c in args.canal),
+        tuple(c.lower() for c in args.categorie),
+        tuple(q.upper() for q in args.queue),
+    )
+    rows = compute_all(make_engine(args.url, read_only=True), filters)
+    text = render(rows, args.format, excel=not args.plain_csv)
+    if args.format == "csv" and not args.plain_csv:
+        sys.stdout.buffer.write(text.encode("utf-8-sig"))
+    else:
+        sys.stdout.write(text)
+    return 0

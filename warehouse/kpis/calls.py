@@ -1,0 +1,110 @@
+"""Call-centre KPIs: aggregates over the call scope, totals and series from one definition."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Connection, and_, func, select
+
+from warehouse.kpis import scopes
+from warehouse.kpis.params import Filters, Settings
+from warehouse.kpis.ratios import ratio
+
+GRAINS = {"day": "day", "week": "iso_week", "month": "month", "year": "year"}
+BREAKDOWNS = {"agency": "agency", "channel": "channel", "queue": "queue"}
+
+
+def aggregates(q, s: Settings) -> dict:
+    """The SQL aggregates every call KPI is derived from."""
+    c = q.c
+    count = func.count
+    agg = {
+        "offered": count().filter(c.is_offered),
+        "answered": count().filter(c.is_answered),
+        "abandoned": count().filter(c.is_abandoned),
+        "wait_sum": func.sum(c.wait_seconds).filter(c.is_answered),
+        "talk_sum": func.sum(c.talk_seconds).filter(c.is_answered),
+        "out_of_hours": count().filter(and_(c.is_offered, c.is_out_of_hours)),
+        "answered_in_hours": count().filter(and_(c.is_answered, ~c.is_out_of_hours)),
+        "qualified": count().filter(and_(c.is_answered, c.motif_family.is_not(None))),
+        "complaints": count().filter(and_(c.is_answered, c.motif_family.like("reclamation%"))),
+        "settled_known": count().filter(and_(c.is_answered, c.is_settled_first_level.is_not(None))),
+        "settled": count().filter(and_(c.is_answered, c.is_settled_first_level)),
+        "outbound": count().filter(~c.is_inbound),
+    }
+    for t in s.service_levels_s:
+        agg[f"answered_{t}"] = count().filter(and_(c.is_answered, c.wait_seconds <= t))
+    return agg
+
+
+def derive(a: dict, s: Settings) -> dict[str, float | None]:
+    """KPI values from one row of aggregates."""
+    out = {
+        "offered_calls": a["offered"],
+        "answered_calls": a["answered"],
+        "answer_rate": ratio(a["answered"], a["offered"]),
+        "asa_s": ratio(a["wait_sum"], a["answered"]),
+        "abandon_rate": ratio(a["abandoned"], a["offered"]),
+        "aht_s": ratio(a["talk_sum"], a["answered"]),
+        "complaint_share": ratio(a["complaints"], a["qualified"]),
+        "first_level_closure_calls": ratio(a["settled"], a["settled_known"]),
+        "out_of_hours_share": ratio(a["out_of_hours"], a["offered"]),
+        "lost_calls": a["offered"] - a["answered"],
+        "outbound_calls": a["outbound"],
+    }
+    for t in s.service_levels_s:
+        out[f"service_level_{t}"] = ratio(a[f"answered_{t}"], a["offered"])
+    return out
+
+
+def totals(conn: Connection, f: Filters, s: Settings) -> dict:
+    """Aggregates over the whole period (raw, for the other modules to combine)."""
+    q = scopes.calls(f, s)
+    agg = aggregates(q, s)
+    row = conn.execute(select(*[v.label(k) for k, v in agg.items()])).mappings().one()
+    return {k: (v or 0) for k, v in row.items()}
+
+
+def grouped(conn: Connection, f: Filters, s: Settings, by: list[str]) -> list[dict]:
+    """Aggregates and KPI values per value of the grouping columns (a scope column each)."""
+    q = scopes.calls(f, s)
+    keys = [q.c[b] for b in by]
+    agg = aggregates(q, s)
+    query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys).order_by(*keys)
+    rows = []
+    for row in conn.execute(query).mappings():
+        a = {k: (row[k] or 0) for k in agg}
+        rows.append({**{b: row[b] for b in by}, **derive(a, s)})
+    return rows
+
+
+def repeat_calls(f: Filters, s: Settings):
+    """Offered calls of the period with a caller, flagged as repeats.
+
+    ``is_repeat_unlinked``: no request named, and the same number called within the
+    window before. ``is_repeat_linked``: the number already called about that request.
+    The scope starts a window early so a repeat of a call just before the period counts.
+    """
+    lookback = f.start - timedelta(days=s.repeat_window_days)
+    q = scopes.calls(f, s, start_key=scopes.date_key(lookback))
+    previous = func.lag(q.c.call_at).over(partition_by=q.c.caller_key, order_by=q.c.call_at)
+    rank = func.row_number().over(
+        partition_by=[q.c.caller_key, q.c.request_id], order_by=q.c.call_at
+    )
+    w = (
+        select(q.c.day, q.c.request_id, q.c.call_at, previous.label("previous"), rank.label("rank"))
+        .where(q.c.is_offered, q.c.caller_key.is_not(None))
+        .subquery()
+    )
+    window = timedelta(days=s.repeat_window_days)
+    return (
+        select(
+            w.c.request_id,
+            and_(w.c.request_id.is_(None), w.c.previous >= w.c.call_at - window).label(
+                "is_repeat_unlinked"
+            ),
+            and_(w.c.request_id.is_not(None), w.c.rank > 1).label("is_repeat_linked"),
+        )
+        .where(w.c.day >= f.start)
+        .subquery("repeat_calls")
+    )

@@ -1,0 +1,215 @@
+"""The KPI catalogue of ``kpis.md``: stable id, French label, unit, one-line definition and
+sector reference, in one place for the pages, the glossary and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label: str
+    unit: str  # calls, ratio, seconds, days, eur, ...
+    definition: str
+    reference: str = ""
+    target: tuple[float, float] | None = None  # (low, high) band; None: no target
+
+
+CATALOGUE: list[Kpi] = [
+    Kpi(
+        "offered_calls",
+        "Appels présentés",
+        "calls",
+        "Appels entrants des files du centre, décrochés ou non, hors abandons de moins de "
+        "short_abandon_s secondes",
+        "NMH : 38 382 (2014) → 44 800 (2015)",
+    ),
+    Kpi(
+        "answered_calls",
+        "Appels traités",
+        "calls",
+        "Appels présentés décrochés (issue = décroché)",
+        "NMH : 38 729 en 2015",
+    ),
+    Kpi(
+        "answer_rate",
+        "Taux de décroché",
+        "ratio",
+        "Appels décrochés / appels présentés ; abandon, dissuasion et messagerie sont perdus",
+        "secteur : ~90 % ; autres secteurs ≥ 95 %",
+        (0.90, 1.0),
+    ),
+    Kpi(
+        "service_level_90",
+        "Niveau de service (90 s)",
+        "ratio",
+        "Appels décrochés en 90 s ou moins / appels présentés",
+        "AFNOR : ≥ 80 % en 90 s",
+        (0.80, 1.0),
+    ),
+    Kpi(
+        "service_level_60",
+        "Niveau de service (60 s)",
+        "ratio",
+        "Appels décrochés en 60 s ou moins / appels présentés",
+        "",
+    ),
+    Kpi(
+        "asa_s",
+        "Temps moyen d'attente (ASA)",
+        "seconds",
+        "Attente moyenne des appels décrochés",
+        "secteur : < 60 s",
+        (0, 60),
+    ),
+    Kpi(
+        "abandon_rate",
+        "Taux d'abandon",
+        "ratio",
+        "Appels abandonnés par l'appelant / appels présentés",
+        "secteur : ~10 %",
+        (0, 0.10),
+    ),
+    Kpi(
+        "aht_s",
+        "Durée moyenne de traitement (DMT)",
+        "seconds",
+        "Durée moyenne de conversation des appels décrochés ; indicative, jamais un objectif",
+    ),
+    Kpi(
+        "calls_per_dwelling_month",
+        "Appels par logement et par mois",
+        "calls/dwelling/month",
+        "Appels présentés / (logements gérés × mois)",
+        "0,5 à 1 (≈ 350 appels/jour pour 10 000 logements)",
+        (0.5, 1.0),
+    ),
+    Kpi(
+        "complaint_share",
+        "Part de réclamations dans les appels",
+        "ratio",
+        "Appels décrochés dont la famille de motif commence par « Réclamation » / appels "
+        "décrochés qualifiés",
+        "NMH : environ 1 sur 5",
+    ),
+    Kpi(
+        "capture_share",
+        "Taux de captation des réclamations",
+        "ratio",
+        "Réclamations saisies par un canal / toutes les réclamations, par date de création",
+        "NMH 2015 : CRL 24 %, agences > 75 %",
+    ),
+    Kpi(
+        "first_level_closure_calls",
+        "Traitement au premier niveau (appels)",
+        "ratio",
+        "Appels décrochés réglés par le centre / appels décrochés où l'information est connue",
+        "secteur : 46 % à 83 %",
+        (0.46, 0.83),
+    ),
+    Kpi(
+        "first_level_closure_requests",
+        "Clôture au premier niveau (demandes)",
+        "ratio",
+        "Demandes clôturées au niveau 1 / demandes clôturées",
+    ),
+    Kpi(
+        "commitment_kept",
+        "Respect des engagements",
+        "ratio",
+        "Demandes avec engagement échu ou déjà traitées : première action au plus tard à "
+        "l'échéance (jours ouvrés ; voisinage : 7 jours calendaires)",
+        "Qu@lia : 1, 3 ou 10 jours selon l'urgence ; 7 jours pour le voisinage",
+    ),
+    Kpi(
+        "close_days_median",
+        "Délai de clôture médian",
+        "days",
+        "Médiane des jours entre création et clôture des demandes clôturées",
+    ),
+    Kpi(
+        "close_days_p90",
+        "Délai de clôture (90e centile)",
+        "days",
+        "90e centile des jours entre création et clôture des demandes clôturées",
+    ),
+    Kpi(
+        "backlog_open",
+        "Demandes en cours (stock)",
+        "requests",
+        "Demandes ouvertes à la fin de la période, par ancienneté (≤ 7 j, 8-30 j, 31-90 j, > 90 j)",
+    ),
+    Kpi(
+        "followup_rate",
+        "Taux de relance",
+        "ratio",
+        "Relances / demandes : nb_relances ou appels répétés sur la même demande, plus les "
+        "rappels d'un même numéro sous 7 jours",
+        "coût de la non-qualité",
+    ),
+    Kpi(
+        "out_of_hours_share",
+        "Part des appels hors horaires",
+        "ratio",
+        "Appels présentés hors des horaires d'ouverture (astreinte, soirs, week-ends, jours "
+        "fériés) / appels présentés",
+        "NMH : CRL 8 h 30-17 h 30, astreinte 17 h 30-8 h 30",
+    ),
+    Kpi(
+        "calls_per_advisor_day",
+        "Appels traités par conseiller et par jour",
+        "calls/FTE-day",
+        "Appels décrochés aux heures d'ouverture / jours-ETP de conseillers",
+        "≤ 70 appels par conseiller et par jour",
+        (0, 70),
+    ),
+    Kpi(
+        "supervision_ratio",
+        "Taux d'encadrement",
+        "advisors/supervisor",
+        "ETP conseillers / ETP encadrants",
+        "secteur : 6 (autres secteurs : 10)",
+    ),
+    Kpi(
+        "cost_per_dwelling_year",
+        "Coût par logement et par an",
+        "eur",
+        "Coûts du dispositif (mise en place étalée sur 36 mois) / logements gérés, annualisé",
+        "enquête : 22 € par logement et par an",
+    ),
+    Kpi(
+        "cost_per_answered_call",
+        "Coût par appel traité",
+        "eur",
+        "Coûts du dispositif / appels décrochés",
+    ),
+    Kpi(
+        "cost_per_first_level_request",
+        "Coût par demande réglée au premier niveau",
+        "eur",
+        "Coûts du dispositif / demandes clôturées au niveau 1",
+    ),
+    Kpi(
+        "satisfaction",
+        "Satisfaction",
+        "ratio",
+        "Part de locataires satisfaits par thème (données d'enquête)",
+        "2014 : accueil 85 %, communication 83 %, technique 67 %, autres 75 %",
+    ),
+    Kpi(
+        "yoy",
+        "Évolution sur un an",
+        "ratio",
+        "Volume de la période / même période un an plus tôt − 1",
+        "NMH : +16,7 % d'appels 2014 → 2015",
+    ),
+]
+
+BY_ID = {k.id: k for k in CATALOGUE}
+YOY_VOLUMES = ("offered_calls", "answered_calls", "requests", "complaints", "contacts")
+
+
+def kpi(kpi_id: str) -> Kpi:
+    """The catalogue entry of an id, including parametrised ones (``capture_share.crl``)."""
+    return BY_ID[kpi_id.split(".", 1)[0]]

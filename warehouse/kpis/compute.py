@@ -1,0 +1,126 @@
+"""Every KPI of the catalogue for one set of filters: values, units, definitions, references."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Connection, Engine, func, select
+
+from warehouse.kpis import calls, costs, requests, scopes
+from warehouse.kpis.catalogue import YOY_VOLUMES, kpi
+from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.kpis.ratios import ratio
+
+NO_DATA = "dénominateur nul sur la période : pas de valeur"
+NO_COSTS = "aucun fichier de coûts chargé"
+NO_STAFFING = "aucun fichier d'effectifs chargé"
+NO_DWELLINGS = "aucun logement géré sur la période (référentiel logements non chargé ?)"
+NO_SURVEY = "aucune source d'enquête de satisfaction n'est importée"
+STAFF_SCOPE = "effectifs du centre : non répartis par agence ni par organisme"
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    id: str
+    value: float | None
+    unit: str
+    definition: str
+    reference: str
+    label: str
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _value(kpi_id: str, value, note: str = "") -> KpiValue:
+    k = kpi(kpi_id)
+    if value is None and not note:
+        note = NO_DATA
+    value = None if value is None else float(value)
+    return KpiValue(kpi_id, value, k.unit, k.definition, k.reference, k.label, note)
+
+
+def contact_count(conn: Connection, f: Filters) -> int:
+    q = scopes.contacts(f)
+    return int(conn.execute(select(func.count()).select_from(q)).scalar_one())
+
+
+def volumes(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
+    """The volumes that have a year-on-year change."""
+    call = calls.totals(conn, f, s)
+    req = requests.totals(conn, f)
+    return {
+        "offered_calls": call["offered"],
+        "answered_calls": call["answered"],
+        "requests": req["requests"],
+        "complaints": req["complaints"],
+        "contacts": contact_count(conn, f),
+    }
+
+
+def compute_all(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> list[KpiValue]:
+    """One value per KPI id; a KPI the loaded data cannot give has no value and a note."""
+    with engine.connect() as conn:
+        return _compute(conn, f, s)
+
+
+def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
+    ca = calls.totals(conn, f, s)
+    cv = calls.derive(ca, s)
+    ra = requests.totals(conn, f)
+    rv = requests.derive(ra)
+    out = [_value(i, cv[i]) for i in ("offered_calls", "answered_calls", "answer_rate")]
+    out += [_value(f"service_level_{t}", cv[f"service_level_{t}"]) for t in (90, 60)]
+    out += [_value(i, cv[i]) for i in ("asa_s", "abandon_rate", "aht_s")]
+
+    dm = costs.dwelling_months(conn, f)
+    out.append(
+        _value("calls_per_dwelling_month", ratio(ca["offered"], dm), "" if dm else NO_DWELLINGS)
+    )
+    out.append(_value("complaint_share", cv["complaint_share"]))
+    for row in requests.capture_shares(conn, f):
+        out.append(_value(f"capture_share.{row['channel']}", row["share"]))
+    out.append(_value("first_level_closure_calls", cv["first_level_closure_calls"]))
+    out.append(_value("first_level_closure_requests", rv["first_level_closure_requests"]))
+    out.append(_value("commitment_kept", rv["commitment_kept"]))
+    for key, value in requests.close_days(conn, f).items():
+        out.append(_value(key, value))
+    backlog = requests.backlog(conn, f, s)
+    out.append(_value("backlog_open", backlog.pop("total")))
+    out += [_value(f"backlog_open.{bucket}", n) for bucket, n in backlog.items()]
+    out.append(_value("followup_rate", requests.followups(conn, f, s)["followup_rate"]))
+    out.append(_value("out_of_hours_share", cv["out_of_hours_share"]))
+
+    staff = costs.staffing(conn, f)
+    if staff is None or f.has_scope:
+        note = NO_STAFFING if staff is None else STAFF_SCOPE
+        out += [_value(i, None, note) for i in ("calls_per_advisor_day", "supervision_ratio")]
+    else:
+        out.append(_value("calls_per_advisor_day", ratio(ca["answered_in_hours"], staff[0])))
+        out.append(_value("supervision_ratio", ratio(staff[0], staff[1])))
+
+    cost = costs.costs(conn, f)
+    if cost is None:
+        ids = ("cost_per_dwelling_year", "cost_per_answered_call", "cost_per_first_level_request")
+        out += [_value(i, None, NO_COSTS) for i in ids]
+    else:
+        per_dwelling = ratio(cost * 12, dm)
+        out.append(_value("cost_per_dwelling_year", per_dwelling, "" if dm else NO_DWELLINGS))
+        out.append(_value("cost_per_answered_call", ratio(cost, ca["answered"])))
+        out.append(_value("cost_per_first_level_request", ratio(cost, ra["closed_level1"])))
+    out.append(_value("satisfaction", None, NO_SURVEY))
+
+    now = {
+        "offered_calls": ca["offered"],
+        "answered_calls": ca["answered"],
+        "requests": ra["requests"],
+        "complaints": ra["complaints"],
+        "contacts": contact_count(conn, f),
+    }
+    before = volumes(conn, f.shifted_years(1), s)
+    for name in YOY_VOLUMES:
+        change = ratio(now[name] - before[name], before[name]) if before[name] else None
+        note = "" if before[name] else "aucune donnée un an plus tôt : pas d'évolution"
+        out.append(_value(f"yoy.{name}", change, note))
+    return out

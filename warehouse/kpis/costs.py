@@ -1,0 +1,57 @@
+"""Cost and staffing KPIs: per dwelling, per answered call, per advisor."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, select
+
+from warehouse.kpis import scopes
+from warehouse.kpis.params import Filters
+from warehouse.schema import dim_agency, fact_cost, fact_dwelling_month, fact_staffing
+
+
+def dwelling_months(conn: Connection, f: Filters, scoped: bool = True) -> float:
+    """Dwellings managed x months over the period (months weighted by their days inside)."""
+    w = scopes.month_weights(f)
+    query = select(func.sum(fact_dwelling_month.c.dwellings_count * w.c.weight)).select_from(
+        fact_dwelling_month.join(w, w.c.month == fact_dwelling_month.c.month_date).join(
+            dim_agency, dim_agency.c.agency_key == fact_dwelling_month.c.agency_key
+        )
+    )
+    if scoped:
+        query = query.where(*scopes._agency_filters(f, dim_agency))
+    return float(conn.execute(query).scalar_one() or 0)
+
+
+def costs(conn: Connection, f: Filters) -> float | None:
+    """Costs of the period, months weighted by their days inside; None if none loaded.
+
+    With an agency or organisme filter, the agencies' own cost centres count in full and
+    the shared centre's costs are allocated in proportion to dwellings managed.
+    """
+    w = scopes.month_weights(f)
+    amount = func.sum(fact_cost.c.amount_eur * w.c.weight)
+    base = select(amount).select_from(fact_cost.join(w, w.c.month == fact_cost.c.month_date))
+    if conn.execute(select(func.count()).select_from(fact_cost)).scalar_one() == 0:
+        return None
+    if not f.has_scope:
+        return float(conn.execute(base).scalar_one() or 0)
+    agencies = select(dim_agency.c.agency_code)
+    scoped = agencies.where(*scopes._agency_filters(f, dim_agency))
+    own = conn.execute(base.where(fact_cost.c.cost_centre.in_(scoped))).scalar_one() or 0
+    shared = conn.execute(base.where(fact_cost.c.cost_centre.not_in(agencies))).scalar_one() or 0
+    total_dm = dwelling_months(conn, f, scoped=False)
+    share = dwelling_months(conn, f) / total_dm if total_dm else 0
+    return float(own) + float(shared) * share
+
+
+def staffing(conn: Connection, f: Filters) -> tuple[float, float] | None:
+    """Advisor and supervisor FTE-days over the period; None if no staffing loaded."""
+    lo, hi = scopes.date_key(f.start), scopes.date_key(f.end)
+    if conn.execute(select(func.count()).select_from(fact_staffing)).scalar_one() == 0:
+        return None
+    row = conn.execute(
+        select(
+            func.sum(fact_staffing.c.advisor_fte), func.sum(fact_staffing.c.supervisor_fte)
+        ).where(fact_staffing.c.date_key.between(lo, hi))
+    ).one()
+    return float(row[0] or 0), float(row[1] or 0)

@@ -1,0 +1,138 @@
+"""Request KPIs: capture, first-level closure, commitments, time to close, backlog."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, select
+
+from warehouse.kpis import scopes
+from warehouse.kpis.calls import repeat_calls
+from warehouse.kpis.params import Filters, Settings
+from warehouse.kpis.ratios import number, ratio
+
+
+def aggregates(q, f: Filters) -> dict:
+    c = q.c
+    end_key = scopes.date_key(f.end)
+    acted = cast(c.first_action_at, Date)
+    has_commitment = c.first_action_due_date.is_not(None)
+    assessed = and_(
+        has_commitment,
+        or_(c.first_action_due_date < f.end, c.first_action_date_key <= end_key),
+    )
+    kept = and_(assessed, c.first_action_date_key <= end_key, acted <= c.first_action_due_date)
+    closed = c.status == "cloturee"
+    count = func.count
+    return {
+        "requests": count(),
+        "complaints": count().filter(c.request_type == "reclamation"),
+        "closed": count().filter(closed),
+        "closed_level1": count().filter(and_(closed, c.closure_level == 1)),
+        "commitments_assessed": count().filter(assessed),
+        "commitments_kept": count().filter(kept),
+        "followups_declared": func.sum(func.coalesce(c.followup_count, 0)),
+    }
+
+
+def derive(a: dict) -> dict[str, float | None]:
+    return {
+        "requests": a["requests"],
+        "complaints": a["complaints"],
+        "first_level_closure_requests": ratio(a["closed_level1"], a["closed"]),
+        "commitment_kept": ratio(a["commitments_kept"], a["commitments_assessed"]),
+        "requests_closed_level1": a["closed_level1"],
+    }
+
+
+def totals(conn: Connection, f: Filters) -> dict:
+    q = scopes.requests(f, created_from=f.start)
+    agg = aggregates(q, f)
+    row = conn.execute(select(*[v.label(k) for k, v in agg.items()])).mappings().one()
+    return {k: (v or 0) for k, v in row.items()}
+
+
+def grouped(conn: Connection, f: Filters, by: list[str]) -> list[dict]:
+    q = scopes.requests(f, created_from=f.start)
+    keys = [q.c[b] for b in by]
+    agg = aggregates(q, f)
+    query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys).order_by(*keys)
+    return [
+        {**{b: row[b] for b in by}, **derive({k: row[k] or 0 for k in agg})}
+        for row in conn.execute(query).mappings()
+    ]
+
+
+def capture_shares(conn: Connection, f: Filters, by: list[str] | None = None) -> list[dict]:
+    """Complaints per capture channel and their share of all complaints (per group)."""
+    q = scopes.requests(f, created_from=f.start)
+    keys = [q.c[b] for b in (by or [])]
+    count = func.count().label("complaints")
+    total = func.sum(func.count()).over(partition_by=keys or None).label("total")
+    query = (
+        select(*keys, q.c.channel, count, total)
+        .where(q.c.request_type == "reclamation")
+        .group_by(*keys, q.c.channel)
+        .order_by(*keys, q.c.channel)
+    )
+    return [
+        {**dict(row), "share": ratio(row["complaints"], row["total"])}
+        for row in conn.execute(query).mappings()
+    ]
+
+
+def close_days(conn: Connection, f: Filters) -> dict[str, float | None]:
+    q = scopes.requests(f, created_from=f.start)
+    days = q.c.days_to_close
+    row = conn.execute(
+        select(
+            func.percentile_cont(0.5).within_group(days).label("median"),
+            func.percentile_cont(0.9).within_group(days).label("p90"),
+        ).where(q.c.status == "cloturee", days.is_not(None))
+    ).one()
+    return {"close_days_median": number(row.median), "close_days_p90": number(row.p90)}
+
+
+def backlog(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
+    """Requests open at the end of the period, in total and per age bucket (days)."""
+    q = scopes.requests(f)
+    end_key = scopes.date_key(f.end)
+    still_open = and_(
+        or_(q.c.closed_date_key.is_(None), q.c.closed_date_key > end_key),
+        ~and_(q.c.status == "annulee", q.c.closed_date_key.is_(None)),
+        ~and_(q.c.status == "cloturee", q.c.closed_date_key.is_(None)),
+    )
+    age = cast(literal(f.end), Date) - q.c.day
+    labels, whens, low = [], [], -1
+    for high in s.age_buckets_days:
+        labels.append(f"{low + 1}-{high}")
+        whens.append((age <= high, literal(labels[-1])))
+        low = high
+    labels.append(f"{low + 1}+")
+    bucket = case(*whens, else_=literal(labels[-1])).label("bucket")
+    rows = conn.execute(select(bucket, func.count()).where(still_open).group_by(bucket)).all()
+    counts = {label: 0 for label in labels}
+    counts.update({b: int(n) for b, n in rows})
+    return {"total": sum(counts.values()), **counts}
+
+
+def followups(conn: Connection, f: Filters, s: Settings) -> dict[str, float | None]:
+    """Follow-ups per request: max(nb_relances, repeat calls about it), summed over the
+    requests created in the period, plus repeat calls naming no request."""
+    q = scopes.requests(f, created_from=f.start)
+    calls = repeat_calls(f, s)
+    linked = (
+        select(calls.c.request_id, func.count().label("repeats"))
+        .where(calls.c.is_repeat_linked)
+        .group_by(calls.c.request_id)
+        .subquery()
+    )
+    per_request = func.greatest(
+        func.coalesce(q.c.followup_count, 0), func.coalesce(linked.c.repeats, 0)
+    )
+    declared, requests = conn.execute(
+        select(func.sum(per_request), func.count()).select_from(
+            q.outerjoin(linked, linked.c.request_id == q.c.request_id)
+        )
+    ).one()
+    unlinked = conn.execute(select(func.count()).where(calls.c.is_repeat_unlinked)).scalar_one()
+    total = int(declared or 0) + int(unlinked)
+    return {"followups": total, "followup_rate": ratio(total, requests)}

@@ -1,0 +1,187 @@
+"""Scoped selects: the facts of the period and filters, with the columns KPIs aggregate.
+
+Each scope is a subquery; KPIs are aggregates over it, series add a GROUP BY on one of
+its grouping columns. Every user value reaches SQL as a bound parameter.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select
+
+from warehouse.kpis.params import Filters, Settings
+from warehouse.schema import (
+    dim_agency,
+    dim_category,
+    dim_channel,
+    dim_date,
+    dim_dwelling,
+    dim_queue,
+    fact_call,
+    fact_contact,
+    fact_request,
+)
+
+
+def date_key(d) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _agency_filters(f: Filters, agency) -> list:
+    clauses = []
+    if f.organisme:
+        clauses.append(agency.c.organisme == f.organisme)
+    if f.agencies:
+        clauses.append(agency.c.agency_code.in_(f.agencies))
+    return clauses
+
+
+def _calendar_columns(d) -> list:
+    return [
+        d.c.full_date.label("day"),
+        d.c.month_start_date.label("month"),
+        d.c.year.label("year"),
+        (d.c.iso_year * 100 + d.c.iso_week).label("iso_week"),
+        d.c.iso_weekday.label("weekday"),
+    ]
+
+
+def calls(f: Filters, s: Settings, start_key: int | None = None, end_key: int | None = None):
+    """Inbound and outbound calls of the period, with agency (through the dwelling)."""
+    c = fact_call.c
+    d = dim_date
+    agency = dim_agency
+    channel_code = case((dim_queue.c.is_on_call, literal("astreinte")), else_=literal("crl"))
+    short = and_(c.outcome == "abandonne", c.wait_seconds < s.short_abandon_s)
+    offered = and_(c.is_inbound, ~short)
+    out_of_hours = or_(
+        dim_queue.c.is_on_call,
+        d.c.iso_weekday.not_in(s.open_weekdays),
+        d.c.is_holiday,
+        c.time_key < s.open_from_slot,
+        c.time_key >= s.open_to_slot,
+    )
+    query = (
+        select(
+            *_calendar_columns(d),
+            c.time_key.label("slot"),
+            agency.c.agency_code.label("agency"),
+            channel_code.label("channel"),
+            dim_queue.c.queue_code.label("queue"),
+            c.is_inbound,
+            offered.label("is_offered"),
+            and_(offered, c.outcome == "decroche").label("is_answered"),
+            and_(offered, c.outcome == "abandonne").label("is_abandoned"),
+            out_of_hours.label("is_out_of_hours"),
+            c.wait_seconds,
+            c.talk_seconds,
+            c.motif_family,
+            c.is_settled_first_level,
+            c.caller_key,
+            c.request_id,
+            c.call_at,
+        )
+        .select_from(
+            fact_call.join(d, d.c.date_key == c.date_key)
+            .join(dim_queue, dim_queue.c.queue_key == c.queue_key)
+            .outerjoin(dim_dwelling, dim_dwelling.c.dwelling_key == c.dwelling_key)
+            .outerjoin(agency, agency.c.agency_key == dim_dwelling.c.agency_key)
+        )
+        .where(c.date_key.between(start_key or date_key(f.start), end_key or date_key(f.end)))
+    )
+    query = query.where(*_agency_filters(f, agency))
+    if f.channels:
+        query = query.where(channel_code.in_(f.channels))
+    if f.queues:
+        query = query.where(dim_queue.c.queue_code.in_(f.queues))
+    return query.subquery("calls")
+
+
+def requests(f: Filters, created_from=None) -> Select:
+    """Requests with their dimensions; created in the period unless ``created_from`` is None
+    and the caller restricts creation itself (the backlog takes every earlier request)."""
+    r = fact_request.c
+    d = dim_date
+    query = (
+        select(
+            *_calendar_columns(d),
+            dim_agency.c.agency_code.label("agency"),
+            dim_channel.c.channel_code.label("channel"),
+            dim_category.c.category_code.label("category"),
+            r.request_type,
+            r.status,
+            r.closure_level,
+            r.urgency_days,
+            r.first_action_due_date,
+            r.first_action_at,
+            r.first_action_date_key,
+            r.closed_date_key,
+            r.created_date_key,
+            r.days_to_close,
+            r.followup_count,
+            r.request_id,
+        )
+        .select_from(
+            fact_request.join(d, d.c.date_key == r.created_date_key)
+            .join(dim_agency, dim_agency.c.agency_key == r.agency_key)
+            .join(dim_channel, dim_channel.c.channel_key == r.channel_key)
+            .join(dim_category, dim_category.c.category_key == r.category_key)
+        )
+        .where(r.created_date_key <= date_key(f.end))
+    )
+    if created_from is not None:
+        query = query.where(r.created_date_key >= date_key(created_from))
+    query = query.where(*_agency_filters(f, dim_agency))
+    if f.channels:
+        query = query.where(dim_channel.c.channel_code.in_(f.channels))
+    if f.categories:
+        query = query.where(dim_category.c.category_code.in_(f.categories))
+    return query.subquery("requests")
+
+
+def contacts(f: Filters):
+    """Front-desk contacts of the period."""
+    c = fact_contact.c
+    d = dim_date
+    query = (
+        select(
+            *_calendar_columns(d),
+            dim_agency.c.agency_code.label("agency"),
+            dim_channel.c.channel_code.label("channel"),
+            dim_channel.c.channel_group.label("channel_group"),
+            c.motif_family,
+            c.follow_up,
+        )
+        .select_from(
+            fact_contact.join(d, d.c.date_key == c.date_key)
+            .join(dim_agency, dim_agency.c.agency_key == c.agency_key)
+            .join(dim_channel, dim_channel.c.channel_key == c.channel_key)
+        )
+        .where(c.date_key.between(date_key(f.start), date_key(f.end)))
+        .where(*_agency_filters(f, dim_agency))
+    )
+    if f.channels:
+        query = query.where(dim_channel.c.channel_code.in_(f.channels))
+    return query.subquery("contacts")
+
+
+def month_weights(f: Filters):
+    """For each month touching the period: the share of its days inside the period."""
+    lengths = (
+        select(dim_date.c.month_start_date.label("month"), func.count().label("days"))
+        .group_by(dim_date.c.month_start_date)
+        .subquery()
+    )
+    inside = (
+        select(dim_date.c.month_start_date.label("month"), func.count().label("days"))
+        .where(dim_date.c.date_key.between(date_key(f.start), date_key(f.end)))
+        .group_by(dim_date.c.month_start_date)
+        .subquery()
+    )
+    return (
+        select(
+            inside.c.month,
+            (cast(inside.c.days, Float) / lengths.c.days).label("weight"),
+        )
+        .select_from(inside.join(lengths, lengths.c.month == inside.c.month))
+        .subquery("month_weights")
+    )
