@@ -41,3 +41,18 @@ def test_readme_opens_with_the_two_commands():
 )
 def test_every_setting_is_documented(setting):
     assert setting in README
+
+
+def test_every_kpi_id_and_setting_is_in_the_kpi_docs():
+    from dataclasses import fields
+
+    from warehouse.kpis.catalogue import CATALOGUE
+    from warehouse.kpis.params import Settings
+
+    doc = (ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
+    for k in CATALOGUE:
+        assert f"| `{k.id}` | {k.label} |" in doc, k.id
+        assert k.definition in doc, k.id
+    for field in fields(Settings):
+        if field.name != "extra":
+            assert f"`{field.name}`" in doc, field.name

@@ -10,9 +10,6 @@ from warehouse.kpis import scopes
 from warehouse.kpis.params import Filters, Settings
 from warehouse.kpis.ratios import ratio
 
-GRAINS = {"day": "day", "week": "iso_week", "month": "month", "year": "year"}
-BREAKDOWNS = {"agency": "agency", "channel": "channel", "queue": "queue"}
-
 
 def aggregates(q, s: Settings) -> dict:
     """The SQL aggregates every call KPI is derived from."""

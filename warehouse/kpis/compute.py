@@ -17,6 +17,20 @@ NO_STAFFING = "aucun fichier d'effectifs chargé"
 NO_DWELLINGS = "aucun logement géré sur la période (référentiel logements non chargé ?)"
 NO_SURVEY = "aucune source d'enquête de satisfaction n'est importée"
 STAFF_SCOPE = "effectifs du centre : non répartis par agence ni par organisme"
+CALL_SCOPE = (
+    "filtre agence : seuls les appels dont le logement a été identifié sont rattachés à "
+    "une agence (les appels perdus ne le sont pas)"
+)
+CALL_IDS = (
+    "offered_calls",
+    "answered_calls",
+    "answer_rate",
+    "service_level_90",
+    "service_level_60",
+    "asa_s",
+    "abandon_rate",
+    "out_of_hours_share",
+)
 
 
 @dataclass(frozen=True)
@@ -70,9 +84,9 @@ def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
     cv = calls.derive(ca, s)
     ra = requests.totals(conn, f)
     rv = requests.derive(ra)
-    out = [_value(i, cv[i]) for i in ("offered_calls", "answered_calls", "answer_rate")]
-    out += [_value(f"service_level_{t}", cv[f"service_level_{t}"]) for t in (90, 60)]
-    out += [_value(i, cv[i]) for i in ("asa_s", "abandon_rate", "aht_s")]
+    scope_note = CALL_SCOPE if f.has_scope else ""
+    out = [_value(i, cv[i], scope_note) for i in CALL_IDS[:-1]]
+    out.append(_value("aht_s", cv["aht_s"]))
 
     dm = costs.dwelling_months(conn, f)
     out.append(
@@ -90,7 +104,7 @@ def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
     out.append(_value("backlog_open", backlog.pop("total")))
     out += [_value(f"backlog_open.{bucket}", n) for bucket, n in backlog.items()]
     out.append(_value("followup_rate", requests.followups(conn, f, s)["followup_rate"]))
-    out.append(_value("out_of_hours_share", cv["out_of_hours_share"]))
+    out.append(_value("out_of_hours_share", cv["out_of_hours_share"], scope_note))
 
     staff = costs.staffing(conn, f)
     if staff is None or f.has_scope:

@@ -6,7 +6,7 @@ its grouping columns. Every user value reaches SQL as a bound parameter.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Float, Integer, Select, and_, case, cast, func, literal, or_, select
 
 from warehouse.kpis.params import Filters, Settings
 from warehouse.schema import (
@@ -40,7 +40,7 @@ def _calendar_columns(d) -> list:
         d.c.full_date.label("day"),
         d.c.month_start_date.label("month"),
         d.c.year.label("year"),
-        (d.c.iso_year * 100 + d.c.iso_week).label("iso_week"),
+        (cast(d.c.iso_year, Integer) * 100 + d.c.iso_week).label("iso_week"),
         d.c.iso_weekday.label("weekday"),
     ]
 

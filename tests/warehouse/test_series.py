@@ -1,0 +1,67 @@
+"""Series and breakdowns agree with the hand-made totals of ``test_kpis.py``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.warehouse.test_kpis import PERIOD, loaded  # noqa: F401 - fixture
+from warehouse.kpis.params import Filters
+from warehouse.kpis.series import (
+    call_breakdown,
+    call_heatmap,
+    call_series,
+    capture_series,
+    request_series,
+)
+
+
+def test_calls_by_month_and_day(loaded):  # noqa: F811
+    months = call_series(loaded, PERIOD, "month")
+    # Every call is in March: 7 offered, 5 answered; April has none, so no row.
+    assert months["month"].astype(str).tolist() == ["2025-03-01"]
+    assert months[["offered_calls", "answered_calls"]].values.tolist() == [[7, 5]]
+    days = call_series(loaded, PERIOD, "day").set_index("day")
+    # 3 March: C1 C2 C4 C5 offered (C3 short), C1 C2 C5 answered.
+    assert days.loc[date(2025, 3, 3), "offered_calls"] == 4
+    assert days.loc[date(2025, 3, 3), "answer_rate"] == pytest.approx(3 / 4)
+    assert days["offered_calls"].sum() == 7
+
+
+def test_calls_by_week_and_year(loaded):  # noqa: F811
+    weeks = call_series(loaded, PERIOD, "week").set_index("iso_week")
+    assert weeks.loc[202510, "offered_calls"] == 7  # 3-9 March 2025 is ISO week 10
+    years = call_series(loaded, PERIOD, "year")
+    assert years["offered_calls"].tolist() == [7]
+
+
+def test_calls_by_channel_and_queue(loaded):  # noqa: F811
+    channels = call_breakdown(loaded, PERIOD, "channel").set_index("channel")
+    assert channels.loc["astreinte", "offered_calls"] == 1  # C5
+    assert channels.loc["crl", "offered_calls"] == 6
+    queues = call_breakdown(loaded, PERIOD, "queue").set_index("queue")
+    assert queues.loc["ASTREINTE", "answered_calls"] == 1
+
+
+def test_heatmap(loaded):  # noqa: F811
+    heat = call_heatmap(loaded, PERIOD).set_index(["weekday", "slot"])
+    # Monday 9:00-9:29 (slot 18): C1 C2 offered and answered; C3 too short; 9:30 (19): C4 lost.
+    assert heat.loc[(1, 18), "offered_calls"] == 2
+    assert heat.loc[(1, 19), "lost_calls"] == 1
+    assert heat.loc[(6, 20), "offered_calls"] == 1  # Saturday 10:00: C6
+    assert heat["offered_calls"].sum() == 7
+
+
+def test_requests_by_category_and_capture_by_month(loaded):  # noqa: F811
+    cats = request_series(loaded, PERIOD, "category").set_index("category")
+    assert cats.loc["technique", "requests"] == 4  # D1 D2 D3 D5
+    capture = capture_series(loaded, PERIOD, "month")
+    march = capture[capture["month"].astype(str) == "2025-03-01"].set_index("channel")
+    assert march.loc["agence", "share"] == pytest.approx(2 / 3)  # D2 D4 of D1 D2 D4
+
+
+def test_empty_period_gives_empty_frames(loaded):  # noqa: F811
+    empty = Filters(date(2030, 1, 1), date(2030, 1, 31))
+    assert call_series(loaded, empty).empty
+    assert call_heatmap(loaded, empty).empty

@@ -1,0 +1,55 @@
+"""KPI series for charts and tables: by period grain, by dimension, weekday x half-hour.
+
+Each returns a small DataFrame of aggregates (one row per group), never fact rows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from warehouse.kpis import calls, requests
+from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
+
+GRAINS = {"day": "day", "week": "iso_week", "month": "month", "year": "year"}
+CALL_DIMENSIONS = {"agency": "agency", "channel": "channel", "queue": "queue"}
+REQUEST_DIMENSIONS = {"agency": "agency", "channel": "channel", "category": "category"}
+
+
+def call_series(
+    engine: Engine, f: Filters, grain: str = "month", s: Settings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
+    """Call KPIs per day, ISO week (yyyyww), month or year of the period."""
+    with engine.connect() as conn:
+        return pd.DataFrame(calls.grouped(conn, f, s, [GRAINS[grain]]))
+
+
+def call_breakdown(
+    engine: Engine, f: Filters, by: str, s: Settings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
+    """Call KPIs per agency (of the identified dwelling), channel or queue."""
+    with engine.connect() as conn:
+        return pd.DataFrame(calls.grouped(conn, f, s, [CALL_DIMENSIONS[by]]))
+
+
+def call_heatmap(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Offered, answered and lost calls per ISO weekday (1 = Monday) x half-hour slot."""
+    with engine.connect() as conn:
+        rows = calls.grouped(conn, f, s, ["weekday", "slot"])
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame[["weekday", "slot", "offered_calls", "answered_calls", "lost_calls"]]
+
+
+def request_series(engine: Engine, f: Filters, by: str = "month") -> pd.DataFrame:
+    """Request KPIs per creation period (a grain) or per agency, channel or category."""
+    column = GRAINS.get(by) or REQUEST_DIMENSIONS[by]
+    with engine.connect() as conn:
+        return pd.DataFrame(requests.grouped(conn, f, [column]))
+
+
+def capture_series(engine: Engine, f: Filters, grain: str = "year") -> pd.DataFrame:
+    """Complaints per capture channel and their share, per period of creation."""
+    with engine.connect() as conn:
+        return pd.DataFrame(requests.capture_shares(conn, f, [GRAINS[grain]]))
