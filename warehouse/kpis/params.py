@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -44,7 +44,6 @@ class Settings:
     open_to_slot: int = 35  # 17:30 (exclusive)
     age_buckets_days: tuple[int, ...] = (7, 30, 90)
     repeat_window_days: int = 7
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 DEFAULT_SETTINGS = Settings()
