@@ -96,9 +96,17 @@ def calls(f: Filters, s: Settings, start_key: int | None = None, end_key: int | 
     return query.subquery("calls")
 
 
+def _agency_and_channel(query: Select, f: Filters) -> Select:
+    """The organisme, agency and channel filters of a scope joined to both dimensions."""
+    query = query.where(*_agency_filters(f, dim_agency))
+    if f.channels:
+        query = query.where(dim_channel.c.channel_code.in_(f.channels))
+    return query
+
+
 def requests(f: Filters, created_from=None) -> Select:
-    """Requests with their dimensions; created in the period unless ``created_from`` is None
-    and the caller restricts creation itself (the backlog takes every earlier request)."""
+    """Requests created by the end of the period, and from ``created_from`` when given
+    (the backlog, a stock, takes every earlier request)."""
     r = fact_request.c
     d = dim_date
     query = (
@@ -130,9 +138,7 @@ def requests(f: Filters, created_from=None) -> Select:
     )
     if created_from is not None:
         query = query.where(r.created_date_key >= date_key(created_from))
-    query = query.where(*_agency_filters(f, dim_agency))
-    if f.channels:
-        query = query.where(dim_channel.c.channel_code.in_(f.channels))
+    query = _agency_and_channel(query, f)
     if f.categories:
         query = query.where(dim_category.c.category_code.in_(f.categories))
     return query.subquery("requests")
@@ -157,11 +163,8 @@ def contacts(f: Filters):
             .join(dim_channel, dim_channel.c.channel_key == c.channel_key)
         )
         .where(c.date_key.between(date_key(f.start), date_key(f.end)))
-        .where(*_agency_filters(f, dim_agency))
     )
-    if f.channels:
-        query = query.where(dim_channel.c.channel_code.in_(f.channels))
-    return query.subquery("contacts")
+    return _agency_and_channel(query, f).subquery("contacts")
 
 
 def month_weights(f: Filters):
