@@ -1,8 +1,8 @@
 """Pilotage GRL: Streamlit entry point.
 
-On first start with no warehouse, builds the demo warehouse through the real loaders (in
-a separate process: the dashboard never imports Great Expectations), then shows what is
-loaded. The KPI pages come with the dashboard issue.
+Builds the demo warehouse on first start when there is none (through the real loaders, in
+a separate process: the dashboard never imports Great Expectations), draws the shared
+sidebar filters, then runs the page chosen in the navigation.
 """
 
 from __future__ import annotations
@@ -12,23 +12,21 @@ import sys
 
 import streamlit as st
 
-from warehouse.engine import PROJECT_ROOT, duckdb_path, make_engine, warehouse_url
-from warehouse.queries import fact_row_counts, load_history_frame
+from pages.filters import sidebar_filters
+from warehouse.engine import PROJECT_ROOT, duckdb_path, warehouse_url
 
-st.set_page_config(page_title="Pilotage GRL", layout="wide")
+st.set_page_config(page_title="Pilotage GRL", page_icon="📞", layout="wide")
 
-FACT_LABELS = {
-    "fact_call": "Appels",
-    "fact_contact": "Contacts en agence",
-    "fact_request": "Demandes",
-    "fact_cost": "Lignes de coûts (mois)",
-    "fact_staffing": "Jours d'effectifs",
-    "fact_dwelling_month": "Logements × mois",
-}
-
-
-def _french(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
+PAGES = [
+    st.Page("pages/synthese.py", title="Synthèse", icon="🏠", default=True, url_path="synthese"),
+    st.Page("pages/appels.py", title="Appels", icon="📞", url_path="appels"),
+    st.Page("pages/canaux.py", title="Canaux et captation", icon="🔀", url_path="canaux"),
+    st.Page("pages/demandes.py", title="Demandes", icon="📋", url_path="demandes"),
+    st.Page("pages/agences.py", title="Agences", icon="🏢", url_path="agences"),
+    st.Page("pages/couts.py", title="Coûts et effectifs", icon="💶", url_path="couts"),
+    st.Page("pages/qualite.py", title="Qualité des données", icon="🧪", url_path="qualite"),
+    st.Page("pages/glossaire.py", title="Glossaire", icon="📖", url_path="glossaire"),
+]
 
 
 def build_demo_if_missing(url: str) -> None:
@@ -61,49 +59,7 @@ def build_demo_if_missing(url: str) -> None:
         status.update(label="Entrepôt de démonstration prêt", state="complete", expanded=False)
 
 
-@st.cache_resource
-def engine():
-    return make_engine(warehouse_url(), read_only=True)
-
-
-url = warehouse_url()
-build_demo_if_missing(url)
-st.title("Pilotage de la relation locataires")
-st.caption("Entrepôt : " + (str(duckdb_path(url)) if duckdb_path(url) else url.split("@")[-1]))
-
-counts = fact_row_counts(engine())
-columns = st.columns(len(FACT_LABELS))
-for column, (table, label) in zip(columns, FACT_LABELS.items(), strict=True):
-    column.metric(label, _french(counts[table]))
-
-st.subheader("Historique des chargements")
-history = load_history_frame(engine())
-st.dataframe(
-    history[
-        [
-            "load_id",
-            "file_name",
-            "source",
-            "status",
-            "rows_read",
-            "rows_loaded",
-            "rows_duplicate",
-            "rows_quarantined",
-            "finished_at",
-        ]
-    ].rename(
-        columns={
-            "load_id": "N°",
-            "file_name": "Fichier",
-            "source": "Source",
-            "status": "Statut",
-            "rows_read": "Lues",
-            "rows_loaded": "Chargées",
-            "rows_duplicate": "Doublons",
-            "rows_quarantined": "Quarantaine",
-            "finished_at": "Terminé le",
-        }
-    ),
-    hide_index=True,
-    column_config={"Terminé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
-)
+build_demo_if_missing(warehouse_url())
+navigation = st.navigation(PAGES)
+st.session_state["filters"] = sidebar_filters()
+navigation.run()

@@ -1,39 +1,158 @@
-"""The Streamlit entry point starts on a loaded warehouse and shows what is loaded."""
+"""The dashboard: every page runs on a small loaded warehouse, filters act and persist in
+the URL, downloads carry the data they claim. Streamlit AppTest, no browser."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from loaders.pipeline import import_file
-from tests.loaders.samples import REFERENCE, SAMPLES
 from tests.util import write_export
+from tests.warehouse.kpi_dataset import FILES
 from warehouse.engine import make_engine
 from warehouse.setup import init_warehouse
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ["synthese", "appels", "canaux", "demandes", "agences", "couts", "qualite", "glossaire"]
 
 
-@pytest.fixture
-def loaded_url(tmp_path):
-    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+@pytest.fixture(scope="module")
+def warehouse_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dash")
+    url = f"duckdb:///{folder / 'w.duckdb'}"
     engine = make_engine(url)
     init_warehouse(engine)
-    for source in sorted(SAMPLES, key=lambda s: s not in REFERENCE):
-        import_file(engine, write_export(tmp_path / f"{source}.csv", SAMPLES[source]))
+    for source, rows in FILES:
+        import_file(engine, write_export(folder / f"{source}.csv", rows))
+    # One unreadable call, for the quarantine view (it changes no KPI).
+    broken = [dict(FILES[2][1][0], id_appel="C99", issue="transfere")]
+    import_file(engine, write_export(folder / "appels_bad.csv", broken))
     engine.dispose()
     return url
 
 
-def test_app_shows_counts_and_load_history(loaded_url, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_URL", loaded_url)
-    at = AppTest.from_file(APP, default_timeout=30)
+@pytest.fixture
+def app(warehouse_url, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_URL", warehouse_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _open(page: str, state: dict | None = None, **params) -> AppTest:
+    """A fresh session: widget state set by key and URL parameters, then the page.
+
+    AppTest 1.67 re-runs only the page script after the first run of an ``st.navigation``
+    app, so filters are set before that first run, which executes ``app.py`` for real.
+    """
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
+    assert not at.exception, at.exception
+    if page != "synthese":
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+PERIOD = {"f_period": "custom", "f_start": date(2025, 3, 1), "f_end": date(2025, 4, 30)}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    at = _open(page, periode="custom", debut="2025-03-01", fin="2025-04-30")
+    assert not at.exception, at.exception
+    assert at.title[0].value
+
+
+def _tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_synthese_tiles_follow_the_kpi_layer(app):
+    tiles = _tiles(_open("synthese", PERIOD))
+    assert tiles["Appels présentés"] == "7"  # hand-computed in tests/warehouse/test_kpis.py
+    assert tiles["Taux de décroché"] == "71,4\u202f%"  # 5 / 7
+    tiles = _tiles(_open("synthese", PERIOD | {"f_agencies": ["AG01"]}))
+    assert tiles["Appels présentés"] == "3"  # C1 C5 C9, the AG01 dwellings' calls
+
+
+def test_calls_page_figures_follow_the_filters(app):
+    tiles = _tiles(_open("appels", PERIOD))
+    assert (tiles["Présentés"], tiles["Traités"]) == ("7", "5")
+    assert tiles["Attente moyenne"] == "41\u202fs"  # 205 / 5
+    tiles = _tiles(_open("appels", PERIOD | {"f_channels": ["astreinte"]}))
+    assert (tiles["Présentés"], tiles["Traités"]) == ("1", "1")  # C5 on the on-call line
+
+
+def test_filters_are_written_to_and_restored_from_the_url(app):
+    at = _open("synthese", PERIOD | {"f_agencies": ["AG01"]})
+    params = {k: at.query_params[k] for k in at.query_params}
+    flat = {k: (v[0] if isinstance(v, list) else v) for k, v in params.items()}
+    assert flat == {
+        "periode": "custom",
+        "debut": "2025-03-01",
+        "fin": "2025-04-30",
+        "agences": "AG01",
+    }
+    restored = _open("synthese", **flat)
+    assert restored.session_state["f_agencies"] == ["AG01"]
+    assert _tiles(restored)["Appels présentés"] == "3"
+
+
+def test_hostile_or_stale_url_values_are_ignored(app):
+    at = _open("synthese", periode="custom", debut="pas une date", agences="AG01,'; DROP TABLE x")
+    assert at.session_state["f_agencies"] == ["AG01"]
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Appels"] == "2"
-    assert metrics["Demandes"] == "2"
-    history = at.dataframe[0].value
-    assert sorted(history["Fichier"]) == sorted(f"{s}.csv" for s in SAMPLES)
+
+
+def test_no_data_for_the_filters_shows_a_message(app):
+    at = _open(
+        "appels", {"f_period": "custom", "f_start": date(2030, 1, 1), "f_end": date(2030, 1, 31)}
+    )
+    assert any("Aucune donnée" in i.value for i in at.info)
+
+
+# Every page offers its tables as CSV and XLSX (key prefix of the download pair).
+DOWNLOADS = {
+    "synthese": ["synthese_mois"],
+    "appels": ["appels_series", "appels_heat"],
+    "canaux": ["capture", "req_channel"],
+    "demandes": ["urgency", "late"],
+    "agences": ["agencies"],
+    "couts": ["costs"],
+    "qualite": ["history", "quarantine"],
+    "glossaire": ["glossary"],
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_offers_csv_and_xlsx(app, page):
+    state = PERIOD | ({"late_only": False} if page == "demandes" else {})
+    at = _open(page, state)
+    keys = {b.key for b in at.get("download_button")}
+    for prefix in DOWNLOADS[page]:
+        assert {f"{prefix}_csv", f"{prefix}_xlsx"} <= keys, prefix
+
+
+def test_download_bytes_give_the_table_back():
+    import io
+
+    import pandas as pd
+
+    from pages.ui import csv_bytes, xlsx_bytes
+
+    frame = pd.DataFrame({"Agence": ["AG01", "AG02"], "Taux": [0.714285, 0.5], "Appels": [1234, 7]})
+    data = csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"AG01;0,714285;1234" in data
+    back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(back, frame)
+    pd.testing.assert_frame_equal(pd.read_excel(io.BytesIO(xlsx_bytes(frame))), frame)

@@ -1,20 +1,41 @@
-"""Read queries for the dashboard's data-quality views (aggregates only)."""
+"""Read queries for the dashboard besides the KPIs: filter options, data coverage, load
+history, quarantine and the list of open requests (aggregates or bounded lists only)."""
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlalchemy import Engine, func, select
+from datetime import date
 
-from warehouse.schema import FACTS, load_history, quarantine
+import pandas as pd
+from sqlalchemy import Date, Engine, cast, func, literal, or_, select
+
+from warehouse.kpis import scopes
+from warehouse.kpis.params import Filters
+from warehouse.schema import (
+    FACTS,
+    dim_agency,
+    dim_category,
+    dim_channel,
+    fact_call,
+    fact_contact,
+    fact_cost,
+    fact_dwelling_month,
+    fact_request,
+    fact_staffing,
+    load_history,
+    quarantine,
+)
+
+
+def _frame(engine: Engine, query, columns=None) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.mappings().all(), columns=columns or list(result.keys()))
 
 
 def load_history_frame(engine: Engine, limit: int = 500) -> pd.DataFrame:
     """The most recent loads, newest first."""
     query = select(load_history).order_by(load_history.c.load_id.desc()).limit(limit)
-    with engine.connect() as conn:
-        return pd.DataFrame(
-            conn.execute(query).mappings().all(), columns=list(load_history.c.keys())
-        )
+    return _frame(engine, query, list(load_history.c.keys()))
 
 
 def quarantine_frame(
@@ -23,9 +44,7 @@ def quarantine_frame(
     query = select(quarantine).order_by(quarantine.c.load_id.desc(), quarantine.c.entry_number)
     if load_id is not None:
         query = query.where(quarantine.c.load_id == load_id)
-    with engine.connect() as conn:
-        rows = conn.execute(query.limit(limit)).mappings().all()
-    return pd.DataFrame(rows, columns=list(quarantine.c.keys()))
+    return _frame(engine, query.limit(limit), list(quarantine.c.keys()))
 
 
 def fact_row_counts(engine: Engine) -> dict[str, int]:
@@ -33,3 +52,104 @@ def fact_row_counts(engine: Engine) -> dict[str, int]:
         return {
             t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in FACTS
         }
+
+
+def agencies(engine: Engine) -> pd.DataFrame:
+    query = select(
+        dim_agency.c.agency_code, dim_agency.c.agency_name, dim_agency.c.organisme
+    ).order_by(dim_agency.c.agency_code)
+    return _frame(engine, query)
+
+
+def channels(engine: Engine) -> pd.DataFrame:
+    query = select(
+        dim_channel.c.channel_code, dim_channel.c.channel_label, dim_channel.c.channel_group
+    ).order_by(dim_channel.c.channel_key)
+    return _frame(engine, query)
+
+
+def categories(engine: Engine) -> pd.DataFrame:
+    query = select(dim_category.c.category_code, dim_category.c.category_label).order_by(
+        dim_category.c.category_key
+    )
+    return _frame(engine, query)
+
+
+def coverage(engine: Engine) -> pd.DataFrame:
+    """For each source, the first and last day its loaded data covers, and its rows."""
+
+    def span(name: str, table, key) -> object:
+        first, last = func.min(key), func.max(key)
+        return select(
+            literal(name).label("source"),
+            first.label("first_key"),
+            last.label("last_key"),
+            func.count().label("rows"),
+        ).select_from(table)
+
+    def month_key(col):
+        return func.extract("year", col) * 10000 + func.extract("month", col) * 100 + 1
+
+    parts = [
+        span("appels", fact_call, fact_call.c.date_key),
+        span("registres", fact_contact, fact_contact.c.date_key),
+        span("demandes", fact_request, fact_request.c.created_date_key),
+        span("couts", fact_cost, month_key(fact_cost.c.source_month_date)),
+        span("effectifs", fact_staffing, fact_staffing.c.date_key),
+        span("logements", fact_dwelling_month, month_key(fact_dwelling_month.c.month_date)),
+    ]
+    frame = _frame(engine, parts[0].union_all(*parts[1:]))
+    for col in ("first_key", "last_key"):
+        frame[col.replace("_key", "")] = [
+            None if pd.isna(k) else _key_date(int(k)) for k in frame[col]
+        ]
+    return frame.drop(columns=["first_key", "last_key"])
+
+
+def _key_date(key: int) -> date:
+    return date(key // 10000, key // 100 % 100, key % 100)
+
+
+def data_period(engine: Engine) -> tuple[date, date] | None:
+    """The first and last day of call or request data, or None when nothing is loaded."""
+    keys = (
+        select(fact_call.c.date_key.label("k"))
+        .union_all(select(fact_request.c.created_date_key))
+        .subquery()
+    )
+    with engine.connect() as conn:
+        low, high = conn.execute(select(func.min(keys.c.k), func.max(keys.c.k))).one()
+    if low is None:
+        return None
+    return _key_date(int(low)), _key_date(int(high))
+
+
+def open_requests(engine: Engine, f: Filters, late_only: bool = False, limit: int = 5_000):
+    """Requests open at the end of the period (or late there), oldest first, bounded."""
+    q = scopes.requests(f)
+    end_key = scopes.date_key(f.end)
+    still_open = or_(q.c.closed_date_key.is_(None), q.c.closed_date_key > end_key)
+    late = q.c.first_action_due_date < f.end
+    no_action = or_(q.c.first_action_date_key.is_(None), q.c.first_action_date_key > end_key)
+    query = (
+        select(
+            q.c.request_id,
+            q.c.day.label("created"),
+            q.c.agency,
+            q.c.channel,
+            q.c.category,
+            q.c.request_type,
+            q.c.urgency_days,
+            q.c.first_action_due_date.label("due"),
+            cast(q.c.first_action_at, Date).label("first_action"),
+            q.c.status,
+            (cast(literal(f.end), Date) - q.c.day).label("age_days"),
+            q.c.followup_count,
+        )
+        .where(still_open, q.c.status.not_in(["annulee", "cloturee"]))
+        .order_by(q.c.day, q.c.request_id)
+        .limit(limit)
+    )
+    if late_only:
+        query = query.where(late, no_action)
+    return _frame(engine, query)

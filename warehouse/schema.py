@@ -15,7 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
+    Double,
     Index,
     Integer,
     MetaData,
@@ -192,8 +192,8 @@ fact_request = Table(
     Column("status", String(20), nullable=False),
     Column("closure_level", SmallInteger),
     Column("followup_count", Integer),
-    Column("days_to_first_action", Float),
-    Column("days_to_close", Float),
+    Column("days_to_first_action", Double),
+    Column("days_to_close", Double),
     Column("progress_rank", Integer, nullable=False),  # a stale export never lowers it
     Index(None, "created_date_key"),
 )
@@ -206,7 +206,7 @@ fact_cost = Table(
     Column("nature", String(30), primary_key=True),
     Column("source_month_date", Date, primary_key=True),  # the month the amount was booked
     Column("load_id", Integer, nullable=False),
-    Column("amount_eur", Float, nullable=False),
+    Column("amount_eur", Double, nullable=False),
 )
 
 fact_staffing = Table(
@@ -215,8 +215,8 @@ fact_staffing = Table(
     Column("date_key", Integer, primary_key=True, autoincrement=False),
     Column("team", String(40), primary_key=True),
     Column("load_id", Integer, nullable=False),
-    Column("advisor_fte", Float, nullable=False),
-    Column("supervisor_fte", Float, nullable=False),
+    Column("advisor_fte", Double, nullable=False),
+    Column("supervisor_fte", Double, nullable=False),
 )
 
 fact_dwelling_month = Table(

@@ -11,7 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
+    Double,
     Integer,
     MetaData,
     SmallInteger,
@@ -88,8 +88,8 @@ stg_request = _stg(
     Column("status", String),
     Column("closure_level", SmallInteger),
     Column("followup_count", Integer),
-    Column("days_to_first_action", Float),
-    Column("days_to_close", Float),
+    Column("days_to_first_action", Double),
+    Column("days_to_close", Double),
     Column("progress_rank", Integer),
 )
 
@@ -119,15 +119,15 @@ stg_cost = _stg(
     Column("month_index", Integer),  # year * 12 + month - 1
     Column("cost_centre", String),
     Column("nature", String),
-    Column("amount_eur", Float),
+    Column("amount_eur", Double),
 )
 
 stg_staffing = _stg(
     "stg_staffing",
     Column("date_key", Integer),
     Column("team", String),
-    Column("advisor_fte", Float),
-    Column("supervisor_fte", Float),
+    Column("advisor_fte", Double),
+    Column("supervisor_fte", Double),
 )
 
 STAGING_TABLES = {

@@ -22,6 +22,23 @@ def dwelling_months(conn: Connection, f: Filters, scoped: bool = True) -> float:
     return float(conn.execute(query).scalar_one() or 0)
 
 
+def dwelling_months_by_agency(conn: Connection, f: Filters) -> dict[str, float]:
+    w = scopes.month_weights(f)
+    query = (
+        select(
+            dim_agency.c.agency_code, func.sum(fact_dwelling_month.c.dwellings_count * w.c.weight)
+        )
+        .select_from(
+            fact_dwelling_month.join(w, w.c.month == fact_dwelling_month.c.month_date).join(
+                dim_agency, dim_agency.c.agency_key == fact_dwelling_month.c.agency_key
+            )
+        )
+        .where(*scopes._agency_filters(f, dim_agency))
+        .group_by(dim_agency.c.agency_code)
+    )
+    return {code: float(v or 0) for code, v in conn.execute(query)}
+
+
 def costs(conn: Connection, f: Filters) -> float | None:
     """Costs of the period, months weighted by their days inside; None if none loaded.
 
@@ -42,6 +59,29 @@ def costs(conn: Connection, f: Filters) -> float | None:
     total_dm = dwelling_months(conn, f, scoped=False)
     share = dwelling_months(conn, f) / total_dm if total_dm else 0
     return float(own) + float(shared) * share
+
+
+def costs_by_nature(conn: Connection, f: Filters) -> dict[str, float]:
+    """Costs of the period per nature (same weighting and allocation as :func:`costs`)."""
+    w = scopes.month_weights(f)
+    amount = func.sum(fact_cost.c.amount_eur * w.c.weight)
+    base = (
+        select(fact_cost.c.nature, amount)
+        .select_from(fact_cost.join(w, w.c.month == fact_cost.c.month_date))
+        .group_by(fact_cost.c.nature)
+    )
+    if not f.has_scope:
+        return {n: float(v or 0) for n, v in conn.execute(base)}
+    agencies = select(dim_agency.c.agency_code)
+    scoped = agencies.where(*scopes._agency_filters(f, dim_agency))
+    total_dm = dwelling_months(conn, f, scoped=False)
+    share = dwelling_months(conn, f) / total_dm if total_dm else 0
+    out: dict[str, float] = {}
+    for nature, value in conn.execute(base.where(fact_cost.c.cost_centre.in_(scoped))):
+        out[nature] = out.get(nature, 0) + float(value or 0)
+    for nature, value in conn.execute(base.where(fact_cost.c.cost_centre.not_in(agencies))):
+        out[nature] = out.get(nature, 0) + float(value or 0) * share
+    return out
 
 
 def staffing(conn: Connection, f: Filters) -> tuple[float, float] | None:

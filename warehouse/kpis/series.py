@@ -8,12 +8,17 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.kpis import calls, requests
+from warehouse.kpis import calls, costs, requests
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 
 GRAINS = {"day": "day", "week": "iso_week", "month": "month", "year": "year"}
 CALL_DIMENSIONS = {"agency": "agency", "channel": "channel", "queue": "queue"}
-REQUEST_DIMENSIONS = {"agency": "agency", "channel": "channel", "category": "category"}
+REQUEST_DIMENSIONS = {
+    "agency": "agency",
+    "channel": "channel",
+    "category": "category",
+    "urgency": "urgency_days",
+}
 
 
 def call_series(
@@ -53,3 +58,23 @@ def capture_series(engine: Engine, f: Filters, grain: str = "year") -> pd.DataFr
     """Complaints per capture channel and their share, per period of creation."""
     with engine.connect() as conn:
         return pd.DataFrame(requests.capture_shares(conn, f, [GRAINS[grain]]))
+
+
+def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """One row per agency with its call and request KPIs and dwellings managed."""
+    with engine.connect() as conn:
+        call_rows = pd.DataFrame(calls.grouped(conn, f, s, ["agency"]))
+        request_rows = pd.DataFrame(requests.grouped(conn, f, ["agency"]))
+        months = costs.dwelling_months_by_agency(conn, f)
+    if request_rows.empty and call_rows.empty:
+        return pd.DataFrame()
+    table = (
+        request_rows.merge(call_rows, on="agency", how="outer")
+        if not call_rows.empty
+        else request_rows
+    )
+    table = table[table["agency"].notna()]
+    table["dwelling_months"] = table["agency"].map(months).fillna(0)
+    if "offered_calls" in table:
+        table["calls_per_dwelling_month"] = table["offered_calls"] / table["dwelling_months"]
+    return table.reset_index(drop=True)

@@ -1,0 +1,71 @@
+"""Agences: one row per agency, side by side, with the organisme as the reference row."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from pages import fmt, ui
+
+COLUMNS = {
+    "agency": "Agence",
+    "requests": "Demandes",
+    "complaints": "Réclamations",
+    "commitment_kept": "Engagements respectés",
+    "first_level_closure_requests": "Clôture 1er niveau",
+    "offered_calls": "Appels présentés (identifiés)",
+    "calls_per_dwelling_month": "Appels / logement / mois",
+    "complaint_share": "Part de réclamations (appels)",
+}
+
+st.title("Agences")
+f = ui.current_filters()
+if f is None:
+    ui.empty()
+    st.stop()
+table = ui.agency_table(f)
+if table.empty:
+    ui.empty()
+    st.stop()
+values = ui.kpis(f)["value"]
+reference = {
+    "agency": "Ensemble (référence)",
+    "commitment_kept": values.get("commitment_kept"),
+    "first_level_closure_requests": values.get("first_level_closure_requests"),
+    "calls_per_dwelling_month": values.get("calls_per_dwelling_month"),
+    "complaint_share": values.get("complaint_share"),
+    "offered_calls": values.get("offered_calls"),
+}
+shown = table[[c for c in COLUMNS if c in table]].copy()
+shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns} | {
+    "requests": shown["requests"].sum(),
+    "complaints": shown["complaints"].sum(),
+}
+shown = shown.rename(columns=COLUMNS)
+percent = {"Engagements respectés", "Clôture 1er niveau", "Part de réclamations (appels)"}
+st.dataframe(
+    shown,
+    hide_index=True,
+    column_config={c: st.column_config.NumberColumn(format="percent") for c in percent}
+    | {"Appels / logement / mois": st.column_config.NumberColumn(format="%.2f")},
+)
+worst = table.sort_values("commitment_kept").iloc[0]
+st.caption(
+    f"Engagements les moins respectés : {worst['agency']} "
+    f"({fmt.percent(worst['commitment_kept'])}). Les appels sont rattachés à une agence par le "
+    "logement identifié : les appels perdus, rarement identifiés, n'y figurent pas."
+)
+ui.downloads(shown, "comparaison_agences", "agencies")
+
+st.subheader("Détail d'une agence")
+code = st.selectbox("Agence", list(table["agency"]), key="agency_drill")
+detail = ui.kpis(replace(f, agencies=(code,)))
+rows = detail[detail["value"].notna()][["label", "value", "unit", "reference"]]
+rows = rows.assign(
+    valeur=[fmt.by_unit(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)]
+)
+st.dataframe(
+    rows[["label", "valeur", "reference"]].rename(
+        columns={"label": "Indicateur", "valeur": "Valeur", "reference": "Référence"}
+    ),
+    hide_index=True,
+)

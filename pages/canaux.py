@@ -1,0 +1,91 @@
+"""Canaux et captation: channel mix, capture share of complaints over time."""
+
+import altair as alt
+import streamlit as st
+
+from pages import fmt, ui
+
+st.title("Canaux et captation")
+f = ui.current_filters()
+if f is None:
+    ui.empty()
+    st.stop()
+labels = dict(ui.reference("channels")[["channel_code", "channel_label"]].values)
+values = ui.kpis(f)
+shares = values[values.index.str.startswith("capture_share.")]
+st.subheader("Où sont captées les réclamations")
+if shares.empty:
+    ui.empty("Aucune réclamation sur la période.")
+else:
+    cols = st.columns(min(len(shares), 4))
+    for i, (kpi_id, row) in enumerate(shares.sort_values("value", ascending=False).iterrows()):
+        cols[i % len(cols)].metric(
+            labels.get(kpi_id.split(".", 1)[1], kpi_id), fmt.percent(row["value"])
+        )
+    st.caption("Référence NMH 2015 : CRL 24 %, agences plus de 75 %.")
+
+grain = st.radio(
+    "Évolution par",
+    ["month", "year"],
+    horizontal=True,
+    key="capture_grain",
+    format_func={"month": "Mois", "year": "Année"}.get,
+    index=1,
+)
+capture = ui.capture_series(f, grain)
+if not capture.empty:
+    capture = capture.assign(canal=capture["channel"].map(labels))
+    ui.chart(
+        alt.Chart(capture)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{grain}:{'T' if grain == 'month' else 'O'}", title=None),
+            y=alt.Y(
+                "share:Q",
+                stack="normalize",
+                title="Part des réclamations",
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("canal:N", title="Canal de saisie"),
+            tooltip=["canal:N", alt.Tooltip("share:Q", format=".1%"), "complaints:Q"],
+        )
+    )
+    ui.downloads(capture, f"captation_par_{grain}", "capture")
+
+st.subheader("Demandes par canal et par catégorie")
+by_channel = ui.request_series(f, "channel")
+by_category = ui.request_series(f, "category")
+left, right = st.columns(2)
+if by_channel.empty:
+    ui.empty()
+else:
+    by_channel = by_channel.assign(canal=by_channel["channel"].map(labels))
+    with left:
+        ui.chart(
+            alt.Chart(by_channel)
+            .mark_bar()
+            .encode(
+                y=alt.Y("canal:N", sort="-x", title=None),
+                x=alt.X("requests:Q", title="Demandes"),
+                tooltip=["canal:N", alt.Tooltip("requests:Q", format=",")],
+            )
+        )
+    with right:
+        ui.chart(
+            alt.Chart(by_category)
+            .mark_bar()
+            .encode(
+                y=alt.Y("category:N", sort="-x", title=None),
+                x=alt.X("requests:Q", title="Demandes"),
+                tooltip=["category:N", alt.Tooltip("requests:Q", format=",")],
+            )
+        )
+    ui.downloads(by_channel, "demandes_par_canal", "req_channel")
+
+st.subheader("Contacts : centre d'appels et agences")
+calls = ui.call_breakdown(f, "channel")
+if not calls.empty:
+    st.write(
+        f"Appels présentés au centre : {fmt.number(calls['offered_calls'].sum())} ; "
+        f"dont astreinte : {fmt.number(calls.loc[calls['channel'] == 'astreinte', 'offered_calls'].sum())}."
+    )

@@ -1,0 +1,77 @@
+"""Coûts et effectifs: cost per dwelling by nature, per call, productivity, supervision."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pages import fmt, ui
+
+NATURES = {
+    "personnel": "Personnel",
+    "formation": "Formation",
+    "telecom": "Télécom",
+    "informatique": "Informatique",
+    "locaux": "Locaux",
+    "mise_en_place": "Mise en place",
+}
+
+st.title("Coûts et effectifs")
+f = ui.current_filters()
+if f is None:
+    ui.empty()
+    st.stop()
+kp = ui.kpis(f)
+v = kp["value"]
+cols = st.columns(5)
+cols[0].metric(
+    "Coût par logement et par an",
+    fmt.euros(v.get("cost_per_dwelling_year")),
+    help="Référence enquête : 22 € par logement et par an",
+)
+cols[1].metric("Coût par appel traité", fmt.euros(v.get("cost_per_answered_call")))
+cols[2].metric(
+    "Coût par demande réglée au 1er niveau", fmt.euros(v.get("cost_per_first_level_request"))
+)
+cols[3].metric(
+    "Appels traités par conseiller et par jour",
+    fmt.number(v.get("calls_per_advisor_day"), 1),
+    help="Plafond : 70",
+)
+cols[4].metric(
+    "Conseillers par encadrant",
+    fmt.number(v.get("supervision_ratio"), 1),
+    help="Secteur : 6 (autres secteurs : 10)",
+)
+for kpi_id in ("cost_per_dwelling_year", "calls_per_advisor_day"):
+    if kp.loc[kpi_id, "note"]:
+        st.info(kp.loc[kpi_id, "note"])
+
+st.subheader("Coût par logement et par an, par nature (référence : 22 €)")
+natures = ui.cost_natures(f)
+dwelling_months = (
+    (v.get("offered_calls") or 0) / v["calls_per_dwelling_month"]
+    if v.get("calls_per_dwelling_month")
+    else None
+)
+if not natures or not dwelling_months:
+    ui.empty("Aucun coût ou aucun référentiel de logements pour cette période.")
+else:
+    frame = pd.DataFrame(
+        {
+            "nature": [NATURES.get(n, n) for n in natures],
+            "eur_par_logement_an": [a * 12 / dwelling_months for a in natures.values()],
+            "montant_eur": list(natures.values()),
+        }
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(eur_par_logement_an):Q", title="€ par logement et par an"),
+            color=alt.Color("nature:N", title="Nature"),
+            tooltip=["nature:N", alt.Tooltip("eur_par_logement_an:Q", format=",.2f")],
+        )
+    )
+    target = alt.Chart().mark_rule(color="red", strokeDash=[6, 4]).encode(x=alt.datum(22))
+    ui.chart(alt.layer(bars, target, data=frame).properties(height=120))
+    ui.downloads(frame, "couts_par_nature", "costs")

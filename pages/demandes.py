@@ -1,0 +1,113 @@
+"""Demandes: first-level closure, commitments, time to close, backlog, late requests."""
+
+import altair as alt
+import streamlit as st
+
+from pages import fmt, ui
+
+st.title("Demandes")
+f = ui.current_filters()
+if f is None:
+    ui.empty()
+    st.stop()
+v = ui.kpis(f)["value"]
+cols = st.columns(5)
+cols[0].metric("Clôture au 1er niveau", fmt.percent(v.get("first_level_closure_requests")))
+cols[1].metric("Engagements respectés", fmt.percent(v.get("commitment_kept")))
+cols[2].metric("Délai de clôture médian", fmt.days(v.get("close_days_median")))
+cols[3].metric("Délai de clôture (90e centile)", fmt.days(v.get("close_days_p90")))
+cols[4].metric("Taux de relance", fmt.percent(v.get("followup_rate")))
+st.caption(
+    f"Appels réglés par le centre : {fmt.percent(v.get('first_level_closure_calls'))} "
+    "(secteur : 46 % à 83 %)."
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Engagements par urgence")
+    urg = ui.request_series(f, "urgency").dropna(subset=["urgency_days"])
+    if urg.empty:
+        ui.empty()
+    else:
+        urg = urg.assign(urgence=urg["urgency_days"].map(lambda d: f"{int(d)} j"))
+        ui.chart(
+            alt.Chart(urg)
+            .mark_bar()
+            .encode(
+                x=alt.X("urgence:N", title="Délai d'engagement"),
+                y=alt.Y("commitment_kept:Q", title="Respectés", axis=alt.Axis(format="%")),
+                tooltip=["urgence:N", alt.Tooltip("commitment_kept:Q", format=".1%"), "requests:Q"],
+            )
+        )
+        ui.downloads(urg, "engagements_par_urgence", "urgency")
+with right:
+    st.subheader("Stock à la fin de la période, par ancienneté")
+    buckets = v[v.index.str.startswith("backlog_open.")]
+    frame = buckets.rename(lambda i: i.split(".", 1)[1] + " j").reset_index()
+    frame.columns = ["ancienneté", "demandes"]
+    ui.chart(
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x=alt.X("ancienneté:N", sort=list(frame["ancienneté"])), y="demandes:Q")
+    )
+    st.caption(f"{fmt.number(v.get('backlog_open'))} demandes ouvertes au {fmt.day(f.end)}.")
+
+st.subheader("Clôture au premier niveau par canal et par catégorie")
+by = st.radio(
+    "Par",
+    ["channel", "category"],
+    horizontal=True,
+    key="flc_by",
+    format_func={"channel": "Canal", "category": "Catégorie"}.get,
+)
+flc = ui.request_series(f, by)
+if not flc.empty:
+    ui.chart(
+        alt.Chart(flc)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{by}:N", title=None, sort="-x"),
+            x=alt.X(
+                "first_level_closure_requests:Q",
+                title="Clôture au 1er niveau",
+                axis=alt.Axis(format="%"),
+            ),
+            tooltip=[f"{by}:N", alt.Tooltip("first_level_closure_requests:Q", format=".1%")],
+        )
+    )
+
+st.subheader("Demandes en retard ou ouvertes")
+late_only = st.toggle(
+    "Seulement les demandes en retard (échéance dépassée, sans action)", value=True, key="late_only"
+)
+rows = ui.open_requests(f, late_only)
+if rows.empty:
+    ui.empty("Aucune demande ouverte ou en retard pour ces filtres.")
+else:
+    shown = rows.rename(
+        columns={
+            "request_id": "N° demande",
+            "created": "Créée le",
+            "agency": "Agence",
+            "channel": "Canal",
+            "category": "Catégorie",
+            "request_type": "Type",
+            "urgency_days": "Urgence (j)",
+            "due": "Échéance",
+            "first_action": "1re action",
+            "status": "Statut",
+            "age_days": "Ancienneté (j)",
+            "followup_count": "Relances",
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            "Créée le": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "1re action": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        },
+    )
+    st.caption(f"{fmt.number(len(rows))} demandes (5 000 au plus, les plus anciennes d'abord).")
+    ui.downloads(shown, "demandes_en_retard" if late_only else "demandes_ouvertes", "late")

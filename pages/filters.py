@@ -1,0 +1,139 @@
+"""The shared sidebar filters, kept across pages and written to the URL query string."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from pages import fmt, ui
+from warehouse.kpis import Filters
+
+ALL = "(tous)"
+# URL parameter -> widget key
+PARAMS = {
+    "periode": "f_period",
+    "debut": "f_start",
+    "fin": "f_end",
+    "organisme": "f_org",
+    "agences": "f_agencies",
+    "canaux": "f_channels",
+    "categories": "f_categories",
+}
+LISTS = {"agences", "canaux", "categories"}
+DATES = {"debut", "fin"}
+
+
+def _restore_from_url(options: dict[str, list[str]]) -> None:
+    """Once per session, before the widgets exist: URL parameters -> widget state."""
+    if st.session_state.get("f_restored"):
+        return
+    st.session_state["f_restored"] = True
+    params = st.query_params
+    for param, key in PARAMS.items():
+        if param not in params:
+            continue
+        raw = params[param]
+        try:
+            if param in LISTS:
+                allowed = options[param]
+                value = [v for v in raw.split(",") if v in allowed]
+            elif param in DATES:
+                value = date.fromisoformat(raw)
+            elif param == "periode":
+                value = raw if raw in ui.PERIODS else None
+            else:
+                value = raw if raw in options["organisme"] else None
+        except ValueError:
+            continue
+        if value is not None:
+            st.session_state[key] = value
+
+
+def _write_url() -> None:
+    state = st.session_state
+    params = {"periode": state.get("f_period", "last_year")}
+    if params["periode"] == "custom":
+        params["debut"] = state["f_start"].isoformat()
+        params["fin"] = state["f_end"].isoformat()
+    if state.get("f_org", ALL) != ALL:
+        params["organisme"] = state["f_org"]
+    for param in LISTS:
+        values = state.get(PARAMS[param]) or []
+        if values:
+            params[param] = ",".join(values)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def sidebar_filters() -> Filters | None:
+    """Draw the filters; None when no data is loaded at all."""
+    period = ui.data_period()
+    sb = st.sidebar
+    if period is None:
+        sb.info("Aucune donnée d'appels ni de demandes n'est chargée.")
+        return None
+    first, last = period
+    agencies = ui.reference("agencies")
+    channels = ui.reference("channels")
+    categories = ui.reference("categories")
+    names = dict(zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True))
+    labels = dict(zip(channels["channel_code"], channels["channel_label"], strict=True))
+    cat_labels = dict(zip(categories["category_code"], categories["category_label"], strict=True))
+    organismes = sorted(agencies["organisme"].dropna().unique())
+    _restore_from_url(
+        {
+            "agences": list(names),
+            "canaux": list(labels),
+            "categories": list(cat_labels),
+            "organisme": organismes,
+        }
+    )
+    default_start, default_end = ui.period_bounds("last_year", last, (first, last))
+    st.session_state.setdefault("f_start", default_start)
+    st.session_state.setdefault("f_end", default_end)
+
+    sb.header("Filtres")
+    choice = sb.selectbox("Période", list(ui.PERIODS), format_func=ui.PERIODS.get, key="f_period")
+    if choice == "custom":
+        sb.date_input("Du", key="f_start", format="DD/MM/YYYY", min_value=date(2000, 1, 1))
+        sb.date_input("Au", key="f_end", format="DD/MM/YYYY", min_value=date(2000, 1, 1))
+    start, end = ui.period_bounds(
+        choice, last, (st.session_state["f_start"], st.session_state["f_end"])
+    )
+    if end < start:
+        sb.error("La fin de la période précède son début.")
+        start, end = end, start
+    sb.caption(f"Du {fmt.day(start)} au {fmt.day(end)}")
+    organisme = sb.selectbox("Organisme", [ALL, *organismes], key="f_org")
+    in_scope = [
+        c
+        for c in names
+        if organisme == ALL or agencies.set_index("agency_code").at[c, "organisme"] == organisme
+    ]
+    if st.session_state.get("f_agencies"):
+        st.session_state["f_agencies"] = [
+            a for a in st.session_state["f_agencies"] if a in in_scope
+        ]
+    chosen = sb.multiselect(
+        "Agences",
+        in_scope,
+        key="f_agencies",
+        format_func=lambda c: f"{c} – {names[c]}" if names[c] else c,
+        placeholder="Toutes",
+    )
+    chan = sb.multiselect(
+        "Canaux", list(labels), key="f_channels", format_func=labels.get, placeholder="Tous"
+    )
+    cats = sb.multiselect(
+        "Catégories de demandes",
+        list(cat_labels),
+        key="f_categories",
+        format_func=cat_labels.get,
+        placeholder="Toutes",
+    )
+    sb.caption(f"Données chargées du {fmt.day(first)} au {fmt.day(last)}.")
+    _write_url()
+    return Filters(
+        start, end, None if organisme == ALL else organisme, tuple(chosen), tuple(chan), tuple(cats)
+    )

@@ -1,0 +1,78 @@
+"""Synthèse: KPI tiles for directors, against last year and the sector references."""
+
+import altair as alt
+import streamlit as st
+
+from pages import fmt, ui
+from warehouse.kpis.catalogue import kpi
+
+TILES = [
+    "offered_calls",
+    "answer_rate",
+    "service_level_90",
+    "first_level_closure_calls",
+    "calls_per_dwelling_month",
+    "cost_per_dwelling_year",
+    "commitment_kept",
+    "capture_share.crl",
+]
+
+st.title("Synthèse")
+f = ui.current_filters()
+if f is None:
+    ui.empty("Aucune donnée n'est chargée : importez des fichiers avec `python -m loaders import`.")
+    st.stop()
+values = ui.kpis(f)
+before = ui.kpis(f.shifted_years(1))
+st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")
+
+
+def mark(kpi_id: str, value) -> str:
+    target = kpi(kpi_id).target
+    if target is None or value is None or value != value:
+        return ""
+    return "🟢 dans la cible" if target[0] <= value <= target[1] else "🔴 hors cible"
+
+
+columns = st.columns(4)
+for i, kpi_id in enumerate(TILES):
+    row = values.loc[kpi_id] if kpi_id in values.index else None
+    value = None if row is None else row["value"]
+    old = before.loc[kpi_id]["value"] if kpi_id in before.index else None
+    delta = None
+    if value is not None and old is not None and value == value and old == old and old:
+        delta = fmt.percent(value / old - 1) + " sur un an"
+    with columns[i % 4]:
+        label = kpi(kpi_id).label + (" (centre)" if kpi_id == "capture_share.crl" else "")
+        st.metric(
+            label,
+            fmt.by_unit(value, kpi(kpi_id).unit),
+            delta,
+            help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
+        )
+        st.caption(" ".join(x for x in (mark(kpi_id, value), kpi(kpi_id).reference) if x))
+
+st.subheader("Tendances mensuelles")
+months = ui.call_series(f, "month")
+if months.empty:
+    ui.empty()
+else:
+    volumes = months.melt("month", ["offered_calls", "answered_calls"], "série", "appels")
+    volumes["série"] = volumes["série"].map(
+        {"offered_calls": "Présentés", "answered_calls": "Traités"}
+    )
+    ui.chart(
+        alt.Chart(volumes)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title="Mois", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("appels:Q", title="Appels"),
+            color=alt.Color("série:N", title=None),
+            tooltip=[
+                alt.Tooltip("month:T", format="%B %Y", title="Mois"),
+                "série:N",
+                alt.Tooltip("appels:Q", format=","),
+            ],
+        )
+    )
+    ui.downloads(months, "tendances_mensuelles", "synthese_mois")

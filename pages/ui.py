@@ -1,0 +1,191 @@
+"""The small shared UI module: engine, cached queries, sidebar filters, charts, downloads.
+
+Pages call only this module and the warehouse's KPI and query functions; no SQL here.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pages import fmt
+from warehouse import queries
+from warehouse.engine import make_engine, warehouse_url
+from warehouse.kpis import Filters, compute_all, series
+from warehouse.kpis.costs import costs_by_nature
+
+TTL = 600  # seconds a cached result lives; imports show up within ten minutes at worst
+PERIODS = {
+    "last_year": "Dernière année complète",
+    "this_month": "Ce mois-ci",
+    "last_month": "Mois dernier",
+    "this_year": "Cette année",
+    "last_12": "12 derniers mois",
+    "custom": "Personnalisée",
+}
+FR_LOCALE = {
+    "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u202f€"]},
+    "time": {
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": fmt.MONTHS_LONG,
+        "shortMonths": fmt.MONTHS,
+    },
+}
+
+
+@st.cache_resource
+def engine():
+    """One read-only engine for the process (DuckDB connections are short-lived)."""
+    return make_engine(warehouse_url(), read_only=True)
+
+
+# --- cached reads (keyed by the filters, which are hashable) ------------------------------
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def kpis(f: Filters) -> pd.DataFrame:
+    return pd.DataFrame([k.as_dict() for k in compute_all(engine(), f)]).set_index("id")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def call_series(f: Filters, grain: str) -> pd.DataFrame:
+    return series.call_series(engine(), f, grain)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def call_heatmap(f: Filters) -> pd.DataFrame:
+    return series.call_heatmap(engine(), f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def call_breakdown(f: Filters, by: str) -> pd.DataFrame:
+    return series.call_breakdown(engine(), f, by)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def request_series(f: Filters, by: str) -> pd.DataFrame:
+    return series.request_series(engine(), f, by)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def capture_series(f: Filters, grain: str) -> pd.DataFrame:
+    return series.capture_series(engine(), f, grain)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def agency_table(f: Filters) -> pd.DataFrame:
+    return series.agency_table(engine(), f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def open_requests(f: Filters, late_only: bool) -> pd.DataFrame:
+    return queries.open_requests(engine(), f, late_only)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cost_natures(f: Filters) -> dict:
+    with engine().connect() as conn:
+        return costs_by_nature(conn, f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def reference(name: str) -> pd.DataFrame:
+    """Small reference lists: agencies, channels, categories, coverage, history."""
+    return {
+        "agencies": queries.agencies,
+        "channels": queries.channels,
+        "categories": queries.categories,
+        "coverage": queries.coverage,
+        "history": queries.load_history_frame,
+        "quarantine": queries.quarantine_frame,
+    }[name](engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def data_period() -> tuple[date, date] | None:
+    return queries.data_period(engine())
+
+
+# --- the period ------------------------------------------------------------------------
+
+
+def period_bounds(choice: str, last_day: date, custom: tuple[date, date]) -> tuple[date, date]:
+    """The dates of a quick choice, relative to the last day of loaded data."""
+    first_of_month = last_day.replace(day=1)
+    if choice == "this_month":
+        return first_of_month, last_day
+    if choice == "last_month":
+        end = first_of_month - timedelta(days=1)
+        return end.replace(day=1), end
+    if choice == "this_year":
+        return date(last_day.year, 1, 1), last_day
+    if choice == "last_12":
+        year, month = last_day.year, last_day.month - 11
+        if month <= 0:
+            year, month = year - 1, month + 12
+        return date(year, month, 1), last_day
+    if choice == "custom":
+        return custom
+    # last full year: the year of the last day if it ends on 31 December, else the one before
+    year = last_day.year if (last_day.month, last_day.day) == (12, 31) else last_day.year - 1
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+# --- charts and downloads ---------------------------------------------------------------
+
+
+def chart(c: alt.Chart) -> None:
+    st.altair_chart(c.configure(locale=FR_LOCALE), width="stretch")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for French Excel: ``;``, decimal comma, UTF-8 with BOM."""
+    return frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "données") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """The two downloads of a table: CSV (French Excel) and XLSX."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Télécharger (CSV)",
+        csv_bytes(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Télécharger (Excel)",
+        xlsx_bytes(frame, name),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+
+
+def empty(
+    message: str = "Aucune donnée pour ces filtres : élargissez la période ou les filtres.",
+) -> None:
+    st.info(message)
+
+
+def current_filters() -> Filters | None:
+    """The filters drawn by ``app.py`` in the sidebar for this run."""
+    return st.session_state.get("filters")
