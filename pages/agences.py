@@ -45,8 +45,8 @@ percent = {"Engagements respectés", "Clôture 1er niveau", "Part de réclamatio
 st.dataframe(
     shown,
     hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format="percent") for c in percent}
-    | {"Appels / logement / mois": st.column_config.NumberColumn(format="%.2f")},
+    column_config={c: st.column_config.NumberColumn(format="localized") for c in shown.columns}
+    | {c: st.column_config.NumberColumn(format="percent") for c in percent},
 )
 worst = table.sort_values("commitment_kept").iloc[0]
 st.caption(
@@ -63,9 +63,8 @@ rows = detail[detail["value"].notna()][["label", "value", "unit", "reference"]]
 rows = rows.assign(
     valeur=[fmt.by_unit(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)]
 )
-st.dataframe(
-    rows[["label", "valeur", "reference"]].rename(
-        columns={"label": "Indicateur", "valeur": "Valeur", "reference": "Référence"}
-    ),
-    hide_index=True,
+detail_table = rows[["label", "valeur", "reference"]].rename(
+    columns={"label": "Indicateur", "valeur": "Valeur", "reference": "Référence"}
 )
+st.dataframe(detail_table, hide_index=True)
+ui.downloads(detail_table, f"agence_{code}", "agency_detail")

@@ -13,7 +13,10 @@ f = ui.current_filters()
 if f is None:
     ui.empty()
     st.stop()
-values = ui.kpis(f)["value"]
+table = ui.kpis(f)
+values = table["value"]
+if table.loc["answer_rate", "note"]:
+    st.info(table.loc["answer_rate", "note"].capitalize() + ".")
 cols = st.columns(6)
 for col, (kpi_id, label, unit) in zip(
     cols,
@@ -96,4 +99,40 @@ if not heat.empty:
     ui.downloads(heat, "appels_jour_demi_heure", "appels_heat")
 
 st.subheader("Appels sortants (à part)")
-st.metric("Appels sortants", fmt.number(frame["outbound_calls"].sum()))
+st.metric(
+    "Appels sortants",
+    fmt.number(frame["outbound_calls"].sum()),
+    help="Rappels émis par le centre : hors appels présentés et hors taux.",
+)
+st.subheader("Par file")
+queues = ui.call_breakdown(f, "queue")
+if not queues.empty:
+    st.dataframe(
+        queues[
+            [
+                "queue",
+                "offered_calls",
+                "answered_calls",
+                "answer_rate",
+                "service_level_90",
+                "outbound_calls",
+            ]
+        ].rename(
+            columns={
+                "queue": "File",
+                "offered_calls": "Présentés",
+                "answered_calls": "Traités",
+                "answer_rate": "Taux de décroché",
+                "service_level_90": "Niveau de service 90 s",
+                "outbound_calls": "Sortants",
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "Taux de décroché": st.column_config.NumberColumn(format="percent"),
+            "Niveau de service 90 s": st.column_config.NumberColumn(format="percent"),
+            "Présentés": st.column_config.NumberColumn(format="localized"),
+            "Traités": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+    ui.downloads(queues, "appels_par_file", "queues")

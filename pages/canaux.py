@@ -81,11 +81,25 @@ else:
             )
         )
     ui.downloads(by_channel, "demandes_par_canal", "req_channel")
+    ui.downloads(by_category, "demandes_par_categorie", "req_category")
 
-st.subheader("Contacts : centre d'appels et agences")
-calls = ui.call_breakdown(f, "channel")
-if not calls.empty:
-    st.write(
-        f"Appels présentés au centre : {fmt.number(calls['offered_calls'].sum())} ; "
-        f"dont astreinte : {fmt.number(calls.loc[calls['channel'] == 'astreinte', 'offered_calls'].sum())}."
+st.subheader("Contacts par canal : centre d'appels, agences, gardiens, écrits")
+mix = ui.contact_mix(f)
+if mix.empty:
+    ui.empty()
+else:
+    mix = mix.assign(canal=mix["channel"].map(labels))
+    ui.chart(
+        alt.Chart(mix)
+        .mark_arc(innerRadius=60)
+        .encode(
+            theta="contacts:Q",
+            color=alt.Color("canal:N", title="Canal"),
+            tooltip=["canal:N", alt.Tooltip("contacts:Q", format=",")],
+        )
     )
+    st.caption(
+        f"{fmt.number(mix['contacts'].sum())} contacts : appels présentés au centre et "
+        "lignes des registres d'accueil."
+    )
+    ui.downloads(mix, "contacts_par_canal", "contact_mix")

@@ -51,6 +51,7 @@ with right:
         .encode(x=alt.X("ancienneté:N", sort=list(frame["ancienneté"])), y="demandes:Q")
     )
     st.caption(f"{fmt.number(v.get('backlog_open'))} demandes ouvertes au {fmt.day(f.end)}.")
+    ui.downloads(frame, "stock_par_anciennete", "backlog")
 
 st.subheader("Clôture au premier niveau par canal et par catégorie")
 by = st.radio(
@@ -75,6 +76,7 @@ if not flc.empty:
             tooltip=[f"{by}:N", alt.Tooltip("first_level_closure_requests:Q", format=".1%")],
         )
     )
+    ui.downloads(flc, f"cloture_premier_niveau_par_{by}", "flc")
 
 st.subheader("Demandes en retard ou ouvertes")
 late_only = st.toggle(

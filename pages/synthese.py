@@ -31,7 +31,11 @@ def mark(kpi_id: str, value) -> str:
     target = kpi(kpi_id).target
     if target is None or value is None or value != value:
         return ""
-    return "🟢 dans la cible" if target[0] <= value <= target[1] else "🔴 hors cible"
+    return (
+        ":green-badge[dans la cible]"
+        if target[0] <= value <= target[1]
+        else ":red-badge[hors cible]"
+    )
 
 
 columns = st.columns(4)

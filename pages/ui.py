@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -79,6 +80,11 @@ def request_series(f: Filters, by: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def capture_series(f: Filters, grain: str) -> pd.DataFrame:
     return series.capture_series(engine(), f, grain)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def contact_mix(f: Filters) -> pd.DataFrame:
+    return series.contact_mix(engine(), f)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -187,5 +193,21 @@ def empty(
 
 
 def current_filters() -> Filters | None:
-    """The filters drawn by ``app.py`` in the sidebar for this run."""
+    """The filters drawn by ``app.py`` in the sidebar for this run.
+
+    A page opened by its URL as the very first request of a server process runs through
+    Streamlit's legacy ``pages/`` routing, without ``app.py`` (1.67 switches that routing
+    off only once ``st.navigation`` has run). The page then hands over to ``app.py``,
+    which comes back to it with the same URL parameters.
+    """
+    if "filters" not in st.session_state:
+        st.session_state["_wanted_params"] = st.query_params.to_dict()
+        st.session_state["_wanted_page"] = Path(_caller_file()).name
+        st.switch_page("app.py")
     return st.session_state.get("filters")
+
+
+def _caller_file() -> str:
+    import inspect
+
+    return inspect.stack()[2].filename

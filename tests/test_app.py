@@ -123,10 +123,10 @@ def test_no_data_for_the_filters_shows_a_message(app):
 # Every page offers its tables as CSV and XLSX (key prefix of the download pair).
 DOWNLOADS = {
     "synthese": ["synthese_mois"],
-    "appels": ["appels_series", "appels_heat"],
-    "canaux": ["capture", "req_channel"],
-    "demandes": ["urgency", "late"],
-    "agences": ["agencies"],
+    "appels": ["appels_series", "appels_heat", "queues"],
+    "canaux": ["capture", "req_channel", "req_category", "contact_mix"],
+    "demandes": ["urgency", "late", "backlog", "flc"],
+    "agences": ["agencies", "agency_detail"],
     "couts": ["costs"],
     "qualite": ["history", "quarantine"],
     "glossaire": ["glossary"],

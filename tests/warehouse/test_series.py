@@ -65,3 +65,11 @@ def test_empty_period_gives_empty_frames(loaded):  # noqa: F811
     empty = Filters(date(2030, 1, 1), date(2030, 1, 31))
     assert call_series(loaded, empty).empty
     assert call_heatmap(loaded, empty).empty
+
+
+def test_contact_mix_counts_front_desk_lines_and_centre_calls(loaded):  # noqa: F811
+    from warehouse.kpis.series import contact_mix
+
+    mix = contact_mix(loaded, PERIOD).set_index("channel")["contacts"]
+    # No register is loaded in the KPI dataset; the centre: 6 offered on crl, 1 on astreinte.
+    assert mix.to_dict() == {"crl": 6, "astreinte": 1}

@@ -78,3 +78,18 @@ def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> 
     if "offered_calls" in table:
         table["calls_per_dwelling_month"] = table["offered_calls"] / table["dwelling_months"]
     return table.reset_index(drop=True)
+
+
+def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Front-desk contacts per channel, with the centre's offered calls beside them."""
+    from sqlalchemy import func, select
+
+    from warehouse.kpis import scopes
+
+    q = scopes.contacts(f)
+    query = select(q.c.channel, func.count().label("contacts")).group_by(q.c.channel)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query.order_by(q.c.channel)).mappings()]
+        centre = calls.grouped(conn, f, DEFAULT_SETTINGS, ["channel"])
+    rows += [{"channel": r["channel"], "contacts": r["offered_calls"]} for r in centre]
+    return pd.DataFrame(rows, columns=["channel", "contacts"])
