@@ -38,6 +38,12 @@ PAGES = [
     st.Page("pages/agences.py", title="Agences", icon=":material/apartment:", url_path="agences"),
     st.Page("pages/couts.py", title="Coûts et effectifs", icon=":material/euro:", url_path="couts"),
     st.Page(
+        "pages/dimensionnement.py",
+        title="Dimensionnement",
+        icon=":material/groups:",
+        url_path="dimensionnement",
+    ),
+    st.Page(
         "pages/qualite.py",
         title="Qualité des données",
         icon=":material/fact_check:",

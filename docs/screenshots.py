@@ -13,7 +13,17 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = ["synthese", "appels", "canaux", "demandes", "agences", "couts", "qualite", "glossaire"]
+PAGES = [
+    "synthese",
+    "appels",
+    "canaux",
+    "demandes",
+    "agences",
+    "couts",
+    "dimensionnement",
+    "qualite",
+    "glossaire",
+]
 ARGS = [
     "--headless",
     "--no-sandbox",

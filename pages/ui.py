@@ -18,6 +18,7 @@ from warehouse import queries
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.kpis import Filters, compute_all, series
 from warehouse.kpis.costs import costs_by_nature
+from warehouse.kpis.staffing import Target, sizing_table
 
 TTL = 600  # seconds a cached result lives; imports show up within ten minutes at worst
 PERIODS = {
@@ -85,6 +86,11 @@ def capture_series(f: Filters, grain: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def contact_mix(f: Filters) -> pd.DataFrame:
     return series.contact_mix(engine(), f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sizing(f: Filters, target: Target) -> pd.DataFrame:
+    return sizing_table(engine(), f, target)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

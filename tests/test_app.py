@@ -18,7 +18,17 @@ from warehouse.setup import init_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["synthese", "appels", "canaux", "demandes", "agences", "couts", "qualite", "glossaire"]
+PAGES = [
+    "synthese",
+    "appels",
+    "canaux",
+    "demandes",
+    "agences",
+    "couts",
+    "dimensionnement",
+    "qualite",
+    "glossaire",
+]
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +138,7 @@ DOWNLOADS = {
     "demandes": ["urgency", "late", "backlog", "flc"],
     "agences": ["agencies", "agency_detail"],
     "couts": ["costs"],
+    "dimensionnement": ["sizing", "daily_load"],
     "qualite": ["history", "quarantine"],
     "glossaire": ["glossary"],
 }
@@ -156,3 +167,11 @@ def test_download_bytes_give_the_table_back():
     back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     pd.testing.assert_frame_equal(back, frame)
     pd.testing.assert_frame_equal(pd.read_excel(io.BytesIO(xlsx_bytes(frame))), frame)
+
+
+def test_sizing_page_shows_the_model_and_reacts_to_its_sliders(app):
+    at = _open("dimensionnement", PERIOD)
+    assert {m.label for m in at.metric} >= {"Créneaux en sous-effectif"}
+    peak = _tiles(at)["Conseillers nécessaires au pic"]
+    grown = _tiles(_open("dimensionnement", PERIOD | {"sz_growth": 1.0, "sz_seconds": 10}))
+    assert int(grown["Conseillers nécessaires au pic"]) >= int(peak)

@@ -1,0 +1,99 @@
+"""Dimensionnement: Erlang C advisors per weekday x half-hour against those staffed."""
+
+import altair as alt
+import streamlit as st
+
+from pages import fmt, ui
+from warehouse.kpis.staffing import CEILING_CALLS_PER_ADVISOR_DAY, Target, daily_load
+
+DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+
+st.title("Dimensionnement")
+f = ui.current_filters()
+if f is None:
+    ui.empty()
+    st.stop()
+st.caption(
+    "Modèle d'Erlang C : pour chaque jour de la semaine et demi-heure, les appels "
+    "présentés moyens de la période et la durée de traitement observée donnent les "
+    "conseillers nécessaires, puis le foisonnement donne les conseillers à planifier."
+)
+left, mid, right, far = st.columns(4)
+share = left.slider(
+    "Objectif : part des appels décrochés", 0.5, 0.99, 0.80, 0.01, format="%.2f", key="sz_share"
+)
+seconds = mid.slider("… en moins de (secondes)", 10, 300, 90, 5, key="sz_seconds")
+shrinkage = right.slider(
+    "Foisonnement (absences, pauses)", 0.0, 0.6, 0.30, 0.05, format="%.2f", key="sz_shrinkage"
+)
+growth = far.slider(
+    "Hausse de la demande (simulation)", 0.0, 1.0, 0.0, 0.05, format="%.2f", key="sz_growth"
+)
+table = ui.sizing(f, Target(share, seconds, shrinkage, growth))
+if table["offered"].sum() == 0:
+    ui.empty()
+    st.stop()
+
+open_slots = table[(table["offered"] > 0) | (table["staffed"] > 0)]
+short = open_slots[open_slots["gap"] < 0]
+cols = st.columns(3)
+cols[0].metric("Créneaux en sous-effectif", fmt.number(len(short)))
+cols[1].metric(
+    "Manque maximal (conseillers)", fmt.number(-open_slots["gap"].min(), 1) if len(short) else "0"
+)
+cols[2].metric("Conseillers nécessaires au pic", fmt.number(open_slots["required"].max()))
+
+st.subheader("Conseillers présents moins conseillers à planifier (rouge : manque)")
+slots = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
+heat = open_slots.assign(
+    jour=open_slots["weekday"].map(lambda d: DAYS[d - 1]), créneau=open_slots["slot"].map(slots)
+)
+limit = max(1.0, float(heat["gap"].abs().max()))
+ui.chart(
+    alt.Chart(heat)
+    .mark_rect()
+    .encode(
+        x=alt.X("créneau:O", title="Demi-heure", sort=list(slots.values())),
+        y=alt.Y("jour:O", title=None, sort=DAYS),
+        color=alt.Color(
+            "gap:Q", title="Écart", scale=alt.Scale(scheme="redblue", domain=[-limit, limit])
+        ),
+        tooltip=[
+            "jour:N",
+            "créneau:N",
+            alt.Tooltip("offered:Q", format=".1f", title="Appels"),
+            alt.Tooltip("required:Q", title="Nécessaires"),
+            alt.Tooltip("scheduled:Q", format=".1f", title="À planifier"),
+            alt.Tooltip("staffed:Q", format=".1f", title="Présents"),
+            alt.Tooltip("gap:Q", format=".1f", title="Écart"),
+        ],
+    )
+    .properties(height=240)
+)
+ui.downloads(table, "dimensionnement", "sizing")
+
+st.subheader(
+    f"Charge par jour : appels traités par conseiller (plafond {CEILING_CALLS_PER_ADVISOR_DAY})"
+)
+days = daily_load(table, ui.kpis(f)["value"].get("answer_rate"))
+days = days.assign(jour=days["weekday"].map(lambda d: DAYS[d - 1]))
+bars = (
+    alt.Chart(days)
+    .mark_bar()
+    .encode(
+        x=alt.X("jour:O", sort=DAYS, title=None),
+        y=alt.Y("calls_per_advisor:Q", title="Appels traités par conseiller"),
+        tooltip=[
+            "jour:N",
+            alt.Tooltip("calls_per_advisor:Q", format=".1f"),
+            alt.Tooltip("staffed:Q", format=".1f", title="Conseillers présents"),
+        ],
+    )
+)
+ceiling = (
+    alt.Chart()
+    .mark_rule(color="red", strokeDash=[6, 4])
+    .encode(y=alt.datum(CEILING_CALLS_PER_ADVISOR_DAY))
+)
+ui.chart(alt.layer(bars, ceiling, data=days))
+ui.downloads(days, "charge_par_jour", "daily_load")
