@@ -12,46 +12,15 @@ import sys
 
 import streamlit as st
 
+from pages import PAGES
 from pages.filters import sidebar_filters
 from warehouse.engine import PROJECT_ROOT, duckdb_path, warehouse_url
 
 st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
 
-PAGES = [
-    st.Page(
-        "pages/synthese.py",
-        title="Synthèse",
-        icon=":material/dashboard:",
-        default=True,
-        url_path="synthese",
-    ),
-    st.Page("pages/appels.py", title="Appels", icon=":material/call:", url_path="appels"),
-    st.Page(
-        "pages/canaux.py",
-        title="Canaux et captation",
-        icon=":material/alt_route:",
-        url_path="canaux",
-    ),
-    st.Page(
-        "pages/demandes.py", title="Demandes", icon=":material/assignment:", url_path="demandes"
-    ),
-    st.Page("pages/agences.py", title="Agences", icon=":material/apartment:", url_path="agences"),
-    st.Page("pages/couts.py", title="Coûts et effectifs", icon=":material/euro:", url_path="couts"),
-    st.Page(
-        "pages/dimensionnement.py",
-        title="Dimensionnement",
-        icon=":material/groups:",
-        url_path="dimensionnement",
-    ),
-    st.Page(
-        "pages/qualite.py",
-        title="Qualité des données",
-        icon=":material/fact_check:",
-        url_path="qualite",
-    ),
-    st.Page(
-        "pages/glossaire.py", title="Glossaire", icon=":material/menu_book:", url_path="glossaire"
-    ),
+NAVIGATION = [
+    st.Page(f"pages/{name}.py", title=title, icon=icon, url_path=name, default=i == 0)
+    for i, (name, title, icon) in enumerate(PAGES)
 ]
 
 
@@ -86,7 +55,7 @@ def build_demo_if_missing(url: str) -> None:
 
 
 build_demo_if_missing(warehouse_url())
-navigation = st.navigation(PAGES)
+navigation = st.navigation(NAVIGATION)
 if "_wanted_params" in st.session_state:  # a page opened by URL before app.py ever ran
     st.query_params.from_dict(st.session_state.pop("_wanted_params"))
 st.session_state["filters"] = sidebar_filters()

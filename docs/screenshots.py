@@ -13,17 +13,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = [
-    "synthese",
-    "appels",
-    "canaux",
-    "demandes",
-    "agences",
-    "couts",
-    "dimensionnement",
-    "qualite",
-    "glossaire",
-]
+from pages import PAGES as DASHBOARD_PAGES
+
+PAGES = [name for name, _, _ in DASHBOARD_PAGES]
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -18,10 +18,7 @@ COLUMNS = {
 }
 
 st.title("Agences")
-f = ui.current_filters()
-if f is None:
-    ui.empty()
-    st.stop()
+f = ui.require_filters()
 table = ui.agency_table(f)
 if table.empty:
     ui.empty()

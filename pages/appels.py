@@ -6,13 +6,10 @@ import streamlit as st
 from pages import fmt, ui
 
 GRAINS = {"day": "Jour", "week": "Semaine", "month": "Mois"}
-DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+DAYS = fmt.DAYS
 
 st.title("Appels")
-f = ui.current_filters()
-if f is None:
-    ui.empty()
-    st.stop()
+f = ui.require_filters()
 table = ui.kpis(f)
 values = table["value"]
 if table.loc["answer_rate", "note"]:
@@ -80,7 +77,7 @@ ui.downloads(frame, f"appels_par_{grain}", "appels_series")
 st.subheader("Appels présentés et perdus par jour et demi-heure")
 heat = ui.call_heatmap(f)
 if not heat.empty:
-    slots = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
+    slots = ui.SLOT_LABELS
     heat = heat.assign(
         jour=heat["weekday"].map(lambda d: DAYS[d - 1]), créneau=heat["slot"].map(slots)
     )

@@ -6,10 +6,7 @@ import streamlit as st
 from pages import fmt, ui
 
 st.title("Canaux et captation")
-f = ui.current_filters()
-if f is None:
-    ui.empty()
-    st.stop()
+f = ui.require_filters()
 labels = dict(ui.reference("channels")[["channel_code", "channel_label"]].values)
 values = ui.kpis(f)
 shares = values[values.index.str.startswith("capture_share.")]

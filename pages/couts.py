@@ -16,10 +16,7 @@ NATURES = {
 }
 
 st.title("Coûts et effectifs")
-f = ui.current_filters()
-if f is None:
-    ui.empty()
-    st.stop()
+f = ui.require_filters()
 kp = ui.kpis(f)
 v = kp["value"]
 cols = st.columns(5)

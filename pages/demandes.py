@@ -6,10 +6,7 @@ import streamlit as st
 from pages import fmt, ui
 
 st.title("Demandes")
-f = ui.current_filters()
-if f is None:
-    ui.empty()
-    st.stop()
+f = ui.require_filters()
 v = ui.kpis(f)["value"]
 cols = st.columns(5)
 cols[0].metric("Clôture au 1er niveau", fmt.percent(v.get("first_level_closure_requests")))

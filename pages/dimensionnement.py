@@ -6,13 +6,10 @@ import streamlit as st
 from pages import fmt, ui
 from warehouse.kpis.staffing import CEILING_CALLS_PER_ADVISOR_DAY, Target, daily_load
 
-DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+DAYS = fmt.DAYS
 
 st.title("Dimensionnement")
-f = ui.current_filters()
-if f is None:
-    ui.empty()
-    st.stop()
+f = ui.require_filters()
 st.caption(
     "Modèle d'Erlang C : pour chaque jour de la semaine et demi-heure, les appels "
     "présentés moyens de la période et la durée de traitement observée donnent les "
@@ -44,7 +41,7 @@ cols[1].metric(
 cols[2].metric("Conseillers nécessaires au pic", fmt.number(open_slots["required"].max()))
 
 st.subheader("Conseillers présents moins conseillers à planifier (rouge : manque)")
-slots = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
+slots = ui.SLOT_LABELS
 heat = open_slots.assign(
     jour=open_slots["weekday"].map(lambda d: DAYS[d - 1]), créneau=open_slots["slot"].map(slots)
 )

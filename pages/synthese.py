@@ -18,10 +18,7 @@ TILES = [
 ]
 
 st.title("Synthèse")
-f = ui.current_filters()
-if f is None:
-    ui.empty("Aucune donnée n'est chargée : importez des fichiers avec `python -m loaders import`.")
-    st.stop()
+f = ui.require_filters()
 values = ui.kpis(f)
 before = ui.kpis(f.shifted_years(1))
 st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")

@@ -213,7 +213,27 @@ def current_filters() -> Filters | None:
     return st.session_state.get("filters")
 
 
+def require_filters() -> Filters:
+    """The page's filters; without any loaded data, a message and the page stops here."""
+    f = current_filters()
+    if f is None:
+        empty(
+            "Aucune donnée n'est chargée : importez des fichiers avec `python -m loaders import`."
+        )
+        st.stop()
+    return f
+
+
+SLOT_LABELS = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
+
+
 def _caller_file() -> str:
+    """The page script on the call stack (the first file of pages/ that is not a helper)."""
     import inspect
 
-    return inspect.stack()[2].filename
+    here = Path(__file__).parent
+    for frame in inspect.stack():
+        path = Path(frame.filename)
+        if path.parent == here and path.name not in ("ui.py", "filters.py", "fmt.py"):
+            return frame.filename
+    raise RuntimeError("current_filters() must be called from a page of pages/")

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from loaders.pipeline import import_file
+from pages import PAGES as DASHBOARD_PAGES
 from tests.util import write_export
 from tests.warehouse.kpi_dataset import FILES
 from warehouse.engine import make_engine
@@ -18,17 +19,7 @@ from warehouse.setup import init_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = [
-    "synthese",
-    "appels",
-    "canaux",
-    "demandes",
-    "agences",
-    "couts",
-    "dimensionnement",
-    "qualite",
-    "glossaire",
-]
+PAGES = [name for name, _, _ in DASHBOARD_PAGES]
 
 
 @pytest.fixture(scope="module")
