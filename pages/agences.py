@@ -33,10 +33,8 @@ reference = {
     "offered_calls": values.get("offered_calls"),
 }
 shown = table[[c for c in COLUMNS if c in table]].copy()
-shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns} | {
-    "requests": shown["requests"].sum(),
-    "complaints": shown["complaints"].sum(),
-}
+totals = {c: shown[c].sum() for c in ("requests", "complaints") if c in shown}
+shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns} | totals
 shown = shown.rename(columns=COLUMNS)
 percent = {"Engagements respectés", "Clôture 1er niveau", "Part de réclamations (appels)"}
 st.dataframe(
@@ -45,11 +43,16 @@ st.dataframe(
     column_config={c: st.column_config.NumberColumn(format="localized") for c in shown.columns}
     | {c: st.column_config.NumberColumn(format="percent") for c in percent},
 )
-worst = table.sort_values("commitment_kept").iloc[0]
+assessed = table.dropna(subset=["commitment_kept"]) if "commitment_kept" in table else table[:0]
+if not assessed.empty:
+    worst = assessed.sort_values("commitment_kept").iloc[0]
+    st.caption(
+        f"Engagements les moins respectés : {worst['agency']} "
+        f"({fmt.percent(worst['commitment_kept'])})."
+    )
 st.caption(
-    f"Engagements les moins respectés : {worst['agency']} "
-    f"({fmt.percent(worst['commitment_kept'])}). Les appels sont rattachés à une agence par le "
-    "logement identifié : les appels perdus, rarement identifiés, n'y figurent pas."
+    "Les appels sont rattachés à une agence par le logement identifié : les appels perdus, "
+    "rarement identifiés, n'y figurent pas."
 )
 ui.downloads(shown, "comparaison_agences", "agencies")
 

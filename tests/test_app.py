@@ -166,3 +166,10 @@ def test_sizing_page_shows_the_model_and_reacts_to_its_sliders(app):
     peak = _tiles(at)["Conseillers nécessaires au pic"]
     grown = _tiles(_open("dimensionnement", PERIOD | {"sz_growth": 1.0, "sz_seconds": 10}))
     assert int(grown["Conseillers nécessaires au pic"]) >= int(peak)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_survive_filters_that_empty_one_fact(app, page):
+    """No request is in "mutation": request views are empty while calls remain."""
+    at = _open(page, PERIOD | {"f_categories": ["mutation"]})
+    assert not at.exception, at.exception

@@ -5,10 +5,12 @@ Each returns a small DataFrame of aggregates (one row per group), never fact row
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.kpis import calls, costs, requests
+from warehouse.kpis import calls, costs, requests, scopes
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 
 GRAINS = {"day": "day", "week": "iso_week", "month": "month", "year": "year"}
@@ -21,12 +23,41 @@ REQUEST_DIMENSIONS = {
 }
 
 
+def _call_columns(s: Settings) -> list[str]:
+    zeros = {k: 0 for k in calls.aggregates(scopes.calls(Filters(date.min, date.min), s), s)}
+    return list(calls.derive(zeros, s))
+
+
+REQUEST_COLUMNS = list(
+    requests.derive(
+        {
+            k: 0
+            for k in (
+                "requests",
+                "complaints",
+                "closed",
+                "closed_level1",
+                "commitments_assessed",
+                "commitments_kept",
+                "followups_declared",
+            )
+        }
+    )
+)
+
+
+def _frame(rows: list[dict], keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """The rows, with their columns even when there is none (an empty period)."""
+    return pd.DataFrame(rows, columns=[*keys, *columns])
+
+
 def call_series(
     engine: Engine, f: Filters, grain: str = "month", s: Settings = DEFAULT_SETTINGS
 ) -> pd.DataFrame:
     """Call KPIs per day, ISO week (yyyyww), month or year of the period."""
     with engine.connect() as conn:
-        return pd.DataFrame(calls.grouped(conn, f, s, [GRAINS[grain]]))
+        rows = calls.grouped(conn, f, s, [GRAINS[grain]])
+    return _frame(rows, [GRAINS[grain]], _call_columns(s))
 
 
 def call_breakdown(
@@ -34,16 +65,15 @@ def call_breakdown(
 ) -> pd.DataFrame:
     """Call KPIs per agency (of the identified dwelling), channel or queue."""
     with engine.connect() as conn:
-        return pd.DataFrame(calls.grouped(conn, f, s, [CALL_DIMENSIONS[by]]))
+        rows = calls.grouped(conn, f, s, [CALL_DIMENSIONS[by]])
+    return _frame(rows, [CALL_DIMENSIONS[by]], _call_columns(s))
 
 
 def call_heatmap(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """Offered, answered and lost calls per ISO weekday (1 = Monday) x half-hour slot."""
     with engine.connect() as conn:
         rows = calls.grouped(conn, f, s, ["weekday", "slot"])
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
+    frame = _frame(rows, ["weekday", "slot"], _call_columns(s))
     return frame[["weekday", "slot", "offered_calls", "answered_calls", "lost_calls"]]
 
 
@@ -51,29 +81,31 @@ def request_series(engine: Engine, f: Filters, by: str = "month") -> pd.DataFram
     """Request KPIs per creation period (a grain) or per agency, channel or category."""
     column = GRAINS.get(by) or REQUEST_DIMENSIONS[by]
     with engine.connect() as conn:
-        return pd.DataFrame(requests.grouped(conn, f, [column]))
+        rows = requests.grouped(conn, f, [column])
+    return _frame(rows, [column], REQUEST_COLUMNS)
 
 
 def capture_series(engine: Engine, f: Filters, grain: str = "year") -> pd.DataFrame:
     """Complaints per capture channel and their share, per period of creation."""
     with engine.connect() as conn:
-        return pd.DataFrame(requests.capture_shares(conn, f, [GRAINS[grain]]))
+        rows = requests.capture_shares(conn, f, [GRAINS[grain]])
+    return _frame(rows, [GRAINS[grain], "channel"], ["complaints", "total", "share"])
 
 
 def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """One row per agency with its call and request KPIs and dwellings managed."""
     with engine.connect() as conn:
-        call_rows = pd.DataFrame(calls.grouped(conn, f, s, ["agency"]))
-        request_rows = pd.DataFrame(requests.grouped(conn, f, ["agency"]))
+        call_rows = _frame(calls.grouped(conn, f, s, ["agency"]), ["agency"], _call_columns(s))
+        request_rows = _frame(requests.grouped(conn, f, ["agency"]), ["agency"], REQUEST_COLUMNS)
         months = costs.dwelling_months_by_agency(conn, f)
-    if request_rows.empty and call_rows.empty:
+    parts = [
+        p.dropna(subset=["agency"]).set_index("agency")
+        for p in (request_rows, call_rows)
+        if not p.empty
+    ]
+    if not parts:
         return pd.DataFrame()
-    table = (
-        request_rows.merge(call_rows, on="agency", how="outer")
-        if not call_rows.empty
-        else request_rows
-    )
-    table = table[table["agency"].notna()]
+    table = pd.concat(parts, axis=1).rename_axis("agency").reset_index()
     table["dwelling_months"] = table["agency"].map(months).fillna(0)
     if "offered_calls" in table:
         table["calls_per_dwelling_month"] = table["offered_calls"] / table["dwelling_months"]
