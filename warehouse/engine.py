@@ -62,7 +62,3 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             dbapi_conn.read_only = True
 
     return engine
-
-
-def is_duckdb(engine_or_conn) -> bool:
-    return engine_or_conn.dialect.name == "duckdb"

@@ -11,7 +11,6 @@ from sqlalchemy import Date, Engine, cast, func, literal, or_, select
 from warehouse.kpis import scopes
 from warehouse.kpis.params import Filters
 from warehouse.schema import (
-    FACTS,
     dim_agency,
     dim_category,
     dim_channel,
@@ -45,13 +44,6 @@ def quarantine_frame(
     if load_id is not None:
         query = query.where(quarantine.c.load_id == load_id)
     return _frame(engine, query.limit(limit), list(quarantine.c.keys()))
-
-
-def fact_row_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {
-            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in FACTS
-        }
 
 
 def agencies(engine: Engine) -> pd.DataFrame:

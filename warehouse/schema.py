@@ -263,6 +263,4 @@ quarantine = Table(
     Column("reason", Text, nullable=False),
 )
 
-DIMENSIONS = [dim_date, dim_time, dim_agency, dim_dwelling, dim_channel, dim_category]
-DIMENSIONS += [dim_queue, dim_advisor]
 FACTS = [fact_call, fact_contact, fact_request, fact_cost, fact_staffing, fact_dwelling_month]
