@@ -262,5 +262,3 @@ quarantine = Table(
     Column("raw_content", Text, nullable=False),  # caller numbers masked
     Column("reason", Text, nullable=False),
 )
-
-FACTS = [fact_call, fact_contact, fact_request, fact_cost, fact_staffing, fact_dwelling_month]

@@ -9,20 +9,11 @@ from warehouse.kpis.params import Filters
 from warehouse.schema import dim_agency, fact_cost, fact_dwelling_month, fact_staffing
 
 
-def dwelling_months(conn: Connection, f: Filters, scoped: bool = True) -> float:
-    """Dwellings managed x months over the period (months weighted by their days inside)."""
-    w = scopes.month_weights(f)
-    query = select(func.sum(fact_dwelling_month.c.dwellings_count * w.c.weight)).select_from(
-        fact_dwelling_month.join(w, w.c.month == fact_dwelling_month.c.month_date).join(
-            dim_agency, dim_agency.c.agency_key == fact_dwelling_month.c.agency_key
-        )
-    )
-    if scoped:
-        query = query.where(*scopes._agency_filters(f, dim_agency))
-    return float(conn.execute(query).scalar_one() or 0)
-
-
-def dwelling_months_by_agency(conn: Connection, f: Filters) -> dict[str, float]:
+def dwelling_months_by_agency(
+    conn: Connection, f: Filters, scoped: bool = True
+) -> dict[str, float]:
+    """Dwellings managed x months per agency over the period (months weighted by their
+    days inside); ``scoped=False`` ignores the organisme and agency filters."""
     w = scopes.month_weights(f)
     query = (
         select(
@@ -33,10 +24,16 @@ def dwelling_months_by_agency(conn: Connection, f: Filters) -> dict[str, float]:
                 dim_agency, dim_agency.c.agency_key == fact_dwelling_month.c.agency_key
             )
         )
-        .where(*scopes._agency_filters(f, dim_agency))
         .group_by(dim_agency.c.agency_code)
     )
+    if scoped:
+        query = query.where(*scopes._agency_filters(f, dim_agency))
     return {code: float(v or 0) for code, v in conn.execute(query)}
+
+
+def dwelling_months(conn: Connection, f: Filters, scoped: bool = True) -> float:
+    """Dwellings managed x months over the period, all agencies in scope together."""
+    return sum(dwelling_months_by_agency(conn, f, scoped).values())
 
 
 def costs(conn: Connection, f: Filters) -> float | None:
@@ -45,24 +42,14 @@ def costs(conn: Connection, f: Filters) -> float | None:
     With an agency or organisme filter, the agencies' own cost centres count in full and
     the shared centre's costs are allocated in proportion to dwellings managed.
     """
-    w = scopes.month_weights(f)
-    amount = func.sum(fact_cost.c.amount_eur * w.c.weight)
-    base = select(amount).select_from(fact_cost.join(w, w.c.month == fact_cost.c.month_date))
     if conn.execute(select(func.count()).select_from(fact_cost)).scalar_one() == 0:
         return None
-    if not f.has_scope:
-        return float(conn.execute(base).scalar_one() or 0)
-    agencies = select(dim_agency.c.agency_code)
-    scoped = agencies.where(*scopes._agency_filters(f, dim_agency))
-    own = conn.execute(base.where(fact_cost.c.cost_centre.in_(scoped))).scalar_one() or 0
-    shared = conn.execute(base.where(fact_cost.c.cost_centre.not_in(agencies))).scalar_one() or 0
-    total_dm = dwelling_months(conn, f, scoped=False)
-    share = dwelling_months(conn, f) / total_dm if total_dm else 0
-    return float(own) + float(shared) * share
+    return sum(costs_by_nature(conn, f).values())
 
 
 def costs_by_nature(conn: Connection, f: Filters) -> dict[str, float]:
-    """Costs of the period per nature (same weighting and allocation as :func:`costs`)."""
+    """Costs of the period per nature, months weighted by their days inside, with the
+    shared centre's costs allocated to an agency or organisme filter (see :func:`costs`)."""
     w = scopes.month_weights(f)
     amount = func.sum(fact_cost.c.amount_eur * w.c.weight)
     base = (
