@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from loaders.fmt import number
 from loaders.pipeline import SOURCE_ORDER, ImportReport, import_file
 from loaders.read import FileRejected, open_export
 from loaders.sources import SOURCES
 from warehouse.engine import make_engine, warehouse_url
+from warehouse.french import number
 from warehouse.setup import init_warehouse
 
 SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}

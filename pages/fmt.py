@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from datetime import date
 
-NNBSP = "\u202f"
+from warehouse import french
+from warehouse.french import NNBSP
+
 DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 MONTHS = [
     "janv.",
@@ -43,10 +45,7 @@ def _missing(value) -> bool:
 
 
 def number(value, decimals: int = 0) -> str:
-    if _missing(value):
-        return EMPTY
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
+    return EMPTY if _missing(value) else french.number(value, decimals)
 
 
 def percent(value, decimals: int = 1) -> str:

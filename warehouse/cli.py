@@ -10,6 +10,7 @@ import sys
 from datetime import date
 
 from warehouse.engine import make_engine, warehouse_url
+from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
 from warehouse.setup import init_warehouse
 
@@ -19,8 +20,7 @@ COLUMNS = ["id", "value", "unit", "definition", "reference"]
 def _french(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    decimals = 0 if unit in ("calls", "requests") else 4 if unit == "ratio" else 2
-    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return number(value, 0 if unit in ("calls", "requests") else 4 if unit == "ratio" else 2)
 
 
 def render(rows, fmt: str, excel: bool = True) -> str:

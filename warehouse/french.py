@@ -1,8 +1,8 @@
-"""French number formatting for the command-line reports."""
+"""French number formatting shared by the command lines and the dashboard: ``1 234,5``."""
 
 from __future__ import annotations
 
-NNBSP = "\u202f"  # the French thousands separator
+NNBSP = "\u202f"  # the French thousands separator (narrow no-break space)
 
 
 def number(value: float | int, decimals: int = 0) -> str:
