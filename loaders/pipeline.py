@@ -103,7 +103,7 @@ def import_file(
         export = open_export(path, source)
     except FileRejected as exc:
         report.status, report.message = "rejected", str(exc)
-        _record_failure(engine, path, sha if path.is_file() else "", None, report, started)
+        _record_failure(engine, path, sha, None, report, started)
         return report
     report.source, report.ignored_columns = export.source.name, export.ignored
     with engine.connect() as conn:
