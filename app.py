@@ -1,6 +1,6 @@
 """Pilotage GRL: Streamlit entry point.
 
-Builds the demo warehouse on first start when there is none (through the real loaders, in
+Resolves the user's access (sign-in when configured), builds the demo warehouse on first start when there is none (through the real loaders, in
 a separate process: the dashboard never imports Great Expectations), draws the shared
 sidebar filters, then runs the page chosen in the navigation.
 """
@@ -13,6 +13,7 @@ import sys
 import streamlit as st
 
 from pages import PAGES
+from pages.auth import current_access, sidebar_identity
 from pages.filters import sidebar_filters
 from warehouse.engine import PROJECT_ROOT, duckdb_path, warehouse_url
 
@@ -54,11 +55,14 @@ def build_demo_if_missing(url: str) -> None:
         status.update(label="Entrepôt de démonstration prêt", state="complete", expanded=False)
 
 
+access = current_access()  # stops here until the user is signed in and known
 build_demo_if_missing(warehouse_url())
 navigation = st.navigation(NAVIGATION)
 if "_wanted_params" in st.session_state:  # a page opened by URL before app.py ever ran
     st.query_params.from_dict(st.session_state.pop("_wanted_params"))
-st.session_state["filters"] = sidebar_filters()
+st.session_state["access"] = access
+st.session_state["filters"] = sidebar_filters(access)
+sidebar_identity(access)
 if "_wanted_page" in st.session_state:
     st.switch_page(f"pages/{st.session_state.pop('_wanted_page')}")
 navigation.run()

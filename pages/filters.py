@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from pages import fmt, ui
+from warehouse.access import Access
 from warehouse.kpis import Filters
 
 ALL = "(tous)"
@@ -66,8 +67,9 @@ def _write_url() -> None:
         st.query_params.from_dict(params)
 
 
-def sidebar_filters() -> Filters | None:
-    """Draw the filters; None when no data is loaded at all."""
+def sidebar_filters(access: Access) -> Filters | None:
+    """Draw the filters, limited to what ``access`` may see (which the returned filters
+    enforce in every query); None when no data is loaded at all."""
     period = ui.data_period()
     sb = st.sidebar
     if period is None:
@@ -75,6 +77,8 @@ def sidebar_filters() -> Filters | None:
         return None
     first, last = period
     agencies = ui.reference("agencies")
+    if access.agencies is not None:
+        agencies = agencies[agencies["agency_code"].isin(access.agencies)]
     channels = ui.reference("channels")
     categories = ui.reference("categories")
     names = dict(zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True))
@@ -134,6 +138,6 @@ def sidebar_filters() -> Filters | None:
     )
     sb.caption(f"Données chargées du {fmt.day(first)} au {fmt.day(last)}.")
     _write_url()
-    return Filters(
-        start, end, None if organisme == ALL else organisme, tuple(chosen), tuple(chan), tuple(cats)
-    )
+    chosen_org = None if organisme == ALL else organisme
+    f = Filters(start, end, chosen_org, tuple(chosen), tuple(chan), tuple(cats))
+    return access.scope(f)

@@ -71,7 +71,15 @@ else:
 
 st.subheader("Quarantaine")
 q = ui.reference("quarantine")
-if q.empty:
+if not ui.access().sees_raw_lines:
+    # Raw lines may name any agency's tenants: a user limited to some agencies sees counts.
+    st.caption("Lignes brutes réservées aux rôles Direction et Analyste.")
+    q = q.groupby(["file_name", "reason"], as_index=False).size()
+    st.dataframe(
+        q.rename(columns={"file_name": "Fichier", "reason": "Motif", "size": "Lignes"}),
+        hide_index=True,
+    )
+elif q.empty:
     ui.empty("Aucune ligne en quarantaine.")
 else:
     files = st.multiselect(

@@ -21,6 +21,8 @@ st.title("Synthèse")
 f = ui.require_filters()
 values = ui.kpis(f)
 before = ui.kpis(f.shifted_years(1))
+scope_reference = ui.organisme_reference(f)
+organisme = None if scope_reference is None else ui.kpis(scope_reference)
 st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")
 
 
@@ -52,6 +54,11 @@ for i, kpi_id in enumerate(TILES):
             help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
         )
         st.caption(" ".join(x for x in (mark(kpi_id, value), kpi(kpi_id).reference) if x))
+        if organisme is not None and kpi_id in organisme.index:
+            st.caption(
+                f"Référence organisme : "
+                f"{fmt.by_unit(organisme.loc[kpi_id]['value'], kpi(kpi_id).unit)}"
+            )
 
 st.subheader("Tendances mensuelles")
 months = ui.call_series(f, "month")

@@ -6,6 +6,7 @@ Pages call only this module and the warehouse's KPI and query functions; no SQL 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import streamlit as st
 
 from pages import fmt
 from warehouse import queries
+from warehouse.access import LOCAL, Access
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.kpis import Filters, compute_all, series
 from warehouse.kpis.costs import costs_by_nature
@@ -224,6 +226,23 @@ def require_filters() -> Filters:
     return f
 
 
+def access() -> Access:
+    """The session's access, resolved by ``app.py``."""
+    return st.session_state.get("access", LOCAL)
+
+
+def organisme_reference(f: Filters) -> Filters | None:
+    """For a user limited to some agencies: the same period over their organisme (every
+    agency of it), shown as a reference only. None for the other users."""
+    allowed = access().agencies
+    if allowed is None:
+        return None
+    agencies = reference("agencies")
+    organismes = agencies.loc[agencies["agency_code"].isin(allowed), "organisme"].dropna()
+    organisme = organismes.iloc[0] if organismes.nunique() == 1 else None
+    return replace(f, organisme=organisme, agencies=(), allowed_agencies=None)
+
+
 SLOT_LABELS = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
 
 
@@ -234,6 +253,6 @@ def _caller_file() -> str:
     here = Path(__file__).parent
     for frame in inspect.stack():
         path = Path(frame.filename)
-        if path.parent == here and path.name not in ("ui.py", "filters.py", "fmt.py"):
+        if path.parent == here and path.name not in ("ui.py", "filters.py", "fmt.py", "auth.py"):
             return frame.filename
     raise RuntimeError("current_filters() must be called from a page of pages/")

@@ -17,6 +17,9 @@ class Filters:
     channels: tuple[str, ...] = ()  # dim_channel codes: crl, astreinte, agence, gardien...
     categories: tuple[str, ...] = ()  # dim_category codes
     queues: tuple[str, ...] = ()  # dim_queue codes
+    # The agencies the user may see (warehouse.access); None means every agency. It is
+    # applied on top of ``agencies`` in every scope, so no filter choice can widen it.
+    allowed_agencies: tuple[str, ...] | None = None
 
     def shifted_years(self, years: int) -> Filters:
         """The same filters over the same period ``years`` earlier (29 Feb -> 28 Feb)."""
@@ -32,7 +35,7 @@ class Filters:
     @property
     def has_scope(self) -> bool:
         """True when the figures cover part of the organisation, not all of it."""
-        return bool(self.organisme or self.agencies)
+        return bool(self.organisme or self.agencies) or self.allowed_agencies is not None
 
 
 @dataclass(frozen=True)

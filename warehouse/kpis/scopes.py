@@ -32,6 +32,8 @@ def _agency_filters(f: Filters, agency) -> list:
         clauses.append(agency.c.organisme == f.organisme)
     if f.agencies:
         clauses.append(agency.c.agency_code.in_(f.agencies))
+    if f.allowed_agencies is not None:  # the user's access: an empty tuple matches nothing
+        clauses.append(agency.c.agency_code.in_(f.allowed_agencies))
     return clauses
 
 

@@ -1,0 +1,101 @@
+"""Sign-in and roles in the dashboard: with an ``[auth]`` secret the app asks for sign-in,
+maps the signed-in user through the access file, and scopes every figure (AppTest seeds
+``st.user``; the OpenID Connect round trip itself is Streamlit's)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_app import APP, PERIOD, _tiles, app, warehouse_url  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.usefixtures("app")
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-test-secret-that-is-long-enough-to-sign-cookies",
+    "client_id": "pilotage",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+ACCESS = """
+[users."qualite@office.fr"]
+role = "qualite"
+agencies = ["AG01"]
+
+[groups."grl-analystes"]
+role = "analyste"
+"""
+
+
+@pytest.fixture
+def access_file(tmp_path, monkeypatch):
+    path = tmp_path / "access.toml"
+    path.write_text(ACCESS, encoding="utf-8")
+    monkeypatch.setenv("PILOTAGE_ACCESS_FILE", str(path))
+    return path
+
+
+def _signed_in(user: dict | None, page: str = "synthese") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    if user is not None:
+        at.user = user
+    for key, value in PERIOD.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    if page != "synthese" and at.session_state["filters"] is not None:
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def _sidebar_text(at: AppTest) -> str:
+    return " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_without_sign_in_configured_the_app_runs_as_direction():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert "Accès local sans connexion : rôle Direction (toutes les agences)" in _sidebar_text(at)
+
+
+def test_sign_in_is_asked_before_any_figure(access_file):
+    at = _signed_in(None)
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert not at.metric and "filters" not in at.session_state
+
+
+def test_an_unknown_account_is_refused(access_file):
+    at = _signed_in({"is_logged_in": True, "email": "intrus@ailleurs.fr"})
+    assert "n'a pas d'accès" in at.error[0].value
+    assert not at.metric and "filters" not in at.session_state
+
+
+def test_a_broken_access_file_fails_closed(access_file):
+    access_file.write_text('[users."qualite@office.fr"]\nrole = "chef"\n', encoding="utf-8")
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"})
+    assert "invalide" in at.error[0].value and not at.metric
+
+
+def test_a_quality_manager_sees_their_agency_with_the_organisme_as_reference(access_file):
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"})
+    assert "rôle Qualité (AG01)" in _sidebar_text(at)
+    assert at.sidebar.multiselect(key="f_agencies").options == ["AG01 – Nord"]
+    tiles = _tiles(at)
+    assert tiles["Appels présentés"] == "3"  # C1 C5 C9, the AG01 dwellings' calls
+    # Org A holds only AG01: its reference line counts the same 3 calls
+    assert "Référence organisme : 3" in [c.value for c in at.caption]
+
+
+def test_a_quality_manager_does_not_see_raw_quarantine_lines(access_file):
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"}, "qualite")
+    assert any("réservées" in c.value for c in at.caption)
+    shown = [df.value for df in at.dataframe]
+    assert all("Contenu (numéros masqués)" not in frame.columns for frame in shown)
+
+
+def test_an_analyst_by_group_sees_every_agency(access_file):
+    at = _signed_in({"is_logged_in": True, "email": "a@office.fr", "groups": ["grl-analystes"]})
+    assert "rôle Analyste (toutes les agences)" in _sidebar_text(at)
+    assert _tiles(at)["Appels présentés"] == "7"
