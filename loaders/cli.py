@@ -65,7 +65,9 @@ def describe(report: ImportReport) -> str:
     return text
 
 
-def run_import(paths: list[str], source: str | None, url: str | None, out=None) -> int:
+def run_import(
+    paths: list[str], source: str | None, url: str | None, out=None, chunk_rows: int = 200_000
+) -> int:
     out = out or sys.stdout
     files = expand(paths)
     if not files:
@@ -75,15 +77,22 @@ def run_import(paths: list[str], source: str | None, url: str | None, out=None) 
     init_warehouse(engine)
     failed = 0
     for path in import_order(files, source):
-        report = import_file(engine, path, source, progress=_progress_bar(path))
+        report = import_file(engine, path, source, chunk_size=chunk_rows, progress=_progress(path))
         print(describe(report), file=out, flush=True)
         failed += report.status in ("rejected", "failed")
     engine.dispose()
     return 1 if failed else 0
 
 
-def _progress_bar(path: Path):
-    """A progress bar on the terminal for files over ~5 MB; nothing when not a terminal."""
+def _progress(path: Path):
+    """Progress after each chunk: a bar on a terminal for files over ~5 MB; elsewhere (a
+    scheduled job's log) one line per chunk on stderr."""
+    if not sys.stderr.isatty():
+
+        def line(rows_read: int) -> None:
+            print(f"  {path.name} : {number(rows_read)} lignes lues", file=sys.stderr, flush=True)
+
+        return line
     if path.stat().st_size < 5_000_000 if path.exists() else True:
         return None
     from tqdm import tqdm
@@ -105,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="import export files or folders")
     imp.add_argument("paths", nargs="+")
     imp.add_argument("--source", choices=sorted(SOURCES), help="skip source detection")
+    imp.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=200_000,
+        help="rows read, checked and staged at a time: bounds an import's memory",
+    )
     demo = sub.add_parser("demo", help="write realistic demo exports and import them")
     demo.add_argument("--dwellings", type=int, default=25_000)
     demo.add_argument("--agencies", type=int, default=5)
@@ -114,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--no-import", action="store_true", help="only write the files")
     args = parser.parse_args(argv)
     if args.command == "import":
-        return run_import(args.paths, args.source, args.url)
+        return run_import(args.paths, args.source, args.url, chunk_rows=args.chunk_rows)
     from loaders.demo import build_demo
 
     files = build_demo(args.out, args.dwellings, args.years, args.seed, args.agencies)

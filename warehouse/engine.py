@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOG = logging.getLogger(__name__)
+
+
+class WarehouseBusy(RuntimeError):
+    """The DuckDB file stayed locked by another process longer than we wait."""
+
+
+def lock_wait_seconds() -> float:
+    """How long a connection waits for a DuckDB file another process holds
+    (``PILOTAGE_LOCK_WAIT_S``, default 300: longer than a nightly import of one file)."""
+    return float(os.environ.get("PILOTAGE_LOCK_WAIT_S", "300"))
 
 
 def data_dir() -> Path:
@@ -47,6 +60,26 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"read_only": True} if read_only and path is not None else {}
         engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+
+        @event.listens_for(engine, "do_connect")
+        def _wait_for_lock(dialect, _record, cargs, cparams):
+            # DuckDB lets one process at a time open a file read-write (or several read-only):
+            # wait while an import (or the dashboard's short read) holds it.
+            deadline, pause = time.monotonic() + lock_wait_seconds(), 0.05
+            while True:
+                try:
+                    return dialect.connect(*cargs, **cparams)
+                except Exception as error:  # duckdb.IOException, not importable lazily
+                    if "lock" not in str(error).lower():
+                        raise
+                    if time.monotonic() > deadline:
+                        raise WarehouseBusy(
+                            f"{path}: still locked by another process after "
+                            f"{lock_wait_seconds():.0f} s ({error})"
+                        ) from error
+                    LOG.info("warehouse file locked by another process; waiting")
+                    time.sleep(pause)
+                    pause = min(pause * 2, 1.0)
 
         @event.listens_for(engine, "connect")
         def _quiet(dbapi_conn, _record):
