@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from loaders.pipeline import import_file
 from warehouse import schema
@@ -74,3 +74,13 @@ def snapshot(engine) -> dict[str, list[tuple]]:
 def read_frame(engine, table) -> pd.DataFrame:
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(select(table)).mappings().all())
+
+
+def engine_url(engine) -> str:
+    """The URL another process (or a command) opens for this test's warehouse, with the
+    test's own schema on PostgreSQL."""
+    if engine.dialect.name == "duckdb":
+        return engine.url.render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    return f"{engine.url.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"

@@ -1,4 +1,4 @@
-"""``python -m warehouse``: create the schema, export KPIs."""
+"""``python -m warehouse``: create the schema, export KPIs, purge old call detail."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import date
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
+from warehouse.retention import purge_calls, retention_months, retention_start
 from warehouse.setup import init_warehouse
 
 COLUMNS = ["id", "value", "unit", "definition", "reference"]
@@ -63,9 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--file", action="append", default=[], dest="queue", help="queue code")
     k.add_argument("--format", choices=["table", "csv", "json"], default="table")
     k.add_argument("--plain-csv", action="store_true", help="CSV with ',' and no BOM")
+    purge = sub.add_parser(
+        "purge", help="turn call detail older than the retention period into daily aggregates"
+    )
+    purge.add_argument(
+        "--months",
+        type=int,
+        default=retention_months(),
+        help="months of call detail kept (default: PILOTAGE_RETENTION_MONTHS or 36)",
+    )
     args = parser.parse_args(argv)
     if args.command == "init":
         init_warehouse(make_engine(args.url))
+        return 0
+    if args.command == "purge":
+        engine = make_engine(args.url)
+        init_warehouse(engine)  # the aggregate tables of a warehouse built before them
+        report = purge_calls(engine, retention_start(date.today(), args.months))
+        print(
+            f"{number(report.calls_purged, 0)} appels antérieurs au "
+            f"{report.kept_from:%d/%m/%Y} agrégés ({number(report.aggregate_rows, 0)} lignes "
+            "jour x file x agence) puis supprimés du détail."
+        )
         return 0
     if args.end < args.start:
         parser.error("--end précède --start")

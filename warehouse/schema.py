@@ -11,6 +11,7 @@ declared: DuckDB refuses updates of rows that a foreign key references.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -149,6 +150,46 @@ fact_call = Table(
     Column("is_settled_first_level", Boolean),
     Column("request_id", String(80)),
     Index(None, "date_key"),
+)
+
+# Call detail past the retention period (warehouse/retention.py) leaves these aggregates:
+# per day, queue and agency, the measures of warehouse.kpis.calls.aggregates computed
+# with the default settings, and the repeat calls each request had among the purged calls.
+agg_call_day = Table(
+    "agg_call_day",
+    metadata,
+    Column("date_key", Integer, nullable=False),
+    Column("queue_key", Integer, nullable=False),
+    Column("agency_key", Integer),  # of the identified dwelling; NULL when none
+    *[
+        Column(name, Double if name.endswith("_sum") else BigInteger, nullable=False)
+        for name in (
+            "offered",
+            "answered",
+            "abandoned",
+            "wait_sum",
+            "talk_sum",
+            "out_of_hours",
+            "answered_in_hours",
+            "qualified",
+            "complaints",
+            "settled_known",
+            "settled",
+            "outbound",
+            "answered_60",
+            "answered_90",
+            "repeat_unlinked",
+        )
+    ],
+    Index(None, "date_key"),
+)
+
+agg_request_repeat = Table(
+    "agg_request_repeat",
+    metadata,
+    Column("request_id", String(80), primary_key=True),
+    Column("date_key", Integer, primary_key=True),
+    Column("repeat_calls", BigInteger, nullable=False),
 )
 
 fact_contact = Table(

@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from loaders.pipeline import import_file
-from tests.util import write_export
+from tests.util import engine_url, write_export
 from tests.warehouse.kpi_dataset import AGENCES, LOGEMENTS
 from warehouse.engine import make_engine
 from warehouse.kpis import Filters, compute_all
@@ -55,15 +55,6 @@ def _calls(n: int, prefix: str) -> list[dict]:
     return rows
 
 
-def _url(engine) -> str:
-    """The URL another process opens for this warehouse (with the test's PG schema)."""
-    if engine.dialect.name == "duckdb":
-        return engine.url.render_as_string(hide_password=False)
-    with engine.connect() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-    return f"{engine.url.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"
-
-
 def _start_import(url: str, path: Path, chunk_rows: int = 200_000) -> subprocess.Popen:
     """The import command; its stderr logs one line per chunk loaded (not a terminal)."""
     return subprocess.Popen(
@@ -79,7 +70,11 @@ def _start_import(url: str, path: Path, chunk_rows: int = 200_000) -> subprocess
 
 def _reader(engine):
     """The dashboard's engine: read-only, short-lived connections on DuckDB."""
-    return make_engine(_url(engine), read_only=True) if engine.dialect.name == "duckdb" else engine
+    return (
+        make_engine(engine_url(engine), read_only=True)
+        if engine.dialect.name == "duckdb"
+        else engine
+    )
 
 
 def _state(engine) -> tuple[int, int]:
@@ -106,7 +101,7 @@ def test_the_dashboard_reads_while_an_import_runs(base):
     reader = _reader(engine)
     offered_before = {k.id: k.value for k in compute_all(reader, YEAR)}["offered_calls"]
     assert offered_before == 10
-    process = _start_import(_url(engine), big)
+    process = _start_import(engine_url(engine), big)
     seen, reads_during = set(), 0
     while process.poll() is None or reads_during == 0:
         offered = {k.id: k.value for k in compute_all(reader, YEAR)}["offered_calls"]
@@ -125,7 +120,7 @@ def test_the_dashboard_reads_while_an_import_runs(base):
 
 def test_an_import_killed_midway_leaves_the_warehouse_as_it_was(base):
     engine, big = base
-    url = _url(engine)
+    url = engine_url(engine)
     before = _state(_reader(engine))
     process = _start_import(url, big, chunk_rows=1_000)
     # The first progress line: chunk 1 of 20 is staged and merged, inside the transaction.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, and_, func, select
 
 from warehouse.kpis import scopes
-from warehouse.kpis.params import Filters, Settings
+from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import ratio
 
 
@@ -56,23 +56,45 @@ def derive(a: dict, s: Settings) -> dict[str, float | None]:
 
 def totals(conn: Connection, f: Filters, s: Settings) -> dict:
     """Aggregates over the whole period (raw, for the other modules to combine)."""
+    return grouped_aggregates(conn, f, s, []).get((), dict.fromkeys(aggregates_of(s), 0))
+
+
+def aggregates_of(s: Settings) -> list[str]:
+    return list(aggregates(scopes.calls(Filters(date.min, date.min), s), s))
+
+
+def grouped_aggregates(
+    conn: Connection, f: Filters, s: Settings, by: list[str]
+) -> dict[tuple, dict]:
+    """Raw aggregates per value of the grouping columns: the call detail plus the daily
+    aggregates of purged days (kept for the default settings; they have no slot)."""
     q = scopes.calls(f, s)
+    keys = [q.c[b] for b in by]
     agg = aggregates(q, s)
-    row = conn.execute(select(*[v.label(k) for k, v in agg.items()])).mappings().one()
-    return {k: (v or 0) for k, v in row.items()}
+    out: dict[tuple, dict] = {}
+    query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys)
+    for row in conn.execute(query).mappings():
+        out[tuple(row[b] for b in by)] = {k: (row[k] or 0) for k in agg}
+    if s != DEFAULT_SETTINGS or "slot" in by:
+        return out
+    p = scopes.purged_calls(f)
+    sums = [func.sum(p.c[k]).label(k) for k in agg]
+    purged = select(*[p.c[b] for b in by], *sums).group_by(*[p.c[b] for b in by])
+    for row in conn.execute(purged).mappings():
+        if row["offered"] is None:  # no purged day in the period
+            continue
+        key = tuple(row[b] for b in by)
+        base = out.setdefault(key, dict.fromkeys(agg, 0))
+        for k in agg:
+            base[k] += row[k] or 0
+    return out
 
 
 def grouped(conn: Connection, f: Filters, s: Settings, by: list[str]) -> list[dict]:
     """Aggregates and KPI values per value of the grouping columns (a scope column each)."""
-    q = scopes.calls(f, s)
-    keys = [q.c[b] for b in by]
-    agg = aggregates(q, s)
-    query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys).order_by(*keys)
-    rows = []
-    for row in conn.execute(query).mappings():
-        a = {k: (row[k] or 0) for k in agg}
-        rows.append({**{b: row[b] for b in by}, **derive(a, s)})
-    return rows
+    rows = grouped_aggregates(conn, f, s, by)
+    ordered = sorted(rows, key=lambda key: [(v is None, 0 if v is None else v) for v in key])
+    return [{**dict(zip(by, key, strict=True)), **derive(rows[key], s)} for key in ordered]
 
 
 def repeat_calls(f: Filters, s: Settings):
@@ -89,13 +111,25 @@ def repeat_calls(f: Filters, s: Settings):
         partition_by=[q.c.caller_key, q.c.request_id], order_by=q.c.call_at
     )
     w = (
-        select(q.c.day, q.c.request_id, q.c.call_at, previous.label("previous"), rank.label("rank"))
+        select(
+            q.c.day,
+            q.c.date_key,
+            q.c.queue_key,
+            q.c.agency_key,
+            q.c.request_id,
+            q.c.call_at,
+            previous.label("previous"),
+            rank.label("rank"),
+        )
         .where(q.c.is_offered, q.c.caller_key.is_not(None))
         .subquery()
     )
     window = timedelta(days=s.repeat_window_days)
     return (
         select(
+            w.c.date_key,
+            w.c.queue_key,
+            w.c.agency_key,
             w.c.request_id,
             and_(w.c.request_id.is_(None), w.c.previous >= w.c.call_at - window).label(
                 "is_repeat_unlinked"

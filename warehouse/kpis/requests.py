@@ -6,8 +6,9 @@ from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, s
 
 from warehouse.kpis import scopes
 from warehouse.kpis.calls import repeat_calls
-from warehouse.kpis.params import Filters, Settings
+from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import number, ratio
+from warehouse.schema import agg_request_repeat
 
 
 def aggregates(q, f: Filters) -> dict:
@@ -119,10 +120,15 @@ def followups(conn: Connection, f: Filters, s: Settings) -> dict[str, float | No
     requests created in the period, plus repeat calls naming no request."""
     q = scopes.requests(f, created_from=f.start)
     calls = repeat_calls(f, s)
+    each = select(calls.c.request_id, literal(1).label("repeats")).where(calls.c.is_repeat_linked)
+    purged = agg_request_repeat.c
+    if s == DEFAULT_SETTINGS:  # repeats among purged calls, counted at purge time
+        in_period = purged.date_key.between(scopes.date_key(f.start), scopes.date_key(f.end))
+        each = each.union_all(select(purged.request_id, purged.repeat_calls).where(in_period))
+    each = each.subquery()
     linked = (
-        select(calls.c.request_id, func.count().label("repeats"))
-        .where(calls.c.is_repeat_linked)
-        .group_by(calls.c.request_id)
+        select(each.c.request_id, func.sum(each.c.repeats).label("repeats"))
+        .group_by(each.c.request_id)
         .subquery()
     )
     per_request = func.greatest(
@@ -134,5 +140,8 @@ def followups(conn: Connection, f: Filters, s: Settings) -> dict[str, float | No
         )
     ).one()
     unlinked = conn.execute(select(func.count()).where(calls.c.is_repeat_unlinked)).scalar_one()
+    if s == DEFAULT_SETTINGS:
+        p = scopes.purged_calls(f)
+        unlinked += conn.execute(select(func.sum(p.c.repeat_unlinked))).scalar_one() or 0
     total = int(declared or 0) + int(unlinked)
     return {"followups": total, "followup_rate": ratio(total, requests)}

@@ -10,6 +10,7 @@ from sqlalchemy import Float, Integer, Select, and_, case, cast, func, literal, 
 
 from warehouse.kpis.params import Filters, Settings
 from warehouse.schema import (
+    agg_call_day,
     dim_agency,
     dim_category,
     dim_channel,
@@ -81,6 +82,9 @@ def calls(f: Filters, s: Settings, start_key: int | None = None, end_key: int | 
             c.caller_key,
             c.request_id,
             c.call_at,
+            c.date_key,
+            c.queue_key,
+            agency.c.agency_key,
         )
         .select_from(
             fact_call.join(d, d.c.date_key == c.date_key)
@@ -96,6 +100,35 @@ def calls(f: Filters, s: Settings, start_key: int | None = None, end_key: int | 
     if f.queues:
         query = query.where(dim_queue.c.queue_code.in_(f.queues))
     return query.subquery("calls")
+
+
+def purged_calls(f: Filters):
+    """Daily call aggregates left by the retention purge, with the call scope's grouping
+    columns (but the half-hour slot) and filters."""
+    a = agg_call_day.c
+    d = dim_date
+    channel_code = case((dim_queue.c.is_on_call, literal("astreinte")), else_=literal("crl"))
+    query = (
+        select(
+            *_calendar_columns(d),
+            dim_agency.c.agency_code.label("agency"),
+            channel_code.label("channel"),
+            dim_queue.c.queue_code.label("queue"),
+            *[col for col in agg_call_day.c if col.name not in ("date_key", "queue_key")],
+        )
+        .select_from(
+            agg_call_day.join(d, d.c.date_key == a.date_key)
+            .join(dim_queue, dim_queue.c.queue_key == a.queue_key)
+            .outerjoin(dim_agency, dim_agency.c.agency_key == a.agency_key)
+        )
+        .where(a.date_key.between(date_key(f.start), date_key(f.end)))
+        .where(*_agency_filters(f, dim_agency))
+    )
+    if f.channels:
+        query = query.where(channel_code.in_(f.channels))
+    if f.queues:
+        query = query.where(dim_queue.c.queue_code.in_(f.queues))
+    return query.subquery("purged_calls")
 
 
 def _agency_and_channel(query: Select, f: Filters) -> Select:

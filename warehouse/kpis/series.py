@@ -5,8 +5,6 @@ Each returns a small DataFrame of aggregates (one row per group), never fact row
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -24,7 +22,7 @@ REQUEST_DIMENSIONS = {
 
 
 def _call_columns(s: Settings) -> list[str]:
-    zeros = {k: 0 for k in calls.aggregates(scopes.calls(Filters(date.min, date.min), s), s)}
+    zeros = dict.fromkeys(calls.aggregates_of(s), 0)
     return list(calls.derive(zeros, s))
 
 
@@ -115,8 +113,6 @@ def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> 
 def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:
     """Front-desk contacts per channel, with the centre's offered calls beside them."""
     from sqlalchemy import func, select
-
-    from warehouse.kpis import scopes
 
     q = scopes.contacts(f)
     query = select(q.c.channel, func.count().label("contacts")).group_by(q.c.channel)

@@ -1,0 +1,89 @@
+"""Retention: call detail older than N months becomes daily aggregates.
+
+Caller keys, advisors and call times of the purged days are deleted; what every KPI needs
+from them stays, per day, queue and agency, in ``agg_call_day`` (the measures of
+``kpis.calls.aggregates`` with the default settings, and the repeat calls naming no
+request) and, per request and day, in ``agg_request_repeat``. The KPIs over purged days
+are those the detail gave (tests/warehouse/test_retention.py); what needs the detail
+itself (the half-hour heatmap and the staffing sizing, other settings than the default)
+covers the kept detail only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, and_, delete, func, insert, select
+
+from warehouse.bulk import execute_count
+from warehouse.kpis import calls, scopes
+from warehouse.kpis.params import DEFAULT_SETTINGS, Filters
+from warehouse.schema import agg_call_day, agg_request_repeat, fact_call
+
+KEYS = ("date_key", "queue_key", "agency_key")
+
+
+def retention_months() -> int:
+    """``PILOTAGE_RETENTION_MONTHS``: months of call detail kept (default 36)."""
+    return int(os.environ.get("PILOTAGE_RETENTION_MONTHS", "36"))
+
+
+def retention_start(today: date, months: int) -> date:
+    """The first day kept: the first of the month ``months`` months before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    kept_from: date
+    calls_purged: int
+    aggregate_rows: int  # day x queue x agency
+
+
+def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
+    """Aggregate then delete the calls dated before ``kept_from``, in one transaction."""
+    s = DEFAULT_SETTINGS
+    f = Filters(date(1900, 1, 1), kept_from - timedelta(days=1))
+    with engine.begin() as conn:
+        q = scopes.calls(f, s)
+        agg = calls.aggregates(q, s)
+        measures = (
+            select(*[q.c[k] for k in KEYS], *[v.label(k) for k, v in agg.items()])
+            .group_by(*[q.c[k] for k in KEYS])
+            .subquery()
+        )
+        r = calls.repeat_calls(f, s)
+        unlinked = (
+            select(
+                *[r.c[k] for k in KEYS],
+                func.count().filter(r.c.is_repeat_unlinked).label("repeat_unlinked"),
+            )
+            .group_by(*[r.c[k] for k in KEYS])
+            .subquery()
+        )
+        same = and_(*[measures.c[k].is_not_distinct_from(unlinked.c[k]) for k in KEYS])
+        rows = select(
+            *[measures.c[k] for k in KEYS],
+            *[func.coalesce(measures.c[k], 0) for k in agg],  # a sum over no answered call
+            func.coalesce(unlinked.c.repeat_unlinked, 0),
+        ).select_from(measures.outerjoin(unlinked, same))
+        groups = execute_count(
+            conn, insert(agg_call_day).from_select([*KEYS, *agg, "repeat_unlinked"], rows)
+        )
+        linked = (
+            select(r.c.request_id, r.c.date_key, func.count())
+            .where(r.c.is_repeat_linked)
+            .group_by(r.c.request_id, r.c.date_key)
+        )
+        conn.execute(
+            insert(agg_request_repeat).from_select(
+                ["request_id", "date_key", "repeat_calls"], linked
+            )
+        )
+        purged = execute_count(
+            conn, delete(fact_call).where(fact_call.c.date_key < scopes.date_key(kept_from))
+        )
+    return PurgeReport(kept_from, purged, groups)
