@@ -1,0 +1,156 @@
+"""End to end in a real browser: ``streamlit run`` on a free port, Debian's Chromium driven
+by Playwright. Every page opens; changing the agency and the period changes the figures; a
+CSV download reads back with the figures on screen.
+
+Without Chromium these tests skip and say why; CI installs it and sets
+``PILOTAGE_REQUIRE_BROWSER=1`` so that they fail instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from loaders.pipeline import import_file
+from pages import PAGES as DASHBOARD_PAGES
+from tests.util import write_export
+from tests.warehouse.kpi_dataset import FILES
+from warehouse.engine import make_engine
+from warehouse.setup import init_warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+PERIOD = "periode=custom&debut=2025-03-01&fin=2025-04-30"
+
+if CHROMIUM is None:
+    reason = "Debian's chromium is not installed (apt-get install chromium)"
+    if os.environ.get("PILOTAGE_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"duckdb:///{folder / 'w.duckdb'}"
+    engine = make_engine(url)
+    init_warehouse(engine)
+    for source, rows in FILES:
+        import_file(engine, write_export(folder / f"{source}.csv", rows))
+    engine.dispose()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env=os.environ | {"WAREHOUSE_URL": url, "PILOTAGE_DATA_DIR": str(folder)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    context = browser.new_context(locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def _choose(page: Page, widget, name: str) -> None:
+    """Open a select widget and pick ``name``; a click that lands while the app reruns
+    (as after the previous choice) leaves the list closed, so try again."""
+    option = page.get_by_role("option", name=name)
+    for _ in range(5):
+        widget.click()
+        try:
+            option.wait_for(state="visible", timeout=2_000)
+        except PlaywrightTimeout:
+            continue
+        option.click()
+        return
+    raise AssertionError(f"option {name!r} never showed")
+
+
+def _metric(page: Page, label: str):
+    tile = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return tile.locator("[data-testid='stMetricValue']")
+
+
+@pytest.mark.parametrize(("name", "title"), [(n, t) for n, t, _ in DASHBOARD_PAGES])
+def test_every_page_opens(server, page, name, title):
+    page.goto(f"{server}/{name}?{PERIOD}")
+    expect(page.locator("h1").filter(has_text=title)).to_be_visible()
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Filtres")
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_agency_and_period_change_the_figures(server, page):
+    page.goto(f"{server}/?{PERIOD}")
+    offered = _metric(page, "Appels présentés")
+    expect(offered).to_have_text("7")  # hand-computed in tests/warehouse/test_kpis.py
+    agencies = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    _choose(page, agencies, "AG01 – Nord")
+    expect(offered).to_have_text("3")  # C1 C5 C9, the AG01 dwellings' calls
+    assert "agences=AG01" in page.url
+    page.keyboard.press("Escape")
+    period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    # The last loaded day is 25 April 2025 (request D5): "this month" is April, no call.
+    _choose(page, period, "Ce mois-ci")
+    expect(offered).to_have_text("0")
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Du mar. 1 avr. 2025")
+
+
+def test_a_csv_download_reads_back(server, page):
+    page.goto(f"{server}/appels?{PERIOD}")
+    expect(_metric(page, "Présentés")).to_have_text("7")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger (CSV)").first.click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows and "offered_calls" in rows[0]
+    assert sum(int(r["offered_calls"]) for r in rows) == 7
