@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,18 +30,23 @@ def test_readme_opens_with_the_two_commands():
     assert "pytest" in head
 
 
-@pytest.mark.parametrize(
-    "setting",
-    [
-        "WAREHOUSE_URL",
-        "PILOTAGE_DATA_DIR",
-        "PILOTAGE_PSEUDONYM_KEY",
-        "PILOTAGE_TEST_PG_URL",
-        "PILOTAGE_REQUIRE_PG",
-    ],
-)
+def _settings_in_code() -> set[str]:
+    """Every environment variable the code or the tests read."""
+    found = set()
+    for path in [ROOT / "app.py", *ROOT.glob("[wlpt]*/**/*.py")]:
+        if ".venv" in path.parts:
+            continue
+        found |= set(re.findall(r"environ(?:\.get)?[\[(]\s*\"([A-Z_]+)\"", path.read_text()))
+    return found
+
+
+def test_the_settings_are_found():
+    assert {"WAREHOUSE_URL", "PILOTAGE_REQUIRE_PG", "PILOTAGE_ACCESS_FILE"} <= _settings_in_code()
+
+
+@pytest.mark.parametrize("setting", sorted(_settings_in_code()))
 def test_every_setting_is_documented(setting):
-    assert setting in README
+    assert f"`{setting}`" in README
 
 
 def test_every_kpi_id_and_setting_is_in_the_kpi_docs():
