@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import pandas as pd
 import pytest
 
+from loaders.cli import main
 from loaders.pipeline import import_file
 from loaders.pseudonym import mask_phones, normalise_phone
 from tests.loaders.samples import SAMPLES
@@ -37,6 +40,34 @@ def test_no_caller_number_in_any_table(engine, tmp_path):
     for number in [*NUMBERS, "06 55 44 33 22", "06 99 88 77 66"]:
         for form in _forms(number):
             assert form not in text, form
+
+
+def test_no_caller_number_in_the_import_log_nor_the_quarantine_download(tmp_path, capsys):
+    """The command's report and progress lines, and the quarantine as the dashboard
+    offers it for download (CSV and Excel), hold no number either."""
+    from pages.ui import csv_bytes, xlsx_bytes
+    from warehouse import queries
+    from warehouse.engine import make_engine
+
+    bad = [
+        dict(SAMPLES["appels"][0], id_appel=f"B{i}", attente_s="oops", numero_appelant=n)
+        for i, n in enumerate(NUMBERS)
+    ]
+    path = write_export(tmp_path / "appels.csv", bad)
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    assert main(["--url", url, "import", str(path)]) == 0
+    log = "".join(capsys.readouterr())
+    assert "4 en quarantaine" in log
+    quarantine = queries.quarantine_frame(make_engine(url, read_only=True))
+    assert len(quarantine) == 4
+    exported = [
+        log,
+        csv_bytes(quarantine).decode("utf-8-sig"),
+        repr(pd.read_excel(io.BytesIO(xlsx_bytes(quarantine)), dtype=str).to_dict()),
+    ]
+    for number in NUMBERS:
+        for form in _forms(number):
+            assert all(form not in text for text in exported), form
 
 
 def test_same_number_same_pseudonym_whatever_its_spelling(engine, tmp_path):
