@@ -21,6 +21,7 @@ from warehouse.engine import make_engine, warehouse_url
 from warehouse.kpis import Filters, compute_all, series
 from warehouse.kpis.costs import costs_by_nature
 from warehouse.kpis.staffing import Target, sizing_table
+from warehouse.setup import upgrade_if_needed
 
 TTL = 600  # seconds a cached result lives; imports show up within ten minutes at worst
 PERIODS = {
@@ -48,7 +49,9 @@ FR_LOCALE = {
 
 @st.cache_resource
 def engine():
-    """One read-only engine for the process (DuckDB connections are short-lived)."""
+    """One read-only engine for the process (DuckDB connections are short-lived), over a
+    schema brought up to date if a newer version added tables."""
+    upgrade_if_needed(warehouse_url())
     return make_engine(warehouse_url(), read_only=True)
 
 

@@ -13,7 +13,7 @@ from warehouse.engine import make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
 from warehouse.retention import purge_calls, retention_months, retention_start
-from warehouse.setup import init_warehouse
+from warehouse.setup import init_warehouse, upgrade_if_needed
 
 COLUMNS = ["id", "value", "unit", "definition", "reference"]
 
@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         tuple(c.lower() for c in args.categorie),
         tuple(q.upper() for q in args.queue),
     )
+    upgrade_if_needed(args.url or warehouse_url())
     rows = compute_all(make_engine(args.url, read_only=True), filters)
     text = render(rows, args.format, excel=not args.plain_csv)
     if args.format == "csv" and not args.plain_csv:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, inspect, select
 
 from warehouse import reference
 from warehouse.bulk import copy_frame
 from warehouse.calendar import date_dimension, time_dimension
+from warehouse.engine import duckdb_path, make_engine
 from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, metadata
 
 
@@ -38,6 +39,32 @@ def init_warehouse(engine: Engine) -> None:
                 columns=["category_key", "category_code", "category_label"],
             ),
         )
+
+
+def upgrade_if_needed(url: str) -> bool:
+    """Create the tables a newer version added to an existing warehouse, so that a
+    read-only reader (dashboard, KPI command) finds them; True when it had to.
+
+    Checked read-only first: the write connection is opened only when a table is missing.
+    """
+    path = duckdb_path(url)
+    if path is not None and not path.exists():
+        return False
+    reader = make_engine(url, read_only=True)
+    try:
+        with reader.connect() as conn:
+            present = set(inspect(conn).get_table_names())
+    finally:
+        reader.dispose()
+    if not present or set(metadata.tables) <= present:
+        return False  # nothing loaded yet (the demo build or an import creates it), or current
+    writer = make_engine(url)
+    try:
+        with writer.begin() as conn:
+            metadata.create_all(conn, checkfirst=True)
+    finally:
+        writer.dispose()
+    return True
 
 
 def drop_warehouse(engine: Engine) -> None:

@@ -63,3 +63,22 @@ def test_plain_csv_and_json(url, capsys):
     assert data["offered_calls"]["value"] == 3
     assert data["calls_per_advisor_day"]["value"] is None
     assert data["calls_per_advisor_day"]["note"]
+
+
+def test_a_warehouse_of_an_older_version_gets_the_new_tables(tmp_path):
+    """A table added by a later version (here: dropped) is created when a reader opens it."""
+    from sqlalchemy import inspect, text
+
+    from warehouse.engine import make_engine
+    from warehouse.setup import init_warehouse, upgrade_if_needed
+
+    url = f"duckdb:///{tmp_path / 'old.duckdb'}"
+    engine = make_engine(url)
+    init_warehouse(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE agg_call_day"))
+    engine.dispose()
+    assert upgrade_if_needed(url) is True
+    assert "agg_call_day" in inspect(make_engine(url, read_only=True)).get_table_names()
+    assert upgrade_if_needed(url) is False
+    assert upgrade_if_needed(f"duckdb:///{tmp_path / 'none.duckdb'}") is False

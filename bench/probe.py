@@ -1,0 +1,125 @@
+"""One measurement in a process of its own, printed as JSON (run by ``bench/scale.py``).
+
+    python bench/probe.py import URL FILE          # import one file, timed in-process
+    python bench/probe.py kpis URL START END RUNS   # every KPI query, then compute_all
+    python bench/probe.py pages URL RUNS            # every dashboard page, cold and warm
+
+Each reports ``peak_mb``, the largest resident set of its process (``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def probe_import(url: str, path: str) -> dict:
+    from loaders.pipeline import import_file
+    from warehouse.engine import make_engine
+
+    engine = make_engine(url)
+    start = time.perf_counter()
+    report = import_file(engine, path)
+    seconds = time.perf_counter() - start
+    assert report.status == "loaded" and report.accounted, report
+    return {"seconds": seconds, "rows": report.rows_read}
+
+
+# The queries compute_all runs, each a function of (connection, filters, settings).
+def _components():
+    from warehouse.kpis import calls, compute, costs, requests
+
+    return {
+        "calls.totals": lambda c, f, s: calls.totals(c, f, s),
+        "requests.totals": lambda c, f, s: requests.totals(c, f),
+        "requests.capture_shares": lambda c, f, s: requests.capture_shares(c, f),
+        "requests.close_days": lambda c, f, s: requests.close_days(c, f),
+        "requests.backlog": lambda c, f, s: requests.backlog(c, f, s),
+        "requests.followups": lambda c, f, s: requests.followups(c, f, s),
+        "costs.dwelling_months": lambda c, f, s: costs.dwelling_months(c, f),
+        "costs.staffing": lambda c, f, s: costs.staffing(c, f),
+        "costs.costs": lambda c, f, s: costs.costs(c, f),
+        "contacts.count": lambda c, f, s: compute.contact_count(c, f),
+        "year_before.volumes": lambda c, f, s: compute.volumes(c, f.shifted_years(1), s),
+    }
+
+
+def probe_kpis(url: str, start: str, end: str, runs: int) -> dict:
+    from warehouse.engine import make_engine
+    from warehouse.kpis import Filters, compute_all
+    from warehouse.kpis.params import DEFAULT_SETTINGS
+
+    engine = make_engine(url, read_only=url.startswith("duckdb"))
+    f = Filters(date.fromisoformat(start), date.fromisoformat(end))
+    times: dict[str, list[float]] = {}
+    with engine.connect() as conn:
+        for _ in range(runs):
+            for name, run in _components().items():
+                t = time.perf_counter()
+                run(conn, f, DEFAULT_SETTINGS)
+                times.setdefault(name, []).append(time.perf_counter() - t)
+    for _ in range(runs):
+        t = time.perf_counter()
+        values = compute_all(engine, f)
+        times.setdefault("compute_all", []).append(time.perf_counter() - t)
+    return {"times": times, "ids": [v.id for v in values]}
+
+
+def probe_pages(url: str, runs: int) -> dict:
+    os.environ["WAREHOUSE_URL"] = url
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from pages import PAGES
+
+    times: dict[str, dict[str, list[float]]] = {}
+    for _ in range(runs):
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+        t = time.perf_counter()
+        at.run()  # app.py and the default page (synthese), cold
+        cold = time.perf_counter() - t
+        assert not at.exception, at.exception
+        for name, _, _ in PAGES:
+            if name != "synthese":
+                st.cache_data.clear()
+                t = time.perf_counter()
+                at.switch_page(f"pages/{name}.py").run()
+                cold = time.perf_counter() - t
+                assert not at.exception, (name, at.exception)
+            t = time.perf_counter()
+            at.run()
+            warm = time.perf_counter() - t
+            entry = times.setdefault(name, {"cold": [], "warm": []})
+            entry["cold"].append(cold)
+            entry["warm"].append(warm)
+    return {"times": times}
+
+
+def main() -> None:
+    kind, *args = sys.argv[1:]
+    if kind == "import":
+        out = probe_import(*args)
+    elif kind == "kpis":
+        out = probe_kpis(args[0], args[1], args[2], int(args[3]))
+    else:
+        out = probe_pages(args[0], int(args[1]))
+    out["peak_mb"] = _peak_mb()
+    print(json.dumps(out), flush=True)
+    os._exit(0)  # skip DuckDB's teardown report of leaked bindings
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,387 @@
+"""Scale benchmark: warehouses of ~1 and ~10 million calls, every figure of issue 6.
+
+    python bench/scale.py [--work /tmp/pbench] [--runs 3] [--out bench/results-scale.md]
+
+1. Builds (or reuses, if ``WORK/<size>/build.json`` is there) demo warehouses of about
+   1 million calls (45,000 dwellings, 5 agencies) and 10 million (425,000 dwellings, 40
+   agencies), three years each, through the real loaders (``python -m loaders demo``).
+2. Import throughput: a one-year, ~1-million-row call file imported end to end into a fresh
+   warehouse, beside DuckDB's own ``read_csv`` of the same file into a table.
+3. Every KPI query over the last year, at 1 M and 10 M calls on DuckDB and at 1 M on
+   PostgreSQL; ``compute_all``; the whole ``python -m warehouse kpis`` command.
+4. Every dashboard page at 10 M (Streamlit AppTest), cold (caches cleared) and warm.
+5. Peak memory of the import, the KPI process and the dashboard process.
+
+Medians of ``--runs`` runs; the results file says where each figure stands against the
+targets. Each measurement runs in a process of its own (``bench/probe.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = {"1m": (45_000, 5), "10m": (425_000, 40)}
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_SCHEMA = "bench_1m"
+TARGETS = {"import_rows_s": 200_000, "import_ratio": 5, "kpi_s": 0.3, "command_s": 2.0}
+TARGETS |= {"page_cold_s": 1.0, "page_warm_s": 0.2, "dashboard_mb": 1024}
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, check=True, text=True, **kwargs)
+
+
+def probe(*args: str) -> dict:
+    out = run([sys.executable, "bench/probe.py", *args], capture_output=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def build(work: Path, size: str) -> dict:
+    folder = work / size
+    record = folder / "build.json"
+    if record.exists() and (folder / "warehouse.duckdb").exists():
+        return json.loads(record.read_text()) | {"reused": True}
+    folder.mkdir(parents=True, exist_ok=True)
+    dwellings, agencies = SIZES[size]
+    url = f"duckdb:///{folder / 'warehouse.duckdb'}"
+    with open(folder / "build.log", "w") as log:
+        run(
+            [sys.executable, "bench/peak.py", str(record), "--"]
+            + [sys.executable, "-m", "loaders", "--url", url, "demo"]
+            + ["--dwellings", str(dwellings), "--agencies", str(agencies)]
+            + ["--years", "3", "--seed", "3", "--out", str(folder / "exports")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return json.loads(record.read_text()) | {"reused": False}
+
+
+def warehouse_facts(url: str) -> dict:
+    from sqlalchemy import func, select
+
+    from warehouse.engine import make_engine
+    from warehouse.schema import fact_call, fact_contact, fact_request
+
+    engine = make_engine(url, read_only=url.startswith("duckdb"))
+    with engine.connect() as conn:
+        out = {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (fact_call, fact_request, fact_contact)
+        }
+    engine.dispose()
+    return out
+
+
+def import_throughput(work: Path, runs: int) -> dict:
+    import duckdb
+
+    from loaders.demo import build_demo
+    from loaders.pipeline import import_file
+    from warehouse.engine import make_engine
+    from warehouse.setup import init_warehouse
+
+    exports = work / "import" / "exports"
+    if not exports.exists():
+        build_demo(exports, 140_000, years=1, seed=1)
+    calls = sorted(exports.glob("appels_*.csv"))[0]
+    ours, raw, peaks = [], [], []
+    for i in range(runs):
+        target = work / "import" / f"run{i}.duckdb"
+        target.unlink(missing_ok=True)
+        url = f"duckdb:///{target}"
+        engine = make_engine(url)
+        init_warehouse(engine)
+        for ref in ("agences.csv", "logements.csv"):
+            import_file(engine, exports / ref)
+        engine.dispose()
+        result = probe("import", url, str(calls))
+        ours.append(result["seconds"])
+        peaks.append(result["peak_mb"])
+        rows = result["rows"]
+        raw_path = work / "import" / f"raw{i}.duckdb"
+        raw_path.unlink(missing_ok=True)
+        con = duckdb.connect(str(raw_path))
+        t = time.perf_counter()
+        con.execute(
+            "CREATE TABLE raw AS SELECT * FROM read_csv(?, delim=';', header=true, "
+            "all_varchar=true, encoding='latin-1')",
+            [str(calls)],
+        )
+        raw.append(time.perf_counter() - t)
+        con.close()
+    return {
+        "file": calls.name,
+        "mb": calls.stat().st_size / 1e6,
+        "rows": rows,
+        "ours": ours,
+        "raw": raw,
+        "peak_mb": max(peaks),
+    }
+
+
+def postgres_1m(work: Path) -> dict:
+    """Load the 1 M exports into PostgreSQL (schema ``bench_1m``) unless already there."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}"))
+    admin.dispose()
+    url = f"{PG_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+    try:
+        facts = warehouse_facts(url)
+    except Exception:  # noqa: BLE001 - no schema yet
+        facts = {"fact_call": 0}
+    seconds = None
+    if not facts["fact_call"]:
+        t = time.perf_counter()
+        run(
+            [sys.executable, "-m", "loaders", "--url", url, "import", str(work / "1m/exports")],
+            capture_output=True,
+        )
+        seconds = time.perf_counter() - t
+        facts = warehouse_facts(url)
+    return {"url": url, "facts": facts, "import_s": seconds}
+
+
+def command_times(url: str, start: date, end: date, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        run(
+            [sys.executable, "-m", "warehouse", "--url", url, "kpis"]
+            + ["--start", start.isoformat(), "--end", end.isoformat()],
+            capture_output=True,
+        )
+        out.append(time.perf_counter() - t)
+    return out
+
+
+# Which of compute_all's queries each KPI needs (see warehouse/kpis/compute.py).
+def needs(kpi_id: str) -> list[str]:
+    calls = "calls.totals"
+    if kpi_id.startswith("capture_share."):
+        return ["requests.capture_shares"]
+    if kpi_id.startswith("backlog_open"):
+        return ["requests.backlog"]
+    if kpi_id.startswith("yoy."):
+        name = kpi_id.removeprefix("yoy.")
+        now = {"requests": "requests.totals", "complaints": "requests.totals"}
+        now |= {"contacts": "contacts.count"}
+        return [now.get(name, calls), "year_before.volumes"]
+    return {
+        "calls_per_dwelling_month": [calls, "costs.dwelling_months"],
+        "first_level_closure_requests": ["requests.totals"],
+        "commitment_kept": ["requests.totals"],
+        "close_days_median": ["requests.close_days"],
+        "close_days_p90": ["requests.close_days"],
+        "followup_rate": ["requests.followups"],
+        "calls_per_advisor_day": [calls, "costs.staffing"],
+        "supervision_ratio": ["costs.staffing"],
+        "cost_per_dwelling_year": ["costs.costs", "costs.dwelling_months"],
+        "cost_per_answered_call": ["costs.costs", calls],
+        "cost_per_first_level_request": ["costs.costs", "requests.totals"],
+        "satisfaction": [],
+    }.get(kpi_id, [calls])
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def mark(value: float, target: float, higher_is_better: bool = False) -> str:
+    ok = value >= target if higher_is_better else value <= target
+    if ok:
+        return "met"
+    factor = target / value if higher_is_better else value / target
+    return f"**missed ({factor:.1f}x)**"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path, default=Path("/tmp/pbench"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results-scale.md")
+    args = parser.parse_args()
+    started = datetime.now()
+    builds = {size: build(args.work, size) for size in SIZES}
+    urls = {size: f"duckdb:///{args.work / size / 'warehouse.duckdb'}" for size in SIZES}
+    facts = {size: warehouse_facts(url) for size, url in urls.items()}
+    year = date.today().year - 1
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    print("import throughput...", flush=True)
+    imp = import_throughput(args.work, args.runs)
+    print("KPIs...", flush=True)
+    kpis = {
+        size: probe("kpis", url, str(start), str(end), str(args.runs)) for size, url in urls.items()
+    }
+    pg = postgres_1m(args.work)
+    kpis["pg 1m"] = probe("kpis", pg["url"], str(start), str(end), str(args.runs))
+    command = {size: command_times(url, start, end, args.runs) for size, url in urls.items()}
+    print("pages...", flush=True)
+    pages = probe("pages", urls["10m"], str(args.runs))
+    lines = report(args, started, builds, facts, imp, kpis, pg, command, pages, (start, end))
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def report(args, started, builds, facts, imp, kpis, pg, command, pages, period) -> list[str]:
+    import duckdb
+    import sqlalchemy
+    import streamlit
+
+    ours, raw = med(imp["ours"]), med(imp["raw"])
+    rate = imp["rows"] / ours
+    lines = [
+        "# Scale benchmark: results",
+        "",
+        f"- run: {started:%Y-%m-%d %H:%M} to {datetime.now():%H:%M}, `python bench/scale.py "
+        f"--runs {args.runs}`; medians of {args.runs} runs",
+        f"- machine: {platform.machine()}, {_cpus()} cores, {_memory_gb():.0f} GB RAM, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, SQLAlchemy "
+        f"{sqlalchemy.__version__}, Streamlit {streamlit.__version__}, PostgreSQL {_pg_version()}",
+        f"- KPI period: {period[0]} to {period[1]} (the last full year of three)",
+        "",
+        "## Warehouses",
+        "",
+        "| size | dwellings, agencies | calls | requests | contacts | build (demo generator + "
+        "import) | build peak memory |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size, (dwellings, agencies) in SIZES.items():
+        b, f = builds[size], facts[size]
+        lines.append(
+            f"| {size} | {dwellings:,}, {agencies} | {f['fact_call']:,} | {f['fact_request']:,} | "
+            f"{f['fact_contact']:,} | {b['wall_s'] / 60:.1f} min{' (reused)' if b['reused'] else ''}"
+            f" | {b['peak_mb'] / 1024:.1f} GB |"
+        )
+    lines += [
+        f"| PostgreSQL 1m | same exports | {pg['facts']['fact_call']:,} | "
+        f"{pg['facts']['fact_request']:,} | {pg['facts']['fact_contact']:,} | "
+        + (f"{pg['import_s'] / 60:.1f} min (import only)" if pg["import_s"] else "(reused)")
+        + " | |",
+        "",
+        "## Import of one call file, end to end",
+        "",
+        f"`{imp['file']}`: {imp['rows']:,} rows, {imp['mb']:.0f} MB (cp1252, `;`, French dates).",
+        "",
+        "| path | median s | rows/s | runs (s) | target | verdict |",
+        "|---|---|---|---|---|---|",
+        f"| `import_file`: read, type, validate (GE), pseudonymise, load | {ours:.2f} | "
+        f"{rate:,.0f} | {_runs(imp['ours'])} | ≥ 200,000 rows/s | "
+        f"{mark(rate, TARGETS['import_rows_s'], True)} |",
+        f"| DuckDB `read_csv` into a table (all varchar) | {raw:.2f} | {imp['rows'] / raw:,.0f} | "
+        f"{_runs(imp['raw'])} | | |",
+        f"| ratio ours / read_csv | {ours / raw:.1f}x | | | ≤ 5x | "
+        f"{mark(ours / raw, TARGETS['import_ratio'])} |",
+        "",
+        f"Peak memory of the import process: {imp['peak_mb']:,.0f} MB (chunks of 200,000 rows).",
+        "",
+        "## KPIs over one year (no cache)",
+        "",
+        "Each query of `compute_all`, median seconds (first run in a fresh process included):",
+        "",
+        "| query | 1m DuckDB | 10m DuckDB | 10m / 1m | 1m PostgreSQL |",
+        "|---|---|---|---|---|",
+    ]
+    comps = kpis["10m"]["times"]
+    for name in comps:
+        a, b, p = (med(kpis[k]["times"][name]) for k in ("1m", "10m", "pg 1m"))
+        lines.append(f"| `{name}` | {a:.3f} | {b:.3f} | {b / a:.1f}x | {p:.3f} |")
+    lines += [
+        "",
+        "Every KPI of the catalogue: the sum of the queries it needs, at 10m on DuckDB "
+        "(target ≤ 0.3 s each):",
+        "",
+        "| KPI | queries | 10m s | 1m PostgreSQL s | verdict (10m) |",
+        "|---|---|---|---|---|",
+    ]
+    missed = 0
+    for kpi_id in kpis["10m"]["ids"]:
+        parts = needs(kpi_id)
+        t10 = sum(med(comps[p]) for p in parts)
+        tpg = sum(med(kpis["pg 1m"]["times"][p]) for p in parts)
+        verdict = mark(t10, TARGETS["kpi_s"])
+        missed += verdict != "met"
+        lines.append(
+            f"| `{kpi_id}` | {', '.join(parts) or '—'} | {t10:.3f} | {tpg:.3f} | {verdict} |"
+        )
+    ca = {k: med(kpis[k]["times"]["compute_all"]) for k in kpis}
+    cmd = {k: med(v) for k, v in command.items()}
+    lines += [
+        "",
+        f"{missed} of {len(kpis['10m']['ids'])} KPIs miss the 0.3 s target at 10m.",
+        "",
+        "| whole catalogue | 1m DuckDB | 10m DuckDB | 10m / 1m | 1m PostgreSQL | target | "
+        "verdict (10m) |",
+        "|---|---|---|---|---|---|---|",
+        f"| `compute_all` | {ca['1m']:.2f} s | {ca['10m']:.2f} s | {ca['10m'] / ca['1m']:.1f}x | "
+        f"{ca['pg 1m']:.2f} s | | |",
+        f"| `python -m warehouse kpis` (wall, Python start-up included) | {cmd['1m']:.2f} s | "
+        f"{cmd['10m']:.2f} s | {cmd['10m'] / cmd['1m']:.1f}x | | ≤ 2 s | "
+        f"{mark(cmd['10m'], TARGETS['command_s'])} |",
+        "",
+        f"Peak memory of the KPI process: {kpis['10m']['peak_mb']:,.0f} MB at 10m, "
+        f"{kpis['1m']['peak_mb']:,.0f} MB at 1m.",
+        "",
+        "## Dashboard pages at 10m (AppTest, default period: the last full year)",
+        "",
+        "Cold: Streamlit's data cache cleared before the page runs (the first page also runs "
+        "`app.py` and the sidebar's queries). Warm: the same page run again.",
+        "",
+        "| page | cold s | warm s | cold ≤ 1 s | warm ≤ 0.2 s |",
+        "|---|---|---|---|---|",
+    ]
+    for name, t in pages["times"].items():
+        cold, warm = med(t["cold"]), med(t["warm"])
+        lines.append(
+            f"| {name} | {cold:.2f} | {warm:.3f} | {mark(cold, TARGETS['page_cold_s'])} | "
+            f"{mark(warm, TARGETS['page_warm_s'])} |"
+        )
+    lines += [
+        "",
+        f"Peak memory of the dashboard process (every page, {args.runs} times): "
+        f"{pages['peak_mb']:,.0f} MB; target ≤ 1,024 MB: "
+        f"{mark(pages['peak_mb'], TARGETS['dashboard_mb'])}.",
+    ]
+    return lines
+
+
+def _runs(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def _memory_gb() -> float:
+    with open("/proc/meminfo") as f:
+        return int(f.readline().split()[1]) / 1024 / 1024
+
+
+def _pg_version() -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.connect() as conn:
+        version = conn.execute(text("SHOW server_version")).scalar_one()
+    engine.dispose()
+    return version.split()[0]
+
+
+if __name__ == "__main__":
+    main()
