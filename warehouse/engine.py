@@ -58,7 +58,12 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
         path = duckdb_path(url)
         if path is not None and not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        connect_args = {"read_only": True} if read_only and path is not None else {}
+        connect_args = {}
+        if read_only and path is not None:
+            # Readers (the dashboard, the KPI command) share the machine with imports: cap
+            # DuckDB's buffer pool, which would otherwise grow to 80% of the memory.
+            memory = os.environ.get("PILOTAGE_DUCKDB_MEMORY", "500MB")
+            connect_args = {"read_only": True, "config": {"memory_limit": memory}}
         engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
 
         @event.listens_for(engine, "do_connect")

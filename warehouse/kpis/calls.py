@@ -68,7 +68,7 @@ def grouped_aggregates(
 ) -> dict[tuple, dict]:
     """Raw aggregates per value of the grouping columns: the call detail plus the daily
     aggregates of purged days (kept for the default settings; they have no slot)."""
-    q = scopes.calls(f, s)
+    q = scopes.calls(f, s, with_agency="agency" in by)
     keys = [q.c[b] for b in by]
     agg = aggregates(q, s)
     out: dict[tuple, dict] = {}
@@ -97,7 +97,7 @@ def grouped(conn: Connection, f: Filters, s: Settings, by: list[str]) -> list[di
     return [{**dict(zip(by, key, strict=True)), **derive(rows[key], s)} for key in ordered]
 
 
-def repeat_calls(f: Filters, s: Settings):
+def repeat_calls(f: Filters, s: Settings, with_agency: bool = True):
     """Offered calls of the period with a caller, flagged as repeats.
 
     ``is_repeat_unlinked``: no request named, and the same number called within the
@@ -105,7 +105,7 @@ def repeat_calls(f: Filters, s: Settings):
     The scope starts a window early so a repeat of a call just before the period counts.
     """
     lookback = f.start - timedelta(days=s.repeat_window_days)
-    q = scopes.calls(f, s, start_key=scopes.date_key(lookback))
+    q = scopes.calls(f, s, start_key=scopes.date_key(lookback), with_agency=with_agency)
     previous = func.lag(q.c.call_at).over(partition_by=q.c.caller_key, order_by=q.c.call_at)
     rank = func.row_number().over(
         partition_by=[q.c.caller_key, q.c.request_id], order_by=q.c.call_at

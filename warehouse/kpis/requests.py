@@ -117,29 +117,40 @@ def backlog(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
 
 def followups(conn: Connection, f: Filters, s: Settings) -> dict[str, float | None]:
     """Follow-ups per request: max(nb_relances, repeat calls about it), summed over the
-    requests created in the period, plus repeat calls naming no request."""
+    requests created in the period, plus repeat calls naming no request.
+
+    The repeat flags (a window over each caller's calls) are computed once, in a CTE that
+    gives both the repeats per request and, in its no-request row, the unlinked repeats.
+    """
     q = scopes.requests(f, created_from=f.start)
-    calls = repeat_calls(f, s)
-    each = select(calls.c.request_id, literal(1).label("repeats")).where(calls.c.is_repeat_linked)
+    calls = repeat_calls(f, s, with_agency=False)
+    per = select(
+        calls.c.request_id,
+        func.count().filter(calls.c.is_repeat_linked).label("repeats"),
+        func.count().filter(calls.c.is_repeat_unlinked).label("unlinked"),
+    ).group_by(calls.c.request_id)
     purged = agg_request_repeat.c
     if s == DEFAULT_SETTINGS:  # repeats among purged calls, counted at purge time
         in_period = purged.date_key.between(scopes.date_key(f.start), scopes.date_key(f.end))
-        each = each.union_all(select(purged.request_id, purged.repeat_calls).where(in_period))
-    each = each.subquery()
+        per = per.union_all(
+            select(purged.request_id, purged.repeat_calls, literal(0)).where(in_period)
+        )
+    per = per.cte("repeats_per_request")
     linked = (
-        select(each.c.request_id, func.sum(each.c.repeats).label("repeats"))
-        .group_by(each.c.request_id)
+        select(per.c.request_id, func.sum(per.c.repeats).label("repeats"))
+        .where(per.c.request_id.is_not(None))
+        .group_by(per.c.request_id)
         .subquery()
     )
     per_request = func.greatest(
         func.coalesce(q.c.followup_count, 0), func.coalesce(linked.c.repeats, 0)
     )
-    declared, requests = conn.execute(
-        select(func.sum(per_request), func.count()).select_from(
+    unlinked_total = select(func.coalesce(func.sum(per.c.unlinked), 0)).scalar_subquery()
+    declared, requests, unlinked = conn.execute(
+        select(func.sum(per_request), func.count(), unlinked_total).select_from(
             q.outerjoin(linked, linked.c.request_id == q.c.request_id)
         )
     ).one()
-    unlinked = conn.execute(select(func.count()).where(calls.c.is_repeat_unlinked)).scalar_one()
     if s == DEFAULT_SETTINGS:
         p = scopes.purged_calls(f)
         unlinked += conn.execute(select(func.sum(p.c.repeat_unlinked))).scalar_one() or 0
