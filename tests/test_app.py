@@ -13,9 +13,8 @@ from streamlit.testing.v1 import AppTest
 from loaders.pipeline import import_file
 from pages import PAGES as DASHBOARD_PAGES
 from tests.util import write_export
-from tests.warehouse.kpi_dataset import FILES
+from tests.warehouse.kpi_dataset import FILES, build_warehouse
 from warehouse.engine import make_engine
-from warehouse.setup import init_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -25,11 +24,8 @@ PAGES = [name for name, _, _ in DASHBOARD_PAGES]
 @pytest.fixture(scope="module")
 def warehouse_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dash")
-    url = f"duckdb:///{folder / 'w.duckdb'}"
+    url = build_warehouse(folder)
     engine = make_engine(url)
-    init_warehouse(engine)
-    for source, rows in FILES:
-        import_file(engine, write_export(folder / f"{source}.csv", rows))
     # One unreadable call, for the quarantine view (it changes no KPI).
     broken = [dict(FILES[2][1][0], id_appel="C99", issue="transfere")]
     import_file(engine, write_export(folder / "appels_bad.csv", broken))

@@ -21,12 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.pipeline import import_file
 from pages import PAGES as DASHBOARD_PAGES
-from tests.util import write_export
-from tests.warehouse.kpi_dataset import FILES
-from warehouse.engine import make_engine
-from warehouse.setup import init_warehouse
+from tests.warehouse.kpi_dataset import build_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium")
@@ -52,12 +48,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
-    url = f"duckdb:///{folder / 'w.duckdb'}"
-    engine = make_engine(url)
-    init_warehouse(engine)
-    for source, rows in FILES:
-        import_file(engine, write_export(folder / f"{source}.csv", rows))
-    engine.dispose()
+    url = build_warehouse(folder)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]

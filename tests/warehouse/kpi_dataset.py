@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 AGENCES = [
     {
         "agence": "AG01",
@@ -215,3 +217,19 @@ FILES = [
     ("couts", COUTS),
     ("effectifs", EFFECTIFS),
 ]
+
+
+def build_warehouse(folder: Path) -> str:
+    """A DuckDB warehouse in ``folder`` with every file of this dataset loaded; its URL."""
+    from loaders.pipeline import import_file
+    from tests.util import write_export
+    from warehouse.engine import make_engine
+    from warehouse.setup import init_warehouse
+
+    url = f"duckdb:///{folder / 'w.duckdb'}"
+    engine = make_engine(url)
+    init_warehouse(engine)
+    for source, rows in FILES:
+        import_file(engine, write_export(folder / f"{source}.csv", rows))
+    engine.dispose()
+    return url

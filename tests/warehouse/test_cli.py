@@ -8,9 +8,7 @@ import json
 
 import pytest
 
-from loaders.pipeline import import_file
-from tests.util import write_export
-from tests.warehouse.kpi_dataset import FILES
+from tests.warehouse.kpi_dataset import build_warehouse
 from warehouse.cli import main
 from warehouse.engine import make_engine
 from warehouse.kpis.catalogue import CATALOGUE
@@ -21,13 +19,7 @@ ARGS = ["kpis", "--start", "2025-03-01", "--end", "2025-04-30"]
 
 @pytest.fixture
 def url(tmp_path):
-    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
-    engine = make_engine(url)
-    init_warehouse(engine)
-    for source, rows in FILES:
-        import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-    engine.dispose()
-    return url
+    return build_warehouse(tmp_path)
 
 
 def test_table(url, capsys):
@@ -69,8 +61,7 @@ def test_a_warehouse_of_an_older_version_gets_the_new_tables(tmp_path):
     """A table added by a later version (here: dropped) is created when a reader opens it."""
     from sqlalchemy import inspect, text
 
-    from warehouse.engine import make_engine
-    from warehouse.setup import init_warehouse, upgrade_if_needed
+    from warehouse.setup import upgrade_if_needed
 
     url = f"duckdb:///{tmp_path / 'old.duckdb'}"
     engine = make_engine(url)
