@@ -4,7 +4,7 @@
     python bench/probe.py kpis URL START END RUNS   # every KPI query, then compute_all
     python bench/probe.py pages URL RUNS            # every dashboard page, cold and warm
 
-Each reports ``peak_mb``, the largest resident set of its process (``ru_maxrss``).
+Each reports ``peak_mb``, the largest resident set of its process (``VmHWM``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 
 def _peak_mb() -> float:
+    """This process's peak resident set (``VmHWM``): unlike ``ru_maxrss``, which Linux
+    carries over from the parent at fork, it starts afresh at exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -52,6 +57,7 @@ def _components():
         "costs.staffing": lambda c, f, s: costs.staffing(c, f),
         "costs.costs": lambda c, f, s: costs.costs(c, f),
         "contacts.count": lambda c, f, s: compute.contact_count(c, f),
+        "volumes": lambda c, f, s: compute.volumes(c, f, s),
         "year_before.volumes": lambda c, f, s: compute.volumes(c, f.shifted_years(1), s),
     }
 

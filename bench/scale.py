@@ -175,11 +175,8 @@ def needs(kpi_id: str) -> list[str]:
         return ["requests.capture_shares"]
     if kpi_id.startswith("backlog_open"):
         return ["requests.backlog"]
-    if kpi_id.startswith("yoy."):
-        name = kpi_id.removeprefix("yoy.")
-        now = {"requests": "requests.totals", "complaints": "requests.totals"}
-        now |= {"contacts": "contacts.count"}
-        return [now.get(name, calls), "year_before.volumes"]
+    if kpi_id.startswith("yoy."):  # this year's volumes and the year before's
+        return ["volumes", "year_before.volumes"]
     return {
         "calls_per_dwelling_month": [calls, "costs.dwelling_months"],
         "first_level_closure_requests": ["requests.totals"],

@@ -27,6 +27,7 @@ from warehouse.loads import (
 from warehouse.merge_dims import merge_agencies, merge_dwellings
 from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
 from warehouse.merge_requests import merge_requests, refresh_dwelling_months
+from warehouse.repeats import refresh_previous_calls
 
 # Reference data first, so that facts find their dimension members.
 SOURCE_ORDER = ["agences", "logements", "appels", "registres", "demandes", "couts", "effectifs"]
@@ -121,6 +122,8 @@ def import_file(
             _load_chunks(conn, export, report, chunk_size, progress)
             if report.source == "logements":
                 refresh_dwelling_months(conn)
+            if report.source == "appels":
+                refresh_previous_calls(conn, report.load_id)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
     except Exception as exc:
         # The transaction rolled back: nothing of this file is in the warehouse.

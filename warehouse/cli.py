@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "init":
+        upgrade_if_needed(args.url or warehouse_url())  # a warehouse of an earlier version
         init_warehouse(make_engine(args.url))
         return 0
     if args.command == "purge":

@@ -149,6 +149,8 @@ fact_call = Table(
     Column("motif_family", String(100)),  # folded text before " - "
     Column("is_settled_first_level", Boolean),
     Column("request_id", String(80)),
+    # the same number's previous offered call (warehouse/repeats.py), kept up to date at import
+    Column("previous_offered_at", DateTime),
     Index(None, "date_key"),
 )
 

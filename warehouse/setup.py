@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, inspect, select
+from sqlalchemy import Connection, Engine, column, func, select, table, text
 
 from warehouse import reference
 from warehouse.bulk import copy_frame
 from warehouse.calendar import date_dimension, time_dimension
 from warehouse.engine import duckdb_path, make_engine
-from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, metadata
+from warehouse.repeats import refresh_previous_calls
+from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, fact_call, metadata
+
+# The standard catalogue view, the same on DuckDB and PostgreSQL.
+COLUMNS = table(
+    "columns",
+    column("table_schema"),
+    column("table_name"),
+    column("column_name"),
+    schema="information_schema",
+)
 
 
 def _seed(conn: Connection, table, frame: pd.DataFrame) -> None:
@@ -42,10 +52,12 @@ def init_warehouse(engine: Engine) -> None:
 
 
 def upgrade_if_needed(url: str) -> bool:
-    """Create the tables a newer version added to an existing warehouse, so that a
-    read-only reader (dashboard, KPI command) finds them; True when it had to.
+    """Bring a warehouse built by an earlier version up to this schema, so that a read-only
+    reader (dashboard, KPI command) finds what it queries; True when it had to.
 
-    Checked read-only first: the write connection is opened only when a table is missing.
+    Missing tables are created; missing columns are added (``fact_call.previous_offered_at``
+    is then computed for every call). Checked read-only first: the write connection is
+    opened only when something is missing.
     """
     path = duckdb_path(url)
     if path is not None and not path.exists():
@@ -53,15 +65,36 @@ def upgrade_if_needed(url: str) -> bool:
     reader = make_engine(url, read_only=True)
     try:
         with reader.connect() as conn:
-            present = set(inspect(conn).get_table_names())
+            present: dict[str, set[str]] = {}
+            for name, col in conn.execute(
+                select(COLUMNS.c.table_name, COLUMNS.c.column_name).where(
+                    COLUMNS.c.table_schema == func.current_schema()
+                )
+            ):
+                present.setdefault(name, set()).add(col)
     finally:
         reader.dispose()
-    if not present or set(metadata.tables) <= present:
-        return False  # nothing loaded yet (the demo build or an import creates it), or current
+    if not present:
+        return False  # nothing loaded yet: the demo build or an import creates the schema
+    missing = [
+        (table, column)
+        for table in metadata.sorted_tables
+        if table.name in present
+        for column in table.columns
+        if column.name not in present[table.name]
+    ]
+    if set(metadata.tables) <= set(present) and not missing:
+        return False
     writer = make_engine(url)
     try:
         with writer.begin() as conn:
             metadata.create_all(conn, checkfirst=True)
+            for table, column in missing:
+                kind = column.type.compile(dialect=conn.dialect)
+                # Names and types come from schema.py, never from a user.
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))  # noqa: S608
+            if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
+                refresh_previous_calls(conn)
     finally:
         writer.dispose()
     return True

@@ -73,3 +73,31 @@ def test_a_warehouse_of_an_older_version_gets_the_new_tables(tmp_path):
     assert "agg_call_day" in inspect(make_engine(url, read_only=True)).get_table_names()
     assert upgrade_if_needed(url) is False
     assert upgrade_if_needed(f"duckdb:///{tmp_path / 'none.duckdb'}") is False
+
+
+def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path):
+    """The column added after the first release is created and filled: the follow-up KPI
+    (hand-computed in test_kpis.py) is the same before and after."""
+    from sqlalchemy import text
+
+    from tests.warehouse.test_kpis import PERIOD
+    from warehouse.engine import make_engine
+    from warehouse.kpis import compute_all
+    from warehouse.setup import upgrade_if_needed
+
+    url = build_warehouse(tmp_path)
+
+    def followup_rate():
+        values = compute_all(make_engine(url, read_only=True), PERIOD)
+        return next(k.value for k in values if k.id == "followup_rate")
+
+    expected = followup_rate()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        # DuckDB drops no column an index depends on: the index goes and comes back.
+        conn.execute(text("DROP INDEX ix_fact_call_date_key"))
+        conn.execute(text("ALTER TABLE fact_call DROP COLUMN previous_offered_at"))
+        conn.execute(text("CREATE INDEX ix_fact_call_date_key ON fact_call (date_key)"))
+    engine.dispose()
+    assert upgrade_if_needed(url) is True
+    assert followup_rate() == expected

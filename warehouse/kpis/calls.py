@@ -54,9 +54,11 @@ def derive(a: dict, s: Settings) -> dict[str, float | None]:
     return out
 
 
-def totals(conn: Connection, f: Filters, s: Settings) -> dict:
-    """Aggregates over the whole period (raw, for the other modules to combine)."""
-    return grouped_aggregates(conn, f, s, []).get((), dict.fromkeys(aggregates_of(s), 0))
+def totals(conn: Connection, f: Filters, s: Settings, only: list[str] | None = None) -> dict:
+    """Aggregates over the whole period (raw, for the other modules to combine); ``only``
+    some of them when that is all the caller needs (each one costs a filtered count)."""
+    names = only or aggregates_of(s)
+    return grouped_aggregates(conn, f, s, [], only).get((), dict.fromkeys(names, 0))
 
 
 def aggregates_of(s: Settings) -> list[str]:
@@ -64,13 +66,13 @@ def aggregates_of(s: Settings) -> list[str]:
 
 
 def grouped_aggregates(
-    conn: Connection, f: Filters, s: Settings, by: list[str]
+    conn: Connection, f: Filters, s: Settings, by: list[str], only: list[str] | None = None
 ) -> dict[tuple, dict]:
     """Raw aggregates per value of the grouping columns: the call detail plus the daily
     aggregates of purged days (kept for the default settings; they have no slot)."""
     q = scopes.calls(f, s, with_agency="agency" in by)
     keys = [q.c[b] for b in by]
-    agg = aggregates(q, s)
+    agg = {k: v for k, v in aggregates(q, s).items() if only is None or k in only}
     out: dict[tuple, dict] = {}
     query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys)
     for row in conn.execute(query).mappings():

@@ -62,7 +62,7 @@ def contact_count(conn: Connection, f: Filters) -> int:
 
 def volumes(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
     """The volumes that have a year-on-year change."""
-    call = calls.totals(conn, f, s)
+    call = calls.totals(conn, f, s, only=["offered", "answered"])
     req = requests.totals(conn, f)
     return {
         "offered_calls": call["offered"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, select
 
 from warehouse.kpis import scopes
@@ -117,42 +119,66 @@ def backlog(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
 
 def followups(conn: Connection, f: Filters, s: Settings) -> dict[str, float | None]:
     """Follow-ups per request: max(nb_relances, repeat calls about it), summed over the
-    requests created in the period, plus repeat calls naming no request.
-
-    The repeat flags (a window over each caller's calls) are computed once, in a CTE that
-    gives both the repeats per request and, in its no-request row, the unlinked repeats.
-    """
+    requests created in the period, plus repeat calls naming no request."""
     q = scopes.requests(f, created_from=f.start)
-    calls = repeat_calls(f, s, with_agency=False)
-    per = select(
-        calls.c.request_id,
-        func.count().filter(calls.c.is_repeat_linked).label("repeats"),
-        func.count().filter(calls.c.is_repeat_unlinked).label("unlinked"),
-    ).group_by(calls.c.request_id)
-    purged = agg_request_repeat.c
-    if s == DEFAULT_SETTINGS:  # repeats among purged calls, counted at purge time
-        in_period = purged.date_key.between(scopes.date_key(f.start), scopes.date_key(f.end))
-        per = per.union_all(
-            select(purged.request_id, purged.repeat_calls, literal(0)).where(in_period)
-        )
-    per = per.cte("repeats_per_request")
-    linked = (
-        select(per.c.request_id, func.sum(per.c.repeats).label("repeats"))
-        .where(per.c.request_id.is_not(None))
-        .group_by(per.c.request_id)
-        .subquery()
-    )
+    linked = _linked_repeats(f, s)
     per_request = func.greatest(
         func.coalesce(q.c.followup_count, 0), func.coalesce(linked.c.repeats, 0)
     )
-    unlinked_total = select(func.coalesce(func.sum(per.c.unlinked), 0)).scalar_subquery()
-    declared, requests, unlinked = conn.execute(
-        select(func.sum(per_request), func.count(), unlinked_total).select_from(
+    declared, requests = conn.execute(
+        select(func.sum(per_request), func.count()).select_from(
             q.outerjoin(linked, linked.c.request_id == q.c.request_id)
         )
     ).one()
-    if s == DEFAULT_SETTINGS:
-        p = scopes.purged_calls(f)
-        unlinked += conn.execute(select(func.sum(p.c.repeat_unlinked))).scalar_one() or 0
+    unlinked = _unlinked_repeats(conn, f, s)
     total = int(declared or 0) + int(unlinked)
     return {"followups": total, "followup_rate": ratio(total, requests)}
+
+
+def _linked_repeats(f: Filters, s: Settings):
+    """Repeat calls per request: every offered call of a number about a request but its
+    first, counting from ``repeat_window_days`` before the period. Per number and request,
+    that is all its calls less the greater of 1 and those before the period (the same as
+    ranking them in time, without a window); plus those counted in purged days."""
+    lookback = f.start - timedelta(days=s.repeat_window_days)
+    c = scopes.calls(f, s, start_key=scopes.date_key(lookback), with_agency=False).c
+    before = func.count().filter(c.day < f.start)
+    pairs = (
+        select(c.request_id, (func.count() - func.greatest(before, 1)).label("repeats"))
+        .where(c.is_offered, c.caller_key.is_not(None), c.request_id.is_not(None))
+        .group_by(c.request_id, c.caller_key)
+    )
+    purged = agg_request_repeat.c
+    if s == DEFAULT_SETTINGS:  # repeats among purged calls, counted at purge time
+        in_period = purged.date_key.between(scopes.date_key(f.start), scopes.date_key(f.end))
+        pairs = pairs.union_all(select(purged.request_id, purged.repeat_calls).where(in_period))
+    pairs = pairs.subquery()
+    return (
+        select(pairs.c.request_id, func.sum(pairs.c.repeats).label("repeats"))
+        .group_by(pairs.c.request_id)
+        .subquery()
+    )
+
+
+def _unlinked_repeats(conn: Connection, f: Filters, s: Settings) -> int:
+    """Offered calls naming no request whose number made an offered call in the window
+    before. Without filters on calls and with the default settings, from the previous
+    call kept at import (warehouse/repeats.py); otherwise with a window over the filtered
+    calls. Plus those counted in purged days."""
+    if s == DEFAULT_SETTINGS and not (f.has_scope or f.channels or f.queues):
+        c = scopes.calls(f, s, with_agency=False).c
+        window = timedelta(days=s.repeat_window_days)
+        repeat = and_(
+            c.is_offered,
+            c.caller_key.is_not(None),
+            c.request_id.is_(None),
+            c.previous_offered_at >= c.call_at - window,
+        )
+        count = conn.execute(select(func.count()).where(repeat)).scalar_one()
+    else:
+        calls = repeat_calls(f, s, with_agency=False)
+        count = conn.execute(select(func.count()).where(calls.c.is_repeat_unlinked)).scalar_one()
+    if s == DEFAULT_SETTINGS:
+        p = scopes.purged_calls(f)
+        count += conn.execute(select(func.sum(p.c.repeat_unlinked))).scalar_one() or 0
+    return int(count)

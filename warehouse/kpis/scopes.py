@@ -113,6 +113,7 @@ def calls(
             c.caller_key,
             c.request_id,
             c.call_at,
+            c.previous_offered_at,
             c.date_key,
             c.queue_key,
             (agency.c.agency_key if with_agency else null()).label("agency_key"),
