@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import streamlit as st
 
 from pages import PAGES
 from pages.auth import current_access, sidebar_identity
 from pages.filters import sidebar_filters
-from warehouse.engine import PROJECT_ROOT, duckdb_path, warehouse_url
+from warehouse.engine import PROJECT_ROOT, claim_lock, duckdb_path, warehouse_url
 
 st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
 
@@ -28,8 +30,21 @@ NAVIGATION = [
 def build_demo_if_missing(url: str) -> None:
     """Run ``python -m loaders demo`` once when the embedded warehouse does not exist."""
     path = duckdb_path(url)
-    if path is None or path.exists():
+    if path is None or (path.exists() and not path.with_suffix(".building").exists()):
         return
+    lock = path.with_suffix(".building")
+    if not claim_lock(lock):
+        with st.spinner("Première ouverture : l'entrepôt de démonstration est en construction…"):
+            while lock.exists():
+                time.sleep(2)
+        st.rerun()
+    try:
+        _build_demo(url, path)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _build_demo(url: str, path: Path) -> None:
     with st.status("Première ouverture : construction de l'entrepôt de démonstration…") as status:
         process = subprocess.Popen(
             [

@@ -99,3 +99,11 @@ def test_an_analyst_by_group_sees_every_agency(access_file):
     at = _signed_in({"is_logged_in": True, "email": "a@office.fr", "groups": ["grl-analystes"]})
     assert "rôle Analyste (toutes les agences)" in _sidebar_text(at)
     assert _tiles(at)["Appels présentés"] == "7"
+
+
+def test_a_quality_managers_tables_and_exports_hold_only_their_agency(access_file):
+    """The agencies page's table is what its CSV and Excel downloads carry."""
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"}, "agences")
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["AG01", "Ensemble (référence)"]  # the scope's total
+    assert at.selectbox(key="agency_drill").options == ["AG01"]

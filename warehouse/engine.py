@@ -100,3 +100,22 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             dbapi_conn.read_only = True
 
     return engine
+
+
+def claim_lock(lock: Path) -> bool:
+    """Create ``lock`` holding this process id; False while another live process holds
+    it. A lock left by a dead process is taken over. (The dashboard's first start: one
+    session builds the demo warehouse, the others wait.)"""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        try:
+            os.kill(int(lock.read_text() or 0), 0)
+            return False
+        except (ProcessLookupError, ValueError):
+            lock.unlink(missing_ok=True)
+            return claim_lock(lock)
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    return True
