@@ -62,8 +62,11 @@ WHY = {
     ),
     "command": ("Python start-up and imports (pandas, SQLAlchemy, DuckDB) take about 1.1 s of it."),
     "kpi": (
-        "The call KPIs scan a year of call detail (3 million rows at 10m); see the pages' "
-        "plan: daily aggregates refreshed at import."
+        "A KPI that misses by a few percent is `followup_rate`: it reads a year of calls "
+        "twice (the repeat calls per request, counted per number, and the calls naming no "
+        "request whose number called in the week before, from the previous call kept at "
+        "import). One pass over the calls for both, or daily repeat counts kept at import "
+        "beside the aggregates of the pages' plan, would bring it under."
     ),
     "memory": "DuckDB's buffer pool is capped by `PILOTAGE_DUCKDB_MEMORY` (500MB).",
 }
