@@ -57,26 +57,23 @@ if by_channel.empty:
     ui.empty()
 else:
     by_channel = by_channel.assign(canal=by_channel["channel"].map(labels))
+
+    def requests_bars(frame, by: str) -> None:
+        """Requests per value of ``by``, largest first."""
+        ui.chart(
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                y=alt.Y(f"{by}:N", sort="-x", title=None),
+                x=alt.X("requests:Q", title="Demandes"),
+                tooltip=[f"{by}:N", alt.Tooltip("requests:Q", format=",")],
+            )
+        )
+
     with left:
-        ui.chart(
-            alt.Chart(by_channel)
-            .mark_bar()
-            .encode(
-                y=alt.Y("canal:N", sort="-x", title=None),
-                x=alt.X("requests:Q", title="Demandes"),
-                tooltip=["canal:N", alt.Tooltip("requests:Q", format=",")],
-            )
-        )
+        requests_bars(by_channel, "canal")
     with right:
-        ui.chart(
-            alt.Chart(by_category)
-            .mark_bar()
-            .encode(
-                y=alt.Y("category:N", sort="-x", title=None),
-                x=alt.X("requests:Q", title="Demandes"),
-                tooltip=["category:N", alt.Tooltip("requests:Q", format=",")],
-            )
-        )
+        requests_bars(by_category, "category")
     ui.downloads(by_channel, "demandes_par_canal", "req_channel")
     ui.downloads(by_category, "demandes_par_categorie", "req_category")
 
