@@ -75,12 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "init":
-        upgrade_if_needed(args.url or warehouse_url())  # a warehouse of an earlier version
         init_warehouse(make_engine(args.url))
         return 0
     if args.command == "purge":
         engine = make_engine(args.url)
-        init_warehouse(engine)  # the aggregate tables of a warehouse built before them
+        init_warehouse(engine)  # the tables and columns of a warehouse built before them
         report = purge_calls(engine, retention_start(date.today(), args.months))
         print(
             f"{number(report.calls_purged, 0)} appels antérieurs au "

@@ -10,16 +10,12 @@ less than ``short_abandon_s`` is not offered); other settings take the window in
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from warehouse.bulk import execute_count
 from warehouse.kpis.params import DEFAULT_SETTINGS
+from warehouse.kpis.scopes import is_offered
 from warehouse.schema import fact_call
-
-
-def is_offered(c=fact_call.c, s=DEFAULT_SETTINGS):
-    """A call offered to the centre: inbound, not a short abandon."""
-    return and_(c.is_inbound, ~and_(c.outcome == "abandonne", c.wait_seconds < s.short_abandon_s))
 
 
 def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
@@ -32,7 +28,7 @@ def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
     previous = func.lag(c.call_at).over(partition_by=c.caller_key, order_by=[c.call_at, c.call_id])
     window = (
         select(c.call_id, previous.label("previous"))
-        .where(is_offered(), c.caller_key.in_(callers.distinct()))
+        .where(is_offered(c, DEFAULT_SETTINGS), c.caller_key.in_(callers.distinct()))
         .subquery()
     )
     return execute_count(

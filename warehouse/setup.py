@@ -27,10 +27,41 @@ def _seed(conn: Connection, table, frame: pd.DataFrame) -> None:
         copy_frame(conn, table, frame)
 
 
+def _present(conn: Connection) -> dict[str, set[str]]:
+    """The warehouse's tables and their columns, as the database has them."""
+    present: dict[str, set[str]] = {}
+    query = select(COLUMNS.c.table_name, COLUMNS.c.column_name).where(
+        COLUMNS.c.table_schema == func.current_schema()
+    )
+    for name, col in conn.execute(query):
+        present.setdefault(name, set()).add(col)
+    return present
+
+
+def _missing_columns(present: dict[str, set[str]]) -> list:
+    """Columns a later version added to tables that already exist: (table, column)."""
+    return [
+        (table, column)
+        for table in metadata.sorted_tables
+        if table.name in present
+        for column in table.columns
+        if column.name not in present[table.name]
+    ]
+
+
 def init_warehouse(engine: Engine) -> None:
-    """Create every table that is missing and fill the fixed dimensions once."""
+    """Create every table that is missing, add the columns a later version introduced to
+    existing tables (``fact_call.previous_offered_at`` is then computed for every call),
+    and fill the fixed dimensions once."""
     with engine.begin() as conn:
+        missing = _missing_columns(_present(conn))
         metadata.create_all(conn, checkfirst=True)
+        for table, column in missing:
+            kind = column.type.compile(dialect=conn.dialect)
+            # Names and types come from schema.py, never from a user.
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))  # noqa: S608
+        if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
+            refresh_previous_calls(conn)
         _seed(conn, dim_date, date_dimension())
         _seed(conn, dim_time, time_dimension())
         _seed(
@@ -52,12 +83,10 @@ def init_warehouse(engine: Engine) -> None:
 
 
 def upgrade_if_needed(url: str) -> bool:
-    """Bring a warehouse built by an earlier version up to this schema, so that a read-only
-    reader (dashboard, KPI command) finds what it queries; True when it had to.
-
-    Missing tables are created; missing columns are added (``fact_call.previous_offered_at``
-    is then computed for every call). Checked read-only first: the write connection is
-    opened only when something is missing.
+    """Bring a warehouse built by an earlier version up to this schema
+    (:func:`init_warehouse`), so that a read-only reader (dashboard, KPI command) finds
+    what it queries; True when it had to. Checked read-only first: the write connection
+    is opened only when a table or a column is missing.
     """
     path = duckdb_path(url)
     if path is not None and not path.exists():
@@ -65,36 +94,16 @@ def upgrade_if_needed(url: str) -> bool:
     reader = make_engine(url, read_only=True)
     try:
         with reader.connect() as conn:
-            present: dict[str, set[str]] = {}
-            for name, col in conn.execute(
-                select(COLUMNS.c.table_name, COLUMNS.c.column_name).where(
-                    COLUMNS.c.table_schema == func.current_schema()
-                )
-            ):
-                present.setdefault(name, set()).add(col)
+            present = _present(conn)
     finally:
         reader.dispose()
     if not present:
         return False  # nothing loaded yet: the demo build or an import creates the schema
-    missing = [
-        (table, column)
-        for table in metadata.sorted_tables
-        if table.name in present
-        for column in table.columns
-        if column.name not in present[table.name]
-    ]
-    if set(metadata.tables) <= set(present) and not missing:
+    if set(metadata.tables) <= set(present) and not _missing_columns(present):
         return False
     writer = make_engine(url)
     try:
-        with writer.begin() as conn:
-            metadata.create_all(conn, checkfirst=True)
-            for table, column in missing:
-                kind = column.type.compile(dialect=conn.dialect)
-                # Names and types come from schema.py, never from a user.
-                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))  # noqa: S608
-            if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
-                refresh_previous_calls(conn)
+        init_warehouse(writer)
     finally:
         writer.dispose()
     return True

@@ -57,8 +57,7 @@ def derive(a: dict, s: Settings) -> dict[str, float | None]:
 def totals(conn: Connection, f: Filters, s: Settings, only: list[str] | None = None) -> dict:
     """Aggregates over the whole period (raw, for the other modules to combine); ``only``
     some of them when that is all the caller needs (each one costs a filtered count)."""
-    names = only or aggregates_of(s)
-    return grouped_aggregates(conn, f, s, [], only).get((), dict.fromkeys(names, 0))
+    return grouped_aggregates(conn, f, s, [], only)[()]  # an aggregate without GROUP BY: one row
 
 
 def aggregates_of(s: Settings) -> list[str]:

@@ -39,6 +39,12 @@ def date_key(d) -> int:
     return d.year * 10000 + d.month * 100 + d.day
 
 
+def is_offered(c, s: Settings):
+    """A call offered to the centre: inbound, and not abandoned within
+    ``short_abandon_s`` seconds (``c``: the columns of ``fact_call``)."""
+    return and_(c.is_inbound, ~and_(c.outcome == "abandonne", c.wait_seconds < s.short_abandon_s))
+
+
 def _agency_filters(f: Filters, agency) -> list:
     clauses = []
     if f.organisme:
@@ -78,8 +84,7 @@ def calls(
     d = dim_date
     agency = dim_agency
     channel_code = case((dim_queue.c.is_on_call, literal("astreinte")), else_=literal("crl"))
-    short = and_(c.outcome == "abandonne", c.wait_seconds < s.short_abandon_s)
-    offered = and_(c.is_inbound, ~short)
+    offered = is_offered(c, s)
     out_of_hours = or_(
         dim_queue.c.is_on_call,
         d.c.iso_weekday.not_in(s.open_weekdays),
