@@ -58,6 +58,8 @@ def describe(report: ImportReport) -> str:
     text = f"OK      {head} : " + ", ".join(parts)
     if report.ignored_columns:
         text += f"\n        colonnes ignorées : {', '.join(report.ignored_columns)}"
+    for note in report.notes:
+        text += f"\n        attention : {note}"
     for reason in report.reasons:
         text += f"\n        {reason}"
     if report.rows_quarantined > len(report.reasons):

@@ -11,6 +11,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -41,16 +43,25 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text.where(text.ne(""), None), pd.Series(False, index=raw.index)
 
 
+def map_distinct(raw: pd.Series, func, dtype="object") -> pd.Series:
+    """``func`` applied once per distinct value (None stays None): columns of codes,
+    yes/no and numbers repeat a few values over millions of rows."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=raw.index, dtype=dtype)
+
+
 def parse_code(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Map folded values through ``lookup`` (folded -> canonical).
 
     Unknown values stay folded, for the validation suite to reject with the allowed set.
     """
-    empty = _empty(raw)
-    uniques = raw[~empty].unique()
-    mapping = {u: lookup.get(fold(u), fold(u)) for u in uniques}
-    values = raw.map(mapping).where(~empty, None)
-    return values, pd.Series(False, index=raw.index)
+
+    def canonical(value: str):
+        folded = fold(value)
+        return lookup.get(folded, folded) if folded else None
+
+    return map_distinct(raw, canonical), pd.Series(False, index=raw.index)
 
 
 _TRUE = {"o", "oui", "y", "yes", "1", "true", "vrai", "v", "t"}
@@ -58,19 +69,22 @@ _FALSE = {"n", "non", "no", "0", "false", "faux", "f"}
 
 
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    empty = _empty(raw)
-    folded = raw.fillna("").map(lambda v: fold(v) if v else "")
-    values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
-    values[folded.isin(_TRUE)] = True
-    values[folded.isin(_FALSE)] = False
-    return values, ~empty & values.isna()
+    def truth(value: str):
+        folded = fold(value)
+        return True if folded in _TRUE else False if folded in _FALSE else None
+
+    values = map_distinct(raw, truth).astype("boolean")
+    return values, ~_empty(raw) & values.isna()
 
 
 def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``1 234,5``, ``1234.5``, ``1\u00a0234`` -> float; a decimal comma or point."""
     empty = _empty(raw)
-    cleaned = raw.fillna("").str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
-    cleaned = cleaned.str.replace(r"(?i)\s*(eur|€|s)$", "", regex=True)
+    text = pa.array(raw.fillna(""), type=pa.large_string())
+    text = pc.replace_substring_regex(text, "[\\s\u00a0\u202f]", "")
+    text = pc.replace_substring(text, ",", ".")
+    text = pc.replace_substring_regex(text, r"(?i)(eur|€|s)$", "")
+    cleaned = pd.Series(text.to_numpy(zero_copy_only=False), index=raw.index)
     values = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
     values = values.where(np.isfinite(values))
     return values.astype("float64"), ~empty & values.isna()
@@ -83,6 +97,32 @@ def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad | ~whole
 
 
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)$")
+
+
+def parse_duration(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Seconds as ACDs write them: ``62``, ``62,5``, ``01:02`` (mm:ss), ``1:02:03`` and
+    ``00:01:02,5`` (h:mm:ss), an Excel time cell; rounded to the second, halves up."""
+    text = raw.fillna("").str.strip()
+    has_colon = text.str.contains(":", regex=False)
+    seconds, bad = parse_number(text.where(~has_colon, ""))
+    if has_colon.any():
+        clock = text[has_colon].str.extract(_CLOCK)
+        hours = pd.to_numeric(clock[0], errors="coerce").fillna(0)
+        minutes = pd.to_numeric(clock[1], errors="coerce")
+        secs = pd.to_numeric(clock[2].str.replace(",", ".", regex=False), errors="coerce")
+        ok = (minutes < 60) & (secs < 60)
+        seconds[has_colon] = (hours * 3600 + minutes * 60 + secs).where(ok)
+        bad = bad | (has_colon & seconds.isna())
+    out = np.floor(seconds + 0.5).astype("Int64")
+    return out, bad
+
+
+def parse_time(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A time-of-day column stays text: the reader has joined it to its date column."""
+    return parse_text(raw)
+
+
 _DATE_FORMATS = [
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
@@ -90,12 +130,22 @@ _DATE_FORMATS = [
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
     "%d-%m-%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
+    "%d/%m/%y %H:%M:%S",
     "%d/%m/%y %H:%M",
     "%d/%m/%y",
+    "%d-%m-%y %H:%M:%S",
+    "%d-%m-%y %H:%M",
+    "%d-%m-%y",
+    "%d.%m.%y %H:%M:%S",
+    "%d.%m.%y %H:%M",
+    "%d.%m.%y",
 ]
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_SERIAL = re.compile(r"^\d{4,5}([.,]\d+)?$")
+# Excel serial dates from 1927 (10000) on; four digits would be a year, never a date.
+_SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")
 
 
 def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -150,6 +200,8 @@ def parse_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.to_datetime(text, format="%Y-%m", errors="coerce")
     for fmt in ("%m/%Y", "%Y/%m", "%Y%m"):
         missing = out.isna() & text.ne("")
+        if fmt == "%Y%m":
+            missing &= text.str.fullmatch(r"\d{6}")
         if missing.any():
             out[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
     missing = out.isna() & text.ne("")
@@ -165,6 +217,8 @@ PARSERS = {
     "bool": parse_bool,
     "number": parse_number,
     "int": parse_int,
+    "duration": parse_duration,
+    "time": parse_time,
     "datetime": parse_datetime,
     "date": parse_date,
     "month": parse_month,

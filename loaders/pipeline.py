@@ -11,8 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from loaders import shape
-from loaders.pseudonym import mask_values
-from loaders.read import LINE, PERSONAL_COLUMNS, RAW, FileRejected, open_export
+from loaders.read import LINE, PERSONAL_COLUMNS, RAW, FileRejected, for_quarantine, open_export
 from loaders.stage import type_chunk
 from warehouse.bulk import copy_frame
 from warehouse.loads import (
@@ -65,6 +64,8 @@ class ImportReport:
     message: str = ""
     reasons: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # probable typos, conflicting duplicates
+    reason_lines: set[int] = field(default_factory=set, repr=False)
 
     @property
     def rows_loaded(self) -> int:
@@ -107,6 +108,7 @@ def import_file(
         _record_failure(engine, path, sha, None, report, started)
         return report
     report.source, report.ignored_columns = export.source.name, export.ignored
+    report.notes = list(export.notes)
     with engine.connect() as conn:
         previous = previous_load(conn, sha)
     if previous:
@@ -176,11 +178,11 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
         record_quarantine(conn, report.load_id, entries, first=quarantined + 1)
         quarantined += len(entries)
         report.rows_quarantined += len(chunk.malformed) + bad["line"].nunique()
-        for row in rows[: MAX_REASONS - len(report.reasons)]:
-            column = f" [{row['column_name']}]" if row["column_name"] else ""
-            report.reasons.append(f"ligne {row['line_number']}{column} : {row['reason']}")
+        _first_reasons(report, rows)
 
         staged = shape.SHAPERS[source.name](good, state)
+        if source.name == "demandes":
+            _note_conflicts(report, staged, state)
         clear_staging(conn, stg)
         copy_frame(conn, stg, staged)
         inserted, updated = _merge(source.name, conn, report.load_id)
@@ -192,12 +194,62 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
     drop_staging(conn, stg)
 
 
+def _note_conflicts(report: ImportReport, staged: pd.DataFrame, state: dict) -> None:
+    """A request present twice in the file with different content: say which line won.
+
+    The merge keeps the most advanced row (status, first action, closure, follow-ups),
+    the last in the file when they are as advanced.
+    """
+    seen: dict = state.setdefault("requests", {})
+    conflicts: list = state.setdefault("conflicts", [])
+    content = pd.util.hash_pandas_object(staged.drop(columns=["line_number"]), index=False)
+    rows = zip(
+        staged["request_id"], staged["line_number"], content, staged["progress_rank"], strict=True
+    )
+    for request_id, line, digest, rank in rows:
+        before = seen.get(request_id)
+        if before is None:
+            seen[request_id] = (line, digest, rank)
+            continue
+        if before[1] == digest:
+            continue
+        kept = (line, digest, rank) if rank >= before[2] else before
+        seen[request_id] = kept
+        conflicts.append((request_id, before[0], line, kept[0]))
+    report.notes = [n for n in report.notes if not n.startswith(_CONFLICT_HEAD)]
+    if conflicts:
+        examples = "; ".join(
+            f"{rid} (lignes {a} et {b} : ligne {kept} retenue)"
+            for rid, a, b, kept in conflicts[:MAX_REASONS]
+        )
+        report.notes.append(
+            f"{_CONFLICT_HEAD} {len(conflicts)} fois avec un contenu différent ; la ligne "
+            f"la plus avancée (statut, puis première action, clôture, relances) est retenue, "
+            f"à égalité la dernière du fichier : {examples}"
+        )
+
+
+_CONFLICT_HEAD = "demandes présentes plusieurs fois dans le fichier :"
+
+
+def _first_reasons(report: ImportReport, rows: list[dict]) -> None:
+    """The first reason of each of the first quarantined lines, five lines at most."""
+    for row in sorted(rows, key=lambda r: r["line_number"]):
+        if len(report.reasons) >= MAX_REASONS:
+            return
+        if row["line_number"] in report.reason_lines:
+            continue
+        report.reason_lines.add(row["line_number"])
+        column = f" [{row['column_name']}]" if row["column_name"] else ""
+        report.reasons.append(f"ligne {row['line_number']}{column} : {row['reason']}")
+
+
 def _quarantine_raw(frame: pd.DataFrame, lines: set[int]) -> dict[int, str]:
     """Raw content of the rows going to the quarantine, with personal values masked."""
     rows = frame[frame[LINE].isin(lines)]
     personal = [c for c in PERSONAL_COLUMNS if c in rows]
     return {
-        row[LINE]: mask_values(row[RAW], [row[c] for c in personal])
+        row[LINE]: for_quarantine(row[RAW], [row[c] for c in personal])
         for row in rows.to_dict("records")
     }
 
@@ -216,7 +268,7 @@ def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> d
         "rows_duplicate": report.rows_duplicate,
         "rows_quarantined": report.rows_quarantined,
         "rows_blank": report.rows_blank,
-        "message": report.message or None,
+        "message": report.message or " ; ".join(report.notes) or None,
         "started_at": started,
     }
 

@@ -8,7 +8,6 @@ linked; without the key a pseudonym cannot be reversed by trying every number.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -59,17 +58,21 @@ def normalise_phone(number: str) -> str:
 
 
 def _digest(value: str, key: bytes, length: int) -> str:
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:length]
+    return hmac.digest(key, value.encode(), "sha256").hex()[:length]
 
 
-def caller_keys(numbers: pd.Series) -> pd.Series:
-    """Pseudonym (32 hex chars) of each caller number; None where there is none."""
+def caller_keys(numbers: pd.Series, known: dict | None = None) -> pd.Series:
+    """Pseudonym (32 hex chars) of each caller number; None where there is none.
+
+    ``known`` (number as written -> pseudonym) carries the numbers already hashed from one
+    chunk of a file to the next, so that each distinct number is hashed once per file.
+    """
     key = secret_key()
-    uniques = numbers.dropna().unique()
-    mapping = {}
-    for number in uniques:
-        digits = normalise_phone(number)
-        mapping[number] = _digest("tel:" + digits, key, 32) if digits else None
+    mapping = {} if known is None else known
+    for number in numbers.dropna().unique():
+        if number not in mapping:
+            digits = normalise_phone(number)
+            mapping[number] = _digest("tel:" + digits, key, 32) if digits else None
     return numbers.map(mapping).astype("object").where(numbers.notna(), None)
 
 

@@ -17,6 +17,8 @@ from loaders.read import LINE
 from warehouse.calendar import commitment_due_dates
 from warehouse.reference import NEIGHBOUR_CATEGORY, STATUS_RANK
 
+FAMILY_MAX_CHARS = 100  # fact_call.motif_family
+
 
 def _date_key(stamps: pd.Series) -> pd.Series:
     return (stamps.dt.year * 10000 + stamps.dt.month * 100 + stamps.dt.day).astype("Int64")
@@ -33,7 +35,7 @@ def _code(values: pd.Series) -> pd.Series:
 
 def _motif_family(motif: pd.Series) -> pd.Series:
     uniques = motif.dropna().unique()
-    mapping = {m: fold(m.split(" - ", 1)[0]) for m in uniques}
+    mapping = {m: fold(m.split(" - ", 1)[0])[:FAMILY_MAX_CHARS] for m in uniques}
     return motif.map(mapping).where(motif.notna(), None)
 
 
@@ -48,7 +50,7 @@ def calls(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "queue_code": _code(t["file"]),
             "advisor_code": advisor_codes(t["agent"]),
             "dwelling_code": _code(t["ref_logement"]),
-            "caller_key": caller_keys(t["numero_appelant"]),
+            "caller_key": caller_keys(t["numero_appelant"], state.setdefault("callers", {})),
             "is_inbound": t["sens"].eq("entrant"),
             "outcome": t["issue"],
             "wait_seconds": t["attente_s"],
@@ -66,7 +68,11 @@ def contacts(t: pd.DataFrame, state: dict) -> pd.DataFrame:
     number in the file, so a re-exported register does not double its contacts while two
     identical contacts in one register stay two."""
     fields = ["date_heure", "agence", "canal", "motif", "ref_logement", "suite", "num_demande"]
-    content = t[fields].astype("str").fillna("").agg("|".join, axis=1)
+    content = (
+        t[fields].astype("str").fillna("").agg("|".join, axis=1)
+        if len(t)
+        else pd.Series([], dtype="str")  # every row of the chunk was quarantined
+    )
     seen: Counter = state.setdefault("occurrences", Counter())
     ids = []
     for text in content:

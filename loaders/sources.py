@@ -11,15 +11,23 @@ from dataclasses import dataclass, field
 
 from warehouse import reference
 
+# Event dates (calls, contacts, requests, costs, staffing) before 2000 are typing errors;
+# reference dates (a dwelling entering the stock, an agency opening) may be older.
+EVENTS_SINCE = 2000
+REFERENCE_SINCE = 1800
+
 
 @dataclass(frozen=True)
 class Col:
     name: str  # canonical French header
-    kind: str  # text, code, datetime, date, month, int, number, bool
+    kind: str  # text, code, datetime, date, month, int, number, duration, bool, time
     required: bool = False
     aliases: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()  # folded values, for kind "code"
     synonyms: dict = field(default_factory=dict)  # folded value -> allowed value
+    max_length: int = 200  # characters, for text and codes: the warehouse column's width
+    joins: str | None = None  # a time-of-day column completing this date column
+    since_year: int = EVENTS_SINCE  # dates before this year are implausible
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,14 @@ class Source:
         return next(c for c in self.columns if c.name == name)
 
 
+AGENCY = Col("agence", "text", True, ("agency", "code agence"), max_length=40)
+DWELLING = Col(
+    "ref_logement", "text", False, ("dwelling", "dwelling_id", "logement"), max_length=60
+)
+REQUEST_ID = Col(
+    "num_demande", "text", False, ("request_id", "n demande", "numero demande"), max_length=80
+)
+
 CONTACT_CHANNELS = ("accueil physique", "telephone agence", "loge gardien", "courrier", "email")
 CAPTURE_CHANNELS = ("crl", "agence", "gardien", "extranet", "courrier", "email", "astreinte")
 
@@ -43,8 +59,15 @@ APPELS = Source(
     "appels",
     "journal d'appels",
     (
-        Col("id_appel", "text", True, ("call_id", "id", "identifiant appel", "n appel")),
+        Col(
+            "id_appel",
+            "text",
+            True,
+            ("call_id", "id", "identifiant appel", "n appel"),
+            max_length=80,
+        ),
         Col("date_heure", "datetime", True, ("started_at", "date", "debut", "date appel")),
+        Col("heure", "time", False, ("time", "heure appel", "heure debut"), joins="date_heure"),
         Col(
             "sens",
             "code",
@@ -60,11 +83,17 @@ APPELS = Source(
                 "s": "sortant",
             },
         ),
-        Col("file", "text", True, ("queue", "file attente", "service")),
-        Col("numero_appelant", "text", False, ("caller", "caller number", "telephone", "ani")),
-        Col("agent", "text", False, ("advisor", "conseiller", "agent id")),
-        Col("attente_s", "int", True, ("wait_s", "wait seconds", "attente")),
-        Col("duree_s", "int", True, ("talk_s", "duration_s", "duree", "talk seconds")),
+        Col("file", "text", True, ("queue", "file attente", "service"), max_length=60),
+        Col(
+            "numero_appelant",
+            "text",
+            False,
+            ("caller", "caller number", "telephone", "ani"),
+            max_length=40,
+        ),
+        Col("agent", "text", False, ("advisor", "conseiller", "agent id"), max_length=100),
+        Col("attente_s", "duration", True, ("wait_s", "wait seconds", "attente")),
+        Col("duree_s", "duration", True, ("talk_s", "duration_s", "duree", "talk seconds")),
         Col(
             "issue",
             "code",
@@ -80,9 +109,9 @@ APPELS = Source(
             },
         ),
         Col("motif", "text", False, ("reason", "qualification")),
-        Col("ref_logement", "text", False, ("dwelling", "dwelling_id", "logement")),
+        DWELLING,
         Col("traite_niveau_1", "bool", False, ("first_level", "settled_first_level", "n1")),
-        Col("num_demande", "text", False, ("request_id", "n demande", "numero demande")),
+        REQUEST_ID,
     ),
 )
 
@@ -91,7 +120,8 @@ REGISTRES = Source(
     "registre d'accueil",
     (
         Col("date_heure", "datetime", True, ("contact_at", "date", "date contact")),
-        Col("agence", "text", True, ("agency", "code agence")),
+        Col("heure", "time", False, ("time", "heure contact"), joins="date_heure"),
+        AGENCY,
         Col(
             "canal",
             "code",
@@ -110,7 +140,7 @@ REGISTRES = Source(
             },
         ),
         Col("motif", "text", False, ("reason",)),
-        Col("ref_logement", "text", False, ("dwelling", "dwelling_id", "logement")),
+        DWELLING,
         Col(
             "suite",
             "code",
@@ -119,7 +149,7 @@ REGISTRES = Source(
             reference.CONTACT_FOLLOW_UPS,
             {"reponse": "reponse immediate", "demande": "demande creee"},
         ),
-        Col("num_demande", "text", False, ("request_id", "n demande", "numero demande")),
+        REQUEST_ID,
     ),
 )
 
@@ -127,7 +157,13 @@ DEMANDES = Source(
     "demandes",
     "export des demandes",
     (
-        Col("num_demande", "text", True, ("request_id", "n demande", "numero demande")),
+        Col(
+            "num_demande",
+            "text",
+            True,
+            ("request_id", "n demande", "numero demande"),
+            max_length=80,
+        ),
         Col("date_creation", "datetime", True, ("created_at", "creation", "date saisie")),
         Col(
             "canal_saisie",
@@ -144,8 +180,8 @@ DEMANDES = Source(
                 "e mail": "email",
             },
         ),
-        Col("agence", "text", True, ("agency", "code agence")),
-        Col("ref_logement", "text", False, ("dwelling", "dwelling_id", "logement")),
+        AGENCY,
+        DWELLING,
         Col(
             "categorie",
             "code",
@@ -192,11 +228,17 @@ AGENCES = Source(
     "agences",
     "référentiel des agences",
     (
-        Col("agence", "text", True, ("agency", "code agence", "code")),
+        Col("agence", "text", True, ("agency", "code agence", "code"), max_length=40),
         Col("nom", "text", True, ("name", "libelle", "nom agence")),
         Col("territoire", "text", False, ("territory",)),
         Col("organisme", "text", True, ("landlord", "bailleur")),
-        Col("date_ouverture", "date", False, ("opened_at", "ouverture")),
+        Col(
+            "date_ouverture",
+            "date",
+            False,
+            ("opened_at", "ouverture"),
+            since_year=REFERENCE_SINCE,
+        ),
     ),
 )
 
@@ -204,8 +246,8 @@ LOGEMENTS = Source(
     "logements",
     "référentiel des logements",
     (
-        Col("ref_logement", "text", True, ("dwelling", "dwelling_id", "logement")),
-        Col("agence", "text", True, ("agency", "code agence")),
+        Col("ref_logement", "text", True, ("dwelling", "dwelling_id", "logement"), max_length=60),
+        AGENCY,
         Col("residence", "text", False, ("building", "groupe")),
         Col("commune", "text", False, ("city", "town", "ville")),
         Col(
@@ -216,8 +258,20 @@ LOGEMENTS = Source(
             ("collectif", "individuel"),
             {"coll": "collectif", "ind": "individuel"},
         ),
-        Col("date_entree_parc", "date", False, ("entered_at", "entree parc", "date entree")),
-        Col("date_sortie_parc", "date", False, ("left_at", "sortie parc", "date sortie")),
+        Col(
+            "date_entree_parc",
+            "date",
+            False,
+            ("entered_at", "entree parc", "date entree"),
+            since_year=REFERENCE_SINCE,
+        ),
+        Col(
+            "date_sortie_parc",
+            "date",
+            False,
+            ("left_at", "sortie parc", "date sortie"),
+            since_year=REFERENCE_SINCE,
+        ),
     ),
 )
 
@@ -226,7 +280,9 @@ COUTS = Source(
     "coûts",
     (
         Col("periode", "month", True, ("period", "mois", "month")),
-        Col("centre", "text", True, ("cost_centre", "cost center", "centre de cout")),
+        Col(
+            "centre", "text", True, ("cost_centre", "cost center", "centre de cout"), max_length=40
+        ),
         Col(
             "nature",
             "code",
@@ -250,7 +306,7 @@ EFFECTIFS = Source(
     "effectifs",
     (
         Col("date", "date", True, ("day", "jour")),
-        Col("equipe", "text", True, ("team",)),
+        Col("equipe", "text", True, ("team",), max_length=40),
         Col("conseillers_etp", "number", True, ("advisors_fte", "conseillers", "etp conseillers")),
         Col("encadrants_etp", "number", True, ("supervisors_fte", "encadrants", "etp encadrants")),
     ),

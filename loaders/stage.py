@@ -1,12 +1,22 @@
-"""Staging, step one: type every column of a raw chunk, noting the unreadable values."""
+"""Staging, step one: type every column of a raw chunk, noting the unreadable values.
+
+A value is unreadable when it cannot be parsed, is longer than its warehouse column, or
+is a date outside the plausible window (an event before 2000, anything more than a year
+after the import): such a row goes to the quarantine, never into the warehouse.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 
 from loaders.normalise import PARSERS, fold, parse_code
 from loaders.read import LINE, RAW
 from loaders.sources import Col, Source
+
+# Dates later than this many days after the import are typing errors.
+FUTURE_DAYS = 366
 
 
 def code_lookup(col: Col) -> dict[str, str]:
@@ -21,15 +31,33 @@ _KIND_LABELS = {
     "month": "période illisible (attendu aaaa-mm)",
     "int": "nombre entier illisible",
     "number": "nombre illisible",
+    "duration": "durée illisible (attendu des secondes, mm:ss ou hh:mm:ss)",
     "bool": "valeur oui/non illisible",
 }
+_DATES = ("datetime", "date", "month")
 
 
-def type_chunk(frame: pd.DataFrame, source: Source) -> tuple[pd.DataFrame, list[dict]]:
+def type_chunk(
+    frame: pd.DataFrame, source: Source, today: date | None = None
+) -> tuple[pd.DataFrame, list[dict]]:
     """Typed columns under canonical names, and one issue per unreadable value."""
+    today = today or date.today()
     typed = pd.DataFrame({LINE: frame[LINE].to_numpy()}, index=frame.index)
     issues: list[dict] = []
+
+    def note(bad: pd.Series, col: Col, reason) -> None:
+        for index in bad[bad].index:
+            issues.append(
+                {
+                    "line": int(frame.at[index, LINE]),
+                    "column_name": col.name,
+                    "reason": reason(index),
+                }
+            )
+
     for col in source.columns:
+        if col.joins:  # read into the column it completes
+            continue
         raw = frame[col.name].astype("str")
         if col.kind == "code":
             values, bad = parse_code(raw, code_lookup(col))
@@ -38,13 +66,41 @@ def type_chunk(frame: pd.DataFrame, source: Source) -> tuple[pd.DataFrame, list[
         typed[col.name] = values
         if bad.any():
             label = _KIND_LABELS[col.kind]
-            for index in bad[bad].index:
-                issues.append(
-                    {
-                        "line": int(frame.at[index, LINE]),
-                        "column_name": col.name,
-                        "reason": f"{label} : « {raw[index].strip()[:80]} »",
-                    }
+            note(bad, col, lambda i, label=label, raw=raw: f"{label} : « {raw[i].strip()[:80]} »")
+        if col.kind in ("text", "code"):
+            lengths = raw.str.strip().str.len()
+            long = lengths > col.max_length
+            if long.any():
+                note(
+                    long,
+                    col,
+                    lambda i, n=lengths, col=col: (
+                        f"valeur trop longue : {n[i]:,} caractères (au plus {col.max_length})"
+                    ).replace(",", " "),
                 )
+        if col.kind in _DATES:
+            _implausible(values, bad, col, today, note)
     typed[RAW] = frame[RAW]
     return typed, issues
+
+
+def _implausible(values: pd.Series, bad: pd.Series, col: Col, today: date, note) -> None:
+    floor = pd.Timestamp(col.since_year, 1, 1)
+    ceiling = pd.Timestamp(today) + pd.Timedelta(days=FUTURE_DAYS)
+    early = values.notna() & (values < floor) & ~bad
+    late = values.notna() & (values >= ceiling) & ~bad
+    if early.any():
+        note(
+            early,
+            col,
+            lambda i: f"date invraisemblable : {values[i]:%d/%m/%Y}, avant {col.since_year}",
+        )
+    if late.any():
+        note(
+            late,
+            col,
+            lambda i: (
+                f"date invraisemblable : {values[i]:%d/%m/%Y}, plus d'un an après "
+                f"l'import ({today:%d/%m/%Y})"
+            ),
+        )

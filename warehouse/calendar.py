@@ -13,10 +13,21 @@ CALENDAR_START = date(2000, 1, 1)
 CALENDAR_END = date(2045, 12, 31)
 
 
-@lru_cache(maxsize=1)
+def calendar_end(today: date | None = None) -> date:
+    """The calendar's last day: 2045, or two years past today's year when that is later, so
+    that it always covers what an import accepts (up to a year after the import)."""
+    today = today or date.today()
+    return max(CALENDAR_END, date(today.year + 2, 12, 31))
+
+
 def french_holidays() -> dict[date, str]:
     """Metropolitan French public holidays (Easter Monday, Ascension, Whit Monday included)."""
-    years = range(CALENDAR_START.year, CALENDAR_END.year + 1)
+    return _holidays(calendar_end().year)
+
+
+@lru_cache(maxsize=2)
+def _holidays(last_year: int) -> dict[date, str]:
+    years = range(CALENDAR_START.year, last_year + 1)
     return dict(holidays.France(years=years, language="fr"))
 
 
@@ -24,14 +35,15 @@ def is_business_day(day: date) -> bool:
     return day.weekday() < 5 and day not in french_holidays()
 
 
-def date_dimension() -> pd.DataFrame:
+def date_dimension(end: date | None = None) -> pd.DataFrame:
     """One row per day of the calendar, with ``business_day_index`` counting business days.
 
     The index is the number of business days from the calendar start up to and including
     the day, so "N business days after D" is the business day whose index is index(D) + N.
     """
-    days = pd.date_range(CALENDAR_START, CALENDAR_END, freq="D")
-    hol = french_holidays()
+    end = end or calendar_end()
+    days = pd.date_range(CALENDAR_START, end, freq="D")
+    hol = _holidays(end.year)
     names = pd.Series([hol.get(d.date()) for d in days], index=days, dtype="object")
     iso = days.isocalendar()
     weekday = days.weekday + 1

@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Engine, column, func, select, table, text
 
 from warehouse import reference
 from warehouse.bulk import copy_frame
-from warehouse.calendar import date_dimension, time_dimension
+from warehouse.calendar import calendar_end, date_dimension, time_dimension
 from warehouse.engine import duckdb_path, make_engine
 from warehouse.repeats import refresh_previous_calls
 from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, fact_call, metadata
@@ -25,6 +25,17 @@ COLUMNS = table(
 def _seed(conn: Connection, table, frame: pd.DataFrame) -> None:
     if conn.execute(select(func.count()).select_from(table)).scalar_one() == 0:
         copy_frame(conn, table, frame)
+
+
+def _extend_calendar(conn: Connection) -> None:
+    """Fill ``dim_date`` up to :func:`calendar_end`: the days a newer year brings in."""
+    last = conn.execute(select(func.max(dim_date.c.full_date))).scalar_one()
+    if last is not None and last >= calendar_end():
+        return
+    days = date_dimension()
+    if last is not None:
+        days = days[days["full_date"] > last]
+    copy_frame(conn, dim_date, days)
 
 
 def _present(conn: Connection) -> dict[str, set[str]]:
@@ -62,7 +73,7 @@ def init_warehouse(engine: Engine) -> None:
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))  # noqa: S608
         if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
             refresh_previous_calls(conn)
-        _seed(conn, dim_date, date_dimension())
+        _extend_calendar(conn)
         _seed(conn, dim_time, time_dimension())
         _seed(
             conn,

@@ -37,7 +37,7 @@ def test_rows_read_equal_loaded_plus_quarantined_plus_duplicates(engine, tmp_pat
     assert q["line_number"].tolist() == [3, 4, 6, 7, 8]
     assert q["column_name"].tolist() == ["attente_s", "issue", "date_heure", "duree_s", "id_appel"]
     reasons = q["reason"].tolist()
-    assert reasons[0] == "nombre entier illisible : « abc »"
+    assert reasons[0] == "durée illisible (attendu des secondes, mm:ss ou hh:mm:ss) : « abc »"
     assert reasons[1].startswith("valeur non reconnue (attendu : decroche")
     assert reasons[2] == "date/heure illisible : « 31/02/2025 10:00 »"
     assert reasons[3] == "durée négative ou supérieure à 24 h"

@@ -1,0 +1,157 @@
+"""Intake benchmark: one ~1-million-row call export imported end to end (issue 11).
+
+    python bench/intake.py [--work /tmp/pbench] [--runs 3] [--out bench/results-intake.md]
+
+The call file is the demo generator's one-year export for 140,000 dwellings (cp1252, ``;``,
+French dates), written once into ``WORK/import/exports``. Each run imports it into a fresh
+warehouse whose agencies and dwellings are already loaded, in a process of its own
+(``bench/probe.py``, peak memory from ``VmHWM``): into DuckDB, and into PostgreSQL (its own
+schema, bulk ``COPY``); beside it, DuckDB's own ``read_csv`` of the same file into a table
+(every column as text), timed in the same run. Medians of ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scale import PG_URL, _cpus, _memory_gb, _runs, mark, med, probe  # noqa: E402
+
+TARGET_ROWS_S, TARGET_RATIO, TARGET_PEAK_MB = 200_000, 5, 1536
+SCHEMA = "bench_intake"
+
+
+def _exports(work: Path) -> Path:
+    from loaders.demo import build_demo
+
+    exports = work / "import" / "exports"
+    if not exports.exists():
+        build_demo(exports, 140_000, years=1, seed=1)
+    return exports
+
+
+def _fresh_duckdb(work: Path, run: int, exports: Path) -> str:
+    target = work / "import" / f"run{run}.duckdb"
+    target.unlink(missing_ok=True)
+    url = f"duckdb:///{target}"
+    _references(url, exports)
+    return url
+
+
+def _fresh_postgres(exports: Path) -> str:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    admin.dispose()
+    url = f"{PG_URL}?options=-csearch_path%3D{SCHEMA}"
+    _references(url, exports)
+    return url
+
+
+def _references(url: str, exports: Path) -> None:
+    from loaders.pipeline import import_file
+    from warehouse.engine import make_engine
+    from warehouse.setup import init_warehouse
+
+    engine = make_engine(url)
+    init_warehouse(engine)
+    for ref in ("agences.csv", "logements.csv"):
+        import_file(engine, exports / ref)
+    engine.dispose()
+
+
+def _read_csv(work: Path, run: int, calls: Path) -> float:
+    import duckdb
+
+    raw_path = work / "import" / f"raw{run}.duckdb"
+    raw_path.unlink(missing_ok=True)
+    con = duckdb.connect(str(raw_path))
+    start = time.perf_counter()
+    con.execute(
+        "CREATE TABLE raw AS SELECT * FROM read_csv(?, delim=';', header=true, "
+        "all_varchar=true, encoding='latin-1')",
+        [str(calls)],
+    )
+    seconds = time.perf_counter() - start
+    con.close()
+    return seconds
+
+
+def measure(work: Path, runs: int) -> dict:
+    exports = _exports(work)
+    calls = sorted(exports.glob("appels_*.csv"))[0]
+    out = {"file": calls.name, "mb": calls.stat().st_size / 1e6, "runs": runs}
+    out |= {"duckdb": [], "duckdb_peak_mb": [], "read_csv": [], "postgres": [], "pg_peak_mb": []}
+    for i in range(runs):
+        result = probe("import", _fresh_duckdb(work, i, exports), str(calls))
+        out["rows"] = result["rows"]
+        out["duckdb"].append(result["seconds"])
+        out["duckdb_peak_mb"].append(result["peak_mb"])
+        out["read_csv"].append(_read_csv(work, i, calls))
+        result = probe("import", _fresh_postgres(exports), str(calls))
+        out["postgres"].append(result["seconds"])
+        out["pg_peak_mb"].append(result["peak_mb"])
+    return out
+
+
+def report(m: dict, started: datetime, ended: datetime) -> list[str]:
+    import duckdb
+
+    ours, raw, pg = med(m["duckdb"]), med(m["read_csv"]), med(m["postgres"])
+    rate, pg_rate = m["rows"] / ours, m["rows"] / pg
+    peak = max(m["duckdb_peak_mb"])
+    return [
+        "# Intake benchmark: results",
+        "",
+        f"- run: {started:%Y-%m-%d %H:%M} to {ended:%H:%M}, `python bench/intake.py "
+        f"--runs {m['runs']}`; medians of {m['runs']} runs",
+        f"- machine: {platform.machine()}, {_cpus()} cores, {_memory_gb():.0f} GB RAM, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}",
+        f"- file: `{m['file']}`, {m['rows']:,} rows, {m['mb']:.0f} MB (cp1252, `;`, French "
+        "dates), into a fresh warehouse holding its agencies and dwellings",
+        "",
+        "| path | median s | rows/s | runs (s) | peak memory | target | verdict |",
+        "|---|---|---|---|---|---|---|",
+        f"| `import_file` into DuckDB: read, type, validate (GE), pseudonymise, load | "
+        f"{ours:.2f} | {rate:,.0f} | {_runs(m['duckdb'])} | {peak:,.0f} MB | "
+        f"≥ 200,000 rows/s, ≤ 1,536 MB | {mark(rate, TARGET_ROWS_S, True)}; memory "
+        f"{mark(peak, TARGET_PEAK_MB)} |",
+        f"| DuckDB `read_csv` into a table (all varchar) | {raw:.2f} | {m['rows'] / raw:,.0f} | "
+        f"{_runs(m['read_csv'])} | | | |",
+        f"| ratio ours / read_csv | {ours / raw:.1f}x | | | | ≤ 5x | "
+        f"{mark(ours / raw, TARGET_RATIO)} |",
+        f"| `import_file` into PostgreSQL (`COPY` into staging, then SQL) | {pg:.2f} | "
+        f"{pg_rate:,.0f} | {_runs(m['postgres'])} | {max(m['pg_peak_mb']):,.0f} MB | | |",
+        "",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path, default=Path("/tmp/pbench"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results-intake.md")
+    args = parser.parse_args()
+    started = datetime.now()
+    measured = measure(args.work, args.runs)
+    ended = datetime.now()
+    measured |= {"started": started.isoformat(), "ended": ended.isoformat()}
+    args.out.with_suffix(".json").write_text(json.dumps(measured, indent=1), encoding="utf-8")
+    lines = report(measured, started, ended)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
