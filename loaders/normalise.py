@@ -77,13 +77,28 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, ~_empty(raw) & values.isna()
 
 
-def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``1 234,5``, ``1234.5``, ``1\u00a0234`` -> float; a decimal comma or point."""
+# A point between groups of three digits is a thousands separator (``12.500`` is twelve
+# thousand five hundred, as a French spreadsheet writes it); with a comma after it too
+# (``1.234,50``), the comma is the decimal mark; the reverse (``1,234.50``) is English.
+_DOT_GROUPS = r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"
+_COMMA_GROUPS = r"^-?\d{1,3}(,\d{3})+\.\d*$"
+
+
+def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Series]:
+    """``1 234,5``, ``1234.5``, ``1\u00a0234``, ``12.500``, ``1.234,50`` -> float.
+
+    ``groups=False`` reads a point as a decimal mark only (seconds: ``62.500`` is 62.5 s).
+    """
     empty = _empty(raw)
     text = pa.array(raw.fillna(""), type=pa.large_string())
     text = pc.replace_substring_regex(text, "[\\s\u00a0\u202f]", "")
-    text = pc.replace_substring(text, ",", ".")
     text = pc.replace_substring_regex(text, r"(?i)(eur|€|s)$", "")
+    if groups:
+        dot_groups = pc.match_substring_regex(text, _DOT_GROUPS)
+        text = pc.if_else(dot_groups, pc.replace_substring(text, ".", ""), text)
+        comma_groups = pc.match_substring_regex(text, _COMMA_GROUPS)
+        text = pc.if_else(comma_groups, pc.replace_substring(text, ",", ""), text)
+    text = pc.replace_substring(text, ",", ".")
     cleaned = pd.Series(text.to_numpy(zero_copy_only=False), index=raw.index)
     values = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
     values = values.where(np.isfinite(values))
@@ -105,7 +120,7 @@ def parse_duration(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``00:01:02,5`` (h:mm:ss), an Excel time cell; rounded to the second, halves up."""
     text = raw.fillna("").str.strip()
     has_colon = text.str.contains(":", regex=False)
-    seconds, bad = parse_number(text.where(~has_colon, ""))
+    seconds, bad = parse_number(text.where(~has_colon, ""), groups=False)
     if has_colon.any():
         clock = text[has_colon].str.extract(_CLOCK)
         hours = pd.to_numeric(clock[0], errors="coerce").fillna(0)

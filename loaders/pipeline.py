@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
-from loaders import shape
-from loaders.read import LINE, PERSONAL_COLUMNS, RAW, FileRejected, for_quarantine, open_export
+from loaders import quarantine, shape
+from loaders.pseudonym import KeyRefused, check_key
+from loaders.read import LINE, RAW, FileRejected, open_export
+from loaders.report import ImportReport
 from loaders.stage import type_chunk
 from warehouse.bulk import copy_frame
 from warehouse.loads import (
-    clear_staging,
     create_staging,
     drop_staging,
     next_load_id,
@@ -26,11 +26,11 @@ from warehouse.loads import (
 from warehouse.merge_dims import merge_agencies, merge_dwellings
 from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
 from warehouse.merge_requests import merge_requests, refresh_dwelling_months
+from warehouse.meta import lock_for_writing
 from warehouse.repeats import refresh_previous_calls
 
 # Reference data first, so that facts find their dimension members.
 SOURCE_ORDER = ["agences", "logements", "appels", "registres", "demandes", "couts", "effectifs"]
-MAX_REASONS = 5
 
 
 def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
@@ -47,34 +47,6 @@ def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
         "effectifs": lambda: merge_staffing(conn, load_id),
     }[source]
     return merge()
-
-
-@dataclass
-class ImportReport:
-    file: str
-    status: str  # loaded, rejected, already_loaded, failed
-    source: str | None = None
-    load_id: int | None = None
-    rows_read: int = 0
-    rows_inserted: int = 0
-    rows_updated: int = 0
-    rows_duplicate: int = 0
-    rows_quarantined: int = 0
-    rows_blank: int = 0
-    message: str = ""
-    reasons: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # probable typos, conflicting duplicates
-    reason_lines: set[int] = field(default_factory=set, repr=False)
-
-    @property
-    def rows_loaded(self) -> int:
-        return self.rows_inserted + self.rows_updated
-
-    @property
-    def accounted(self) -> bool:
-        total = self.rows_loaded + self.rows_duplicate + self.rows_quarantined
-        return total == self.rows_read
 
 
 def file_sha256(path: Path) -> str:
@@ -109,17 +81,18 @@ def import_file(
         return report
     report.source, report.ignored_columns = export.source.name, export.ignored
     report.notes = list(export.notes)
-    with engine.connect() as conn:
-        previous = previous_load(conn, sha)
-    if previous:
-        report.status, report.load_id = "already_loaded", previous["load_id"]
-        report.message = (
-            f"contenu identique déjà importé (chargement n° {previous['load_id']} du "
-            f"{previous['finished_at']:%d/%m/%Y %H:%M}) : rien n'a changé"
-        )
-        return report
     try:
         with engine.begin() as conn:
+            lock_for_writing(conn)  # one import at a time per warehouse
+            previous = previous_load(conn, sha)
+            if previous:
+                report.status, report.load_id = "already_loaded", previous["load_id"]
+                report.message = (
+                    f"contenu identique déjà importé (chargement n° {previous['load_id']} du "
+                    f"{previous['finished_at']:%d/%m/%Y %H:%M}) : rien n'a changé"
+                )
+                return report
+            check_key(conn)
             report.load_id = next_load_id(conn)
             _load_chunks(conn, export, report, chunk_size, progress)
             if report.source == "logements":
@@ -127,6 +100,9 @@ def import_file(
             if report.source == "appels":
                 refresh_previous_calls(conn, report.load_id)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
+    except KeyRefused as exc:
+        report.status, report.message = "rejected", str(exc)
+        _record_failure(engine, path, sha, report.source, report, started)
     except Exception as exc:
         # The transaction rolled back: nothing of this file is in the warehouse.
         report.status = "failed"
@@ -138,12 +114,16 @@ def import_file(
 
 
 def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) -> None:
+    """Read, type, check and stage the file chunk by chunk, then merge it once: a key
+    spread over several chunks (the lines of one month's costs, a request's rows) is
+    merged as the whole file has it."""
     from loaders.validate import failing_rows
 
     source = export.source
     stg = create_staging(conn, source.name)
     state: dict = {}
-    quarantined = 0
+    quarantined = staged_rows = 0
+    costs: list[pd.DataFrame] = []
     for chunk in export.chunks(chunk_size):
         report.rows_blank += chunk.blank
         report.rows_read += len(chunk.frame) + len(chunk.malformed)
@@ -156,102 +136,37 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
             if (i["line"], i["column_name"]) not in unreadable
         ]
         bad = pd.DataFrame(issues, columns=["line", "column_name", "reason"])
-        good = typed[~typed[LINE].isin(bad["line"])]
-        raw_by_line = _quarantine_raw(chunk.frame, set(bad["line"]))
-        rows = [
-            {"line_number": m.line, "column_name": None, "raw_content": m.raw, "reason": m.reason}
-            for m in chunk.malformed
-        ]
-        for item in bad.sort_values("line").itertuples():
-            rows.append(
-                {
-                    "line_number": item.line,
-                    "column_name": item.column_name,
-                    "raw_content": raw_by_line[item.line],
-                    "reason": item.reason,
-                }
-            )
-        entries = pd.DataFrame(
-            rows, columns=["line_number", "column_name", "raw_content", "reason"]
-        )
-        entries.insert(0, "file_name", export.path.name)
-        record_quarantine(conn, report.load_id, entries, first=quarantined + 1)
-        quarantined += len(entries)
+        entries = quarantine.entries(chunk, bad)
+        quarantined += _quarantine(conn, report, export, entries, quarantined)
         report.rows_quarantined += len(chunk.malformed) + bad["line"].nunique()
-        _first_reasons(report, rows)
 
-        staged = shape.SHAPERS[source.name](good, state)
+        staged = shape.SHAPERS[source.name](typed[~typed[LINE].isin(bad["line"])], state)
         if source.name == "demandes":
-            _note_conflicts(report, staged, state)
-        clear_staging(conn, stg)
+            report.note_conflicts(staged, state)
+        if source.name == "couts":
+            costs.append(staged.assign(**{RAW: typed.loc[staged.index, RAW]}))
         copy_frame(conn, stg, staged)
-        inserted, updated = _merge(source.name, conn, report.load_id)
-        report.rows_inserted += inserted
-        report.rows_updated += updated
-        report.rows_duplicate += len(staged) - inserted - updated
+        staged_rows += len(staged)
         if progress:
             progress(report.rows_read)
+    negative = quarantine.negative_costs(costs)
+    if len(negative):
+        conn.execute(delete(stg).where(stg.c.line_number.in_(negative["line_number"].tolist())))
+        _quarantine(conn, report, export, negative, quarantined)
+        report.rows_quarantined += len(negative)
+        staged_rows -= len(negative)
+    inserted, updated = _merge(source.name, conn, report.load_id)
+    report.rows_inserted, report.rows_updated = inserted, updated
+    report.rows_duplicate = staged_rows - inserted - updated
     drop_staging(conn, stg)
 
 
-def _note_conflicts(report: ImportReport, staged: pd.DataFrame, state: dict) -> None:
-    """A request present twice in the file with different content: say which line won.
-
-    The merge keeps the most advanced row (status, first action, closure, follow-ups),
-    the last in the file when they are as advanced.
-    """
-    seen: dict = state.setdefault("requests", {})
-    conflicts: list = state.setdefault("conflicts", [])
-    content = pd.util.hash_pandas_object(staged.drop(columns=["line_number"]), index=False)
-    rows = zip(
-        staged["request_id"], staged["line_number"], content, staged["progress_rank"], strict=True
-    )
-    for request_id, line, digest, rank in rows:
-        before = seen.get(request_id)
-        if before is None:
-            seen[request_id] = (line, digest, rank)
-            continue
-        if before[1] == digest:
-            continue
-        kept = (line, digest, rank) if rank >= before[2] else before
-        seen[request_id] = kept
-        conflicts.append((request_id, before[0], line, kept[0]))
-    report.notes = [n for n in report.notes if not n.startswith(_CONFLICT_HEAD)]
-    if conflicts:
-        examples = "; ".join(
-            f"{rid} (lignes {a} et {b} : ligne {kept} retenue)"
-            for rid, a, b, kept in conflicts[:MAX_REASONS]
-        )
-        report.notes.append(
-            f"{_CONFLICT_HEAD} {len(conflicts)} fois avec un contenu différent ; la ligne "
-            f"la plus avancée (statut, puis première action, clôture, relances) est retenue, "
-            f"à égalité la dernière du fichier : {examples}"
-        )
-
-
-_CONFLICT_HEAD = "demandes présentes plusieurs fois dans le fichier :"
-
-
-def _first_reasons(report: ImportReport, rows: list[dict]) -> None:
-    """The first reason of each of the first quarantined lines, five lines at most."""
-    for row in sorted(rows, key=lambda r: r["line_number"]):
-        if len(report.reasons) >= MAX_REASONS:
-            return
-        if row["line_number"] in report.reason_lines:
-            continue
-        report.reason_lines.add(row["line_number"])
-        column = f" [{row['column_name']}]" if row["column_name"] else ""
-        report.reasons.append(f"ligne {row['line_number']}{column} : {row['reason']}")
-
-
-def _quarantine_raw(frame: pd.DataFrame, lines: set[int]) -> dict[int, str]:
-    """Raw content of the rows going to the quarantine, with personal values masked."""
-    rows = frame[frame[LINE].isin(lines)]
-    personal = [c for c in PERSONAL_COLUMNS if c in rows]
-    return {
-        row[LINE]: for_quarantine(row[RAW], [row[c] for c in personal])
-        for row in rows.to_dict("records")
-    }
+def _quarantine(conn, report: ImportReport, export, entries: pd.DataFrame, before: int) -> int:
+    """Store the entries after the ``before`` already stored; returns how many."""
+    entries = entries.assign(file_name=export.path.name)
+    record_quarantine(conn, report.load_id, entries, first=before + 1)
+    report.add_reasons(entries)
+    return len(entries)
 
 
 def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> dict:

@@ -4,6 +4,11 @@ The key comes from ``PILOTAGE_PSEUDONYM_KEY`` or, failing that, from a secret ge
 once beside the warehouse (``<data dir>/pseudonym.key``, mode 600), never from the repo.
 The same number always gives the same pseudonym under one key, so repeat calls can be
 linked; without the key a pseudonym cannot be reversed by trying every number.
+
+The key fails closed: it must be at least 32 characters; its fingerprint (an HMAC of a
+fixed text, which reveals nothing of the key) is recorded in the warehouse at the first
+import, and an import with another key is refused; no key is ever generated for a
+warehouse that already holds pseudonyms.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import phonenumbers
 
 from warehouse.engine import data_dir
 
@@ -33,28 +39,99 @@ def key_file() -> Path:
     return data_dir() / "pseudonym.key"
 
 
+MIN_KEY_CHARS = 32
+FINGERPRINT_SETTING = "pseudonym_key_fingerprint"
+
+
+class KeyRefused(Exception):
+    """The pseudonym key is missing, weak, or not this warehouse's; the message is French."""
+
+
 @lru_cache(maxsize=4)
 def _key(env_value: str | None, path: str) -> bytes:
-    if env_value:
-        return env_value.encode()
-    file = Path(path)
-    if not file.exists():
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return file.read_text().strip().encode()
+    if env_value is not None:
+        key, where = env_value.strip(), KEY_ENV
+    else:
+        file = Path(path)
+        if not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        key, where = file.read_text(encoding="utf-8", errors="replace").strip(), str(file)
+    if len(key) < MIN_KEY_CHARS:
+        raise KeyRefused(
+            f"clé de pseudonymisation trop faible dans {where} : {len(key)} caractères, il en "
+            f'faut au moins {MIN_KEY_CHARS} (par exemple : python -c "import secrets; '
+            'print(secrets.token_hex(32))")'
+        )
+    return key.encode()
 
 
 def secret_key() -> bytes:
     return _key(os.environ.get(KEY_ENV), str(key_file()))
 
 
-def normalise_phone(number: str) -> str:
-    digits = _NON_DIGITS.sub("", number)
-    if number.strip().startswith("+33") or digits.startswith("0033"):
-        digits = "0" + digits.removeprefix("0033").removeprefix("33")
-    return digits
+def fingerprint(key: bytes) -> str:
+    """Tells keys apart without revealing them (16 hex characters)."""
+    return hmac.digest(key, b"pilotage-grl: key fingerprint", "sha256").hex()[:16]
+
+
+def check_key(conn) -> None:
+    """Before an import writes a pseudonym: the key must be this warehouse's.
+
+    Records the key's fingerprint at the first import; refuses another key, and refuses to
+    generate a key for a warehouse that already holds pseudonyms (a lost key file would
+    otherwise be replaced silently and split every caller's history).
+    """
+    from warehouse.meta import get_setting, holds_pseudonyms, set_setting
+
+    stored = get_setting(conn, FINGERPRINT_SETTING)
+    lost = os.environ.get(KEY_ENV) is None and not key_file().exists()
+    if lost and (stored or holds_pseudonyms(conn)):
+        raise KeyRefused(
+            f"clé de pseudonymisation introuvable ({KEY_ENV} absente et {key_file()} "
+            "manquant) alors que l'entrepôt contient déjà des pseudonymes : restaurez la "
+            "clé depuis votre sauvegarde ; en créer une nouvelle séparerait l'historique "
+            "de chaque appelant"
+        )
+    current = fingerprint(secret_key())
+    if stored is None:
+        set_setting(conn, FINGERPRINT_SETTING, current)
+    elif stored != current:
+        raise KeyRefused(
+            f"la clé de pseudonymisation n'est pas celle de cet entrepôt (empreinte {current}, "
+            f"attendue {stored}) : importer avec elle donnerait d'autres pseudonymes aux mêmes "
+            "appelants ; reprenez la clé d'origine (voir « Clé de pseudonymisation » dans le "
+            "README)"
+        )
+
+
+_FRENCH = re.compile(r"0[1-9]\d{8}")
+
+
+def normalise_phone(number: str) -> str | None:
+    """One spelling per number, or None for a hidden or impossible one.
+
+    French numbers in any spelling (``06 12 34 56 78``, ``+33 (0)6…``, ``0033…``,
+    ``33612345678``, ``tel:+33…``, ``612345678`` from a numeric Excel cell, ``0612345678.0``)
+    become their ten-digit national form; others their E.164 form (``+442079463959``).
+    Parsed with ``phonenumbers`` (region FR); hidden callers (``0``, ``00000000``,
+    ``+33000000000``, ``anonymous``) get None, so they never become one "repeat caller".
+    """
+    text = number.strip().removesuffix(".0")
+    digits = _NON_DIGITS.sub("", text)
+    if _FRENCH.fullmatch(digits) and not text.startswith(("+", "(")):
+        return digits  # the common case, without the parser's cost
+    try:
+        parsed = phonenumbers.parse(text, "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.national_number < 100_000 or not phonenumbers.is_possible_number(parsed):
+        return None
+    if parsed.country_code == 33:
+        return f"0{parsed.national_number}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _digest(value: str, key: bytes, length: int) -> str:
@@ -92,6 +169,24 @@ def mask_values(text: str, values) -> str:
     return mask_phones(text)
 
 
+_DIGIT_RUN = re.compile(r"\d[\d\s./()\-]{5,}\d")
+
+
 def mask_phones(text: str) -> str:
-    """Replace anything that looks like a phone number by ``[numéro masqué]``."""
-    return PHONE_PATTERN.sub(MASK, text)
+    """Replace anything that looks like a phone number by ``[numéro masqué]``: French
+    spellings first, then whatever ``phonenumbers`` finds (``648987654``,
+    ``0044 20 7946 3959``, ``+1 (212) 555-3199``...). Dates and counts stay."""
+    if not _DIGIT_RUN.search(text):
+        return text
+    text = PHONE_PATTERN.sub(MASK, text)
+    found = phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
+    for match in reversed(list(found)):
+        if match.number.national_number >= 100_000:
+            text = text[: match.start] + MASK + text[match.end :]
+    return text
+
+
+def mask_free_text(values: pd.Series) -> pd.Series:
+    """Phone numbers masked in a column of free text (each distinct value once)."""
+    distinct = {v: mask_phones(v) for v in values.dropna().unique()}
+    return values.map(distinct).where(values.notna(), None)

@@ -20,15 +20,21 @@ import pyarrow as pa
 
 from loaders.columns import HeaderMap, map_headers
 from loaders.lines import fits, open_text, physical_lines, records, sniff
+from loaders.normalise import header_key
 from loaders.pseudonym import MASK, mask_values
 from loaders.sources import SOURCES, Source
 from loaders.xlsx import is_workbook, sheet_rows
+from warehouse.french import number
 
 HEADER_SEARCH_ROWS = 10
 DELIMITERS = (";", ",", "\t", "|")
 LINE = "_line"
 RAW = "_raw"
 PERSONAL_COLUMNS = {"numero_appelant", "agent"}
+# An ignored column whose header reads like personal data is masked in the quarantine too.
+PERSONAL_HEADER_STARTS = ("nom", "prenom", "tel", "mobile", "portable", "mail", "email")
+PERSONAL_HEADER_WORDS = ("agent", "conseiller", "appelant", "locataire", "adresse", "telephone")
+HIDDEN = "_p"  # frame columns holding an ignored personal column's values
 RAW_MAX_CHARS = 1_000  # of a quarantined line kept in the quarantine
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 
@@ -62,12 +68,15 @@ class Export:
     layout: object | None  # loaders.lines.TextLayout; None for a workbook
     delimiter: str | None
     notes: list[str] = field(default_factory=list)  # for the report: probable typos...
+    personal: list[int] = field(default_factory=list)  # positions masked in the quarantine
 
     def chunks(self, size: int = 200_000) -> Iterator[Chunk]:
         lines, raws, records_, malformed, blank = [], [], [], [], 0
-        picks = list(self.columns)
+        hidden = [i for i in self.personal if i not in self.columns]
+        picks = list(self.columns) + hidden
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
-        needed = max(picks) + 1
+        needed = max(self.columns) + 1
+        reach = max(picks) + 1
         for line, fields, raw in self._rows():
             if line <= self.header_line:
                 continue
@@ -93,8 +102,8 @@ class Export:
                 reason = f"ligne incomplète : {len(fields)} champs au lieu de {self.width}"
                 malformed.append(Malformed(line, self._masked(fields), reason))
             else:
-                if len(fields) < needed:  # a sheet row ends at its last non-empty cell
-                    fields = fields + [""] * (needed - len(fields))
+                if len(fields) < reach:  # a sheet row ends at its last non-empty cell
+                    fields = fields + [""] * (reach - len(fields))
                 lines.append(line)
                 raws.append(raw)
                 records_.append(pick(fields))
@@ -124,14 +133,12 @@ class Export:
 
     def _masked(self, fields: list[str]) -> str:
         """The line as read, with personal values masked, for the quarantine."""
-        fields = [
-            MASK if self.columns.get(i) in PERSONAL_COLUMNS and f.strip() else f
-            for i, f in enumerate(fields)
-        ]
+        fields = [MASK if i in self.personal and f.strip() else f for i, f in enumerate(fields)]
         return for_quarantine(self._sep.join(fields))
 
     def _chunk(self, lines, raws, records_, malformed, blank) -> Chunk:
         names = list(self.columns.values())
+        names += [f"{HIDDEN}{i}" for i in self.personal if i not in self.columns]
         columns = list(zip(*records_, strict=True)) if records_ else [()] * len(names)
         frame = pd.DataFrame(
             {
@@ -161,7 +168,7 @@ def for_quarantine(text: str, personal: list | None = None) -> str:
     ``\\0``, the given personal values and anything phone-like masked."""
     text = text.rstrip("\r\n").replace("\x00", "\\0")
     if len(text) > RAW_MAX_CHARS:
-        text = text[:RAW_MAX_CHARS] + f"… ({len(text):,} caractères)".replace(",", " ")
+        text = text[:RAW_MAX_CHARS] + f"… ({number(len(text))} caractères)"
     return mask_values(text, personal or [])
 
 
@@ -265,8 +272,29 @@ def _detect(path, rows, source_name, layout, delimiter) -> Export:
     while width > 1 and not fields[width - 1].strip():
         width -= 1
     width = max(width, max(found.mapping) + 1)
+    personal = [
+        i
+        for i, name in enumerate(fields)
+        if found.mapping.get(i) in PERSONAL_COLUMNS or (i not in found.mapping and _personal(name))
+    ]
     return Export(
-        path, source, line, found.mapping, found.ignored, width, layout, delimiter, found.notes
+        path,
+        source,
+        line,
+        found.mapping,
+        found.ignored,
+        width,
+        layout,
+        delimiter,
+        found.notes,
+        personal,
+    )
+
+
+def _personal(header: str) -> bool:
+    key = header_key(header)
+    return bool(key) and (
+        key.startswith(PERSONAL_HEADER_STARTS) or any(w in key for w in PERSONAL_HEADER_WORDS)
     )
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 import pandas as pd
 
 from loaders.normalise import fold
-from loaders.pseudonym import advisor_codes, caller_keys
+from loaders.pseudonym import advisor_codes, caller_keys, mask_free_text
 from loaders.read import LINE
 from warehouse.calendar import commitment_due_dates
 from warehouse.reference import NEIGHBOUR_CATEGORY, STATUS_RANK
@@ -55,10 +55,10 @@ def calls(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "outcome": t["issue"],
             "wait_seconds": t["attente_s"],
             "talk_seconds": t["duree_s"],
-            "motif_label": t["motif"],
+            "motif_label": mask_free_text(t["motif"]),
             "motif_family": _motif_family(t["motif"]),
             "is_settled_first_level": t["traite_niveau_1"],
-            "request_id": t["num_demande"],
+            "request_id": mask_free_text(t["num_demande"]),
         }
     )
 
@@ -88,10 +88,10 @@ def contacts(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "agency_code": _code(t["agence"]),
             "channel_code": t["canal"],
             "dwelling_code": _code(t["ref_logement"]),
-            "motif_label": t["motif"],
+            "motif_label": mask_free_text(t["motif"]),
             "motif_family": _motif_family(t["motif"]),
             "follow_up": t["suite"],
-            "request_id": t["num_demande"],
+            "request_id": mask_free_text(t["num_demande"]),
         },
         index=t.index,
     )
@@ -118,7 +118,7 @@ def requests(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "agency_code": _code(t["agence"]),
             "dwelling_code": _code(t["ref_logement"]),
             "category_code": t["categorie"],
-            "subcategory": t["sous_categorie"],
+            "subcategory": mask_free_text(t["sous_categorie"]),
             "request_type": t["type"],
             "urgency_days": t["urgence_j"],
             "is_calendar_commitment": calendar,

@@ -14,6 +14,7 @@ import pandas as pd
 from loaders.normalise import PARSERS, fold, parse_code
 from loaders.read import LINE, RAW
 from loaders.sources import Col, Source
+from warehouse.french import number
 
 # Dates later than this many days after the import are typing errors.
 FUTURE_DAYS = 366
@@ -75,8 +76,8 @@ def type_chunk(
                     long,
                     col,
                     lambda i, n=lengths, col=col: (
-                        f"valeur trop longue : {n[i]:,} caractères (au plus {col.max_length})"
-                    ).replace(",", " "),
+                        f"valeur trop longue : {number(n[i])} caractères (au plus {col.max_length})"
+                    ),
                 )
         if col.kind in _DATES:
             _implausible(values, bad, col, today, note)

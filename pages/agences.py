@@ -24,13 +24,16 @@ if table.empty:
     ui.empty()
     st.stop()
 values = ui.kpis(f)["value"]
+# The reference row's call figures add up the agencies' identified calls, as their rows
+# count them (every call of the centre would not compare); request figures are the whole's.
+identified = table["offered_calls"].sum() if "offered_calls" in table else None
+months = table["dwelling_months"].sum()
 reference = {
     "agency": "Ensemble (référence)",
     "commitment_kept": values.get("commitment_kept"),
     "first_level_closure_requests": values.get("first_level_closure_requests"),
-    "calls_per_dwelling_month": values.get("calls_per_dwelling_month"),
-    "complaint_share": values.get("complaint_share"),
-    "offered_calls": values.get("offered_calls"),
+    "calls_per_dwelling_month": identified / months if identified is not None and months else None,
+    "offered_calls": identified,
 }
 shown = table[[c for c in COLUMNS if c in table]].copy()
 totals = {c: shown[c].sum() for c in ("requests", "complaints") if c in shown}
@@ -47,12 +50,14 @@ assessed = table.dropna(subset=["commitment_kept"]) if "commitment_kept" in tabl
 if not assessed.empty:
     worst = assessed.sort_values("commitment_kept").iloc[0]
     st.caption(
-        f"Engagements les moins respectés : {worst['agency']} "
+        f"Engagements les moins respectés : {fmt.md(worst['agency'])} "
         f"({fmt.percent(worst['commitment_kept'])})."
     )
 st.caption(
     "Les appels sont rattachés à une agence par le logement identifié : les appels perdus, "
-    "rarement identifiés, n'y figurent pas."
+    "rarement identifiés, n'y figurent pas ; la ligne de référence additionne donc les appels "
+    "identifiés des agences, et n'a pas de part de réclamations (celle de l'ensemble compte "
+    "des appels qu'aucune agence ne compte)."
 )
 ui.downloads(shown, "comparaison_agences", "agencies")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.fmt import md
 from warehouse.access import LOCAL, Access, AccessFileError, access_file, load_access, resolve
 
 
@@ -35,12 +36,12 @@ def current_access() -> Access:
     except AccessFileError as error:
         st.error(
             f"Le fichier des accès ({access_file().name}) est invalide : contactez le service "
-            f"informatique. Détail : {error}"
+            f"informatique. Détail : {md(error)}"
         )
         st.stop()
     if access is None:
         st.error(
-            f"Le compte {email or '(sans e-mail)'} n'a pas d'accès au tableau de bord : "
+            f"Le compte {md(email) if email else '(sans e-mail)'} n'a pas d'accès au tableau de bord : "
             "demandez-le au service informatique."
         )
         st.button("Se déconnecter", on_click=st.logout, key="logout")
@@ -52,8 +53,9 @@ def sidebar_identity(access: Access) -> None:
     """Who is signed in, with which role and agencies."""
     sb = st.sidebar
     scope = "toutes les agences" if access.agencies is None else ", ".join(access.agencies)
+    scope = md(scope)
     if access.user:
-        sb.caption(f"Connecté : {access.user} — rôle {access.label} ({scope})")
+        sb.caption(f"Connecté : {md(access.user)} — rôle {access.label} ({scope})")
         sb.button("Se déconnecter", on_click=st.logout, key="logout")
     else:
         sb.caption(f"Accès local sans connexion : rôle {access.label} ({scope})")

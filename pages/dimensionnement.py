@@ -10,6 +10,13 @@ DAYS = fmt.DAYS
 
 st.title("Dimensionnement")
 f = ui.require_filters()
+if f.has_scope:
+    st.info(
+        "Le dimensionnement porte sur le centre entier : ses effectifs répondent à tous les "
+        "appels, et les appels perdus ne sont rattachés à aucune agence. Sans objet pour une "
+        "sélection d'agences ou d'organisme : retirez ce filtre pour le voir."
+    )
+    st.stop()
 st.caption(
     "Modèle d'Erlang C : pour chaque jour de la semaine et demi-heure, les appels "
     "présentés moyens de la période et la durée de traitement observée donnent les "

@@ -8,6 +8,8 @@ import streamlit as st
 
 from pages import fmt, ui
 from warehouse.access import Access
+from warehouse.calendar import CALENDAR_START as FIRST_DAY
+from warehouse.calendar import calendar_end
 from warehouse.kpis import Filters
 
 ALL = "(tous)"
@@ -41,6 +43,8 @@ def _restore_from_url(options: dict[str, list[str]]) -> None:
                 value = [v for v in raw.split(",") if v in allowed]
             elif param in DATES:
                 value = date.fromisoformat(raw)
+                if not FIRST_DAY <= value <= calendar_end():
+                    value = None  # outside the calendar: the default period stays
             elif param == "periode":
                 value = raw if raw in ui.PERIODS else None
             else:
@@ -100,8 +104,9 @@ def sidebar_filters(access: Access) -> Filters | None:
     sb.header("Filtres")
     choice = sb.selectbox("Période", list(ui.PERIODS), format_func=ui.PERIODS.get, key="f_period")
     if choice == "custom":
-        sb.date_input("Du", key="f_start", format="DD/MM/YYYY", min_value=date(2000, 1, 1))
-        sb.date_input("Au", key="f_end", format="DD/MM/YYYY", min_value=date(2000, 1, 1))
+        bounds = {"min_value": FIRST_DAY, "max_value": calendar_end()}
+        sb.date_input("Du", key="f_start", format="DD/MM/YYYY", **bounds)
+        sb.date_input("Au", key="f_end", format="DD/MM/YYYY", **bounds)
     start, end = ui.period_bounds(
         choice, last, (st.session_state["f_start"], st.session_state["f_end"])
     )

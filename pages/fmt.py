@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from warehouse import french
@@ -86,3 +87,12 @@ def by_unit(value, unit: str) -> str:
     if unit in ("calls", "requests"):
         return number(value)
     return number(value, 2)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Data-derived text escaped for Streamlit's markdown (captions, messages): an agency
+    code written as ``[AG01](https://…)`` stays text, never a link."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

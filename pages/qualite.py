@@ -14,6 +14,7 @@ SOURCES = {
 }
 
 st.title("Qualité des données")
+scope = ui.access().agencies
 st.subheader("Période couverte par source")
 coverage = ui.reference("coverage")
 coverage = coverage.assign(
@@ -22,7 +23,10 @@ coverage = coverage.assign(
     au=coverage["last"].map(lambda d: fmt.day(d) if d else "—"),
     lignes=coverage["rows"].map(fmt.number),
 )
-st.dataframe(coverage[["source", "du", "au", "lignes"]], hide_index=True)
+# The rows loaded are every agency's volumes: only for users who see every agency.
+st.dataframe(
+    coverage[["source", "du", "au"] + (["lignes"] if scope is None else [])], hide_index=True
+)
 missing = coverage.loc[coverage["lignes"] == "0", "source"].tolist()
 if missing:
     st.warning(
@@ -31,23 +35,20 @@ if missing:
     )
 
 st.subheader("Historique des chargements")
-history = ui.reference("history")
+history = ui.loads("history", scope)
+if scope is not None:
+    st.caption(
+        "Registres d'accueil de vos agences seulement ; les exports communs à l'organisme "
+        "(appels, demandes, coûts, effectifs, référentiels) sans leurs volumes."
+    )
 if history.empty:
     ui.empty("Aucun chargement.")
 else:
+    volumes = ["rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"]
     shown = history[
-        [
-            "load_id",
-            "file_name",
-            "source",
-            "status",
-            "rows_read",
-            "rows_loaded",
-            "rows_duplicate",
-            "rows_quarantined",
-            "finished_at",
-            "message",
-        ]
+        ["load_id", "file_name", "source", "status"]
+        + (volumes if scope is None else [])
+        + ["finished_at", "message"]
     ].rename(
         columns={
             "load_id": "N°",
@@ -70,7 +71,7 @@ else:
     ui.downloads(shown, "historique_chargements", "history")
 
 st.subheader("Quarantaine")
-q = ui.reference("quarantine")
+q = ui.loads("quarantine", scope)
 if not ui.access().sees_raw_lines:
     # Raw lines may name any agency's tenants: a user limited to some agencies sees counts.
     st.caption("Lignes brutes réservées aux rôles Direction et Analyste.")

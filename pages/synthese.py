@@ -24,6 +24,11 @@ before = ui.kpis(f.shifted_years(1))
 scope_reference = ui.organisme_reference(f)
 organisme = None if scope_reference is None else ui.kpis(scope_reference)
 st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")
+if ui.access().agencies is not None and scope_reference is None:
+    st.caption(
+        "Pas de référence organisme : vos agences relèvent de plusieurs organismes, ou "
+        "aucune ne figure encore dans l'entrepôt."
+    )
 
 
 def mark(kpi_id: str, value) -> str:
@@ -54,6 +59,8 @@ for i, kpi_id in enumerate(TILES):
             help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
         )
         st.caption(" ".join(x for x in (mark(kpi_id, value), kpi(kpi_id).reference) if x))
+        if row is not None and row["note"] and (value is None or value != value):
+            st.caption(fmt.md(row["note"].capitalize()) + ".")
         if organisme is not None and kpi_id in organisme.index:
             st.caption(
                 f"Référence organisme : "

@@ -116,15 +116,20 @@ def cost_natures(f: Filters) -> dict:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def reference(name: str) -> pd.DataFrame:
-    """Small reference lists: agencies, channels, categories, coverage, history."""
+    """Small reference lists: agencies, channels, categories, coverage."""
     return {
         "agencies": queries.agencies,
         "channels": queries.channels,
         "categories": queries.categories,
         "coverage": queries.coverage,
-        "history": queries.load_history_frame,
-        "quarantine": queries.quarantine_frame,
     }[name](engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def loads(name: str, allowed_agencies: tuple[str, ...] | None) -> pd.DataFrame:
+    """The load history or the quarantine, as far as ``allowed_agencies`` may see."""
+    read = {"history": queries.load_history_frame, "quarantine": queries.quarantine_frame}[name]
+    return read(engine(), allowed_agencies=allowed_agencies)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -164,15 +169,33 @@ def chart(c: alt.Chart) -> None:
     st.altair_chart(c.configure(locale=FR_LOCALE), width="stretch")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+…``, ``@…``)
+    prefixed with an apostrophe, as OWASP advises against CSV injection; numbers stay."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.astype("object")
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            out[column] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for French Excel: ``;``, decimal comma, UTF-8 with BOM."""
-    return frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    """CSV for French Excel: ``;``, decimal comma, UTF-8 with BOM, no live formula."""
+    return inert(frame).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "données") -> bytes:
+    """XLSX where every text is a text: never a formula, never a link."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as w:
+        frame.to_excel(w, index=False, sheet_name=sheet[:31])
     return buffer.getvalue()
 
 
@@ -240,10 +263,18 @@ def organisme_reference(f: Filters) -> Filters | None:
     allowed = access().agencies
     if allowed is None:
         return None
+    organisme = scope_organisme(allowed)
+    if organisme is None:
+        return None
+    return replace(f, organisme=organisme, agencies=(), allowed_agencies=None)
+
+
+def scope_organisme(allowed: tuple[str, ...]) -> str | None:
+    """The one organisme of a user's agencies; None when they span several, or none of
+    them is in the warehouse (no reference then: the whole warehouse is no organisme)."""
     agencies = reference("agencies")
     organismes = agencies.loc[agencies["agency_code"].isin(allowed), "organisme"].dropna()
-    organisme = organismes.iloc[0] if organismes.nunique() == 1 else None
-    return replace(f, organisme=organisme, agencies=(), allowed_agencies=None)
+    return organismes.iloc[0] if organismes.nunique() == 1 else None
 
 
 SLOT_LABELS = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}

@@ -23,7 +23,7 @@ PG_URL = os.environ.get("PILOTAGE_TEST_PG_URL", "postgresql+psycopg://postgres@1
 def _isolated(tmp_path, monkeypatch):
     """Secrets and the default warehouse live in a temporary folder, never in ``data/``."""
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", "test-key-not-a-secret")
+    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", "test-key-not-a-secret-0123456789abcdef")
     monkeypatch.delenv("WAREHOUSE_URL", raising=False)
 
 

@@ -169,3 +169,10 @@ def test_pages_survive_filters_that_empty_one_fact(app, page):
     """No request is in "mutation": request views are empty while calls remain."""
     at = _open(page, PERIOD | {"f_categories": ["mutation"]})
     assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("start", ["1990-01-01", "0001-01-01", "2999-12-31", "n'importe"])
+def test_a_date_outside_the_calendar_in_the_url_keeps_the_default_period(app, start):
+    at = _open("synthese", periode="custom", debut=start, fin="2025-04-30")
+    assert not at.exception
+    assert at.session_state["f_start"] >= date(2000, 1, 1)

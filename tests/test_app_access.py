@@ -23,6 +23,14 @@ ACCESS = """
 role = "qualite"
 agencies = ["AG01"]
 
+[users."deux@office.fr"]
+role = "qualite"
+agencies = ["AG01", "AG02"]
+
+[users."perdu@office.fr"]
+role = "qualite"
+agencies = ["AG99"]
+
 [groups."grl-analystes"]
 role = "analyste"
 """
@@ -107,3 +115,34 @@ def test_a_quality_managers_tables_and_exports_hold_only_their_agency(access_fil
     table = at.dataframe[0].value
     assert list(table.iloc[:, 0]) == ["AG01", "Ensemble (référence)"]  # the scope's total
     assert at.selectbox(key="agency_drill").options == ["AG01"]
+
+
+@pytest.mark.parametrize("email", ["deux@office.fr", "perdu@office.fr"])
+def test_no_organisme_reference_when_the_scope_spans_two_or_none(access_file, email):
+    """Org A holds AG01, Org B AG02; AG99 is nowhere: no whole-warehouse figure is offered
+    as "their organisme"."""
+    at = _signed_in({"is_logged_in": True, "email": email})
+    captions = [c.value for c in at.caption]
+    assert not any(c.startswith("Référence organisme") for c in captions), captions
+    assert any(c.startswith("Pas de référence organisme") for c in captions), captions
+
+
+def test_lost_call_rates_have_no_value_under_a_scope(access_file):
+    """Lost calls are rarely identified: the answer rate of AG01's identified calls would
+    read 100 % "dans la cible". The tile says why it has no value instead."""
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"})
+    tiles = _tiles(at)
+    assert tiles["Taux de décroché"] == "—" and tiles["Niveau de service (90 s)"] == "—"
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("Sans objet pour une sélection d'agences") == 2  # the two tiles
+
+
+def test_sizing_is_for_the_whole_centre_only(access_file):
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"}, "dimensionnement")
+    assert "centre entier" in at.info[0].value and not at.metric
+
+
+def test_the_quality_page_shows_a_scoped_user_no_volumes(access_file):
+    at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"}, "qualite")
+    columns = {c for df in at.dataframe for c in df.value.columns}
+    assert not columns & {"lignes", "Lues", "Chargées", "Doublons", "Quarantaine"}, columns

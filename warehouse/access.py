@@ -29,6 +29,8 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jsonschema
+
 from warehouse.engine import PROJECT_ROOT
 from warehouse.kpis.params import Filters
 
@@ -79,37 +81,98 @@ class _Entry:
     agencies: tuple[str, ...] | None
 
 
+ACCESS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        section: {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["role"],
+                "properties": {
+                    "role": {"enum": list(ROLES)},
+                    "agencies": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "pattern": r"\S"},
+                    },
+                },
+                "if": {"properties": {"role": {"const": "qualite"}}},
+                "then": {"required": ["agencies"]},
+                "else": {"not": {"required": ["agencies"]}},
+            },
+        }
+        for section in ("users", "groups")
+    },
+}
+
+
 def load_access(path: Path | None = None) -> dict[str, dict[str, _Entry]]:
-    """Read and check the access file: ``{"users": {...}, "groups": {...}}``."""
+    """Read and check the access file: ``{"users": {...}, "groups": {...}}``.
+
+    Checked against :data:`ACCESS_SCHEMA` (``jsonschema``); any problem raises
+    :class:`AccessFileError` with a French message saying where, and the dashboard then
+    shows no data to anyone: it fails closed. Agency codes compare upper-case; two users
+    or two groups differing only by case are an error, not a silent pick.
+    """
     path = path or access_file()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise AccessFileError(f"{path}: access file not found") from error
-    except tomllib.TOMLDecodeError as error:
-        raise AccessFileError(f"{path}: not valid TOML ({error})") from error
-    unknown = set(data) - {"users", "groups"}
-    if unknown:
-        raise AccessFileError(f"{path}: unknown section(s) {sorted(unknown)}")
+    data = _read_toml(path)
+    problem = next(iter(jsonschema.Draft202012Validator(ACCESS_SCHEMA).iter_errors(data)), None)
+    if problem is not None:
+        raise AccessFileError(f"{path} : {_french(problem)}")
     out: dict[str, dict[str, _Entry]] = {"users": {}, "groups": {}}
     for section in out:
         for name, entry in data.get(section, {}).items():
-            where = f"{path}: [{section}.{name!r}]"
-            out[section][name.lower() if section == "users" else name] = _entry(entry, where)
+            key = name.strip().lower()
+            if key in out[section]:
+                raise AccessFileError(
+                    f"{path} : [{section}.{name!r}] figure deux fois (à la casse près)"
+                )
+            agencies = entry.get("agencies")
+            codes = tuple(sorted({a.strip().upper() for a in agencies})) if agencies else None
+            out[section][key] = _Entry(entry["role"], codes)
     return out
 
 
-def _entry(entry: object, where: str) -> _Entry:
-    if not isinstance(entry, dict) or entry.get("role") not in ROLES:
-        raise AccessFileError(f"{where}: role must be one of {', '.join(ROLES)}")
-    agencies = entry.get("agencies")
-    if entry["role"] == "qualite":
-        if not agencies or not all(isinstance(a, str) for a in agencies):
-            raise AccessFileError(f"{where}: role qualite needs a list of agency codes")
-        return _Entry("qualite", tuple(sorted(set(agencies))))
-    if agencies is not None:
-        raise AccessFileError(f"{where}: only role qualite takes agencies")
-    return _Entry(entry["role"], None)
+def _read_toml(path: Path) -> dict:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise AccessFileError(f"{path} : fichier des accès introuvable") from error
+    except IsADirectoryError as error:
+        raise AccessFileError(f"{path} : c'est un dossier, pas un fichier") from error
+    except OSError as error:  # no permission...
+        raise AccessFileError(f"{path} : fichier des accès illisible") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # saved by a Windows editor
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise AccessFileError(f"{path} : TOML invalide ({error})") from error
+
+
+def _french(error: jsonschema.ValidationError) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    where = f"[{parts[0]}.{parts[1]!r}]" if len(parts) > 1 else f"[{parts[0]}]" if parts else ""
+    where += "".join(f" {p}" for p in parts[2:3])
+    where = f"{where} : " if where else ""
+    kind = error.validator
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{where}clé inconnue : {', '.join(extra)}"
+    if kind == "enum":
+        return f"{where}rôle inconnu {error.instance!r} (attendu : {', '.join(ROLES)})"
+    if kind in ("type", "minItems", "pattern"):
+        return f'{where}attendu une liste de codes d\'agence, par exemple ["AG01"]'
+    if kind in ("required", "then") or (kind == "if" and "agencies" in str(error.message)):
+        return f"{where}le rôle qualite demande la liste de ses agences (agencies)"
+    if kind in ("not", "else"):
+        return f"{where}seul le rôle qualite prend une liste d'agences"
+    return f"{where}{error.message}"
 
 
 def resolve(
@@ -120,7 +183,8 @@ def resolve(
     if user and user in mapping["users"]:
         entry = mapping["users"][user]
         return Access(entry.role, entry.agencies, user)
-    matched = [mapping["groups"][g] for g in groups or [] if g in mapping["groups"]]
+    names = {g.strip().lower() for g in groups or []}
+    matched = [entry for name, entry in mapping["groups"].items() if name in names]
     for role in WIDEST_FIRST:
         entries = [e for e in matched if e.role == role]
         if entries and role != "qualite":

@@ -9,7 +9,8 @@ import json
 import sys
 from datetime import date
 
-from warehouse.engine import make_engine, warehouse_url
+from warehouse.calendar import CALENDAR_START, calendar_end
+from warehouse.engine import WarehouseBusy, make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
 from warehouse.retention import purge_calls, retention_months, retention_start
@@ -49,14 +50,38 @@ def render(rows, fmt: str, excel: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def calendar_day(text: str) -> date:
+    """A day of the warehouse's calendar, as ``aaaa-mm-jj``."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date illisible « {text} » (attendu aaaa-mm-jj)"
+        ) from None
+    if not CALENDAR_START <= day <= calendar_end():
+        raise argparse.ArgumentTypeError(
+            f"{day.day:02d}/{day.month:02d}/{day.year:04d} hors du calendrier de l'entrepôt "
+            f"({CALENDAR_START:%d/%m/%Y} au {calendar_end():%d/%m/%Y})"
+        )
+    return day
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except WarehouseBusy as error:
+        print(f"Entrepôt occupé : {error}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
     parser.add_argument("--url", help=f"warehouse SQLAlchemy URL (default: {warehouse_url()})")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create the schema (idempotent)")
     k = sub.add_parser("kpis", help="print every KPI of the catalogue")
-    k.add_argument("--start", type=date.fromisoformat, required=True)
-    k.add_argument("--end", type=date.fromisoformat, required=True)
+    k.add_argument("--start", type=calendar_day, required=True)
+    k.add_argument("--end", type=calendar_day, required=True)
     k.add_argument("--organisme")
     k.add_argument("--agence", action="append", default=[], help="agency code (repeatable)")
     k.add_argument("--canal", action="append", default=[], help="channel code (repeatable)")

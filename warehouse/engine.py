@@ -79,8 +79,9 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
                         raise
                     if time.monotonic() > deadline:
                         raise WarehouseBusy(
-                            f"{path}: still locked by another process after "
-                            f"{lock_wait_seconds():.0f} s ({error})"
+                            f"{path} est toujours verrouillé par un autre processus (un "
+                            f"import ?) après {lock_wait_seconds():.0f} s d'attente : "
+                            "réessayez plus tard"
                         ) from error
                     LOG.info("warehouse file locked by another process; waiting")
                     time.sleep(pause)

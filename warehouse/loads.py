@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, insert, select
 
 from warehouse.bulk import copy_frame
 from warehouse.schema import load_history, load_id_seq, quarantine
@@ -55,10 +55,6 @@ def create_staging(conn: Connection, source: str) -> Table:
     table = STAGING_TABLES[source]
     table.create(conn)
     return table
-
-
-def clear_staging(conn: Connection, table: Table) -> None:
-    conn.execute(delete(table))
 
 
 def drop_staging(conn: Connection, table: Table) -> None:

@@ -105,8 +105,8 @@ def merge_costs(conn: Connection, load_id: int) -> tuple[int, int]:
     """Replace the amounts booked for each staged (month, centre, nature).
 
     Lines of one file with the same key are summed (several invoices of a month). Set-up
-    costs are spread evenly over 36 months from their month. Returns (new keys, replaced
-    keys whose amount changed); a key whose amount is unchanged counts as neither.
+    costs are spread evenly over 36 months from their month. Returns the lines of new keys
+    and the lines of keys whose amount changed; lines of an unchanged key count as neither.
     """
     booked = (
         select(
@@ -136,10 +136,17 @@ def merge_costs(conn: Connection, load_id: int) -> tuple[int, int]:
         current.c.cost_centre == booked.c.cost_centre,
         current.c.nature == booked.c.nature,
     )
+    # Counted in lines: every line of a new key is new, every line of a key whose total
+    # changed is an update; lines of a key whose total is unchanged are up to date.
+    line_key = and_(
+        booked.c.month_date == stg_cost.c.month_date,
+        booked.c.cost_centre == stg_cost.c.cost_centre,
+        booked.c.nature == stg_cost.c.nature,
+    )
     compare = select(
         func.count().filter(current.c.source_month_date.is_(None)),
         func.count().filter(func.abs(current.c.amount_eur - booked.c.amount_eur) > 0.005),
-    ).select_from(booked.outerjoin(current, key_match))
+    ).select_from(stg_cost.join(booked, line_key).outerjoin(current, key_match))
     inserted, updated = conn.execute(compare).one()
 
     keys = select(booked.c.month_date, booked.c.cost_centre, booked.c.nature)

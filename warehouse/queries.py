@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, Engine, cast, func, literal, or_, select
+from sqlalchemy import Date, Engine, and_, cast, exists, func, literal, or_, select
 
 from warehouse.kpis import scopes
 from warehouse.kpis.params import Filters
@@ -31,18 +31,53 @@ def _frame(engine: Engine, query, columns=None) -> pd.DataFrame:
         return pd.DataFrame(result.mappings().all(), columns=columns or list(result.keys()))
 
 
-def load_history_frame(engine: Engine, limit: int = 500) -> pd.DataFrame:
-    """The most recent loads, newest first."""
-    query = select(load_history).order_by(load_history.c.load_id.desc()).limit(limit)
+# Front-desk registers come one file per agency: a user limited to some agencies sees only
+# those holding contacts of theirs. The other sources are organisation-wide exports.
+PER_AGENCY_SOURCES = ("registres",)
+
+
+def _visible_loads(allowed_agencies: tuple[str, ...] | None):
+    """A condition on ``load_history``: the loads a user limited to ``allowed_agencies``
+    may see (every load when None)."""
+    if allowed_agencies is None:
+        return literal(True)
+    theirs = exists().where(
+        fact_contact.c.load_id == load_history.c.load_id,
+        fact_contact.c.agency_key == dim_agency.c.agency_key,
+        dim_agency.c.agency_code.in_(allowed_agencies),
+    )
+    return and_(
+        load_history.c.source.is_not(None),
+        or_(load_history.c.source.not_in(PER_AGENCY_SOURCES), theirs),
+    )
+
+
+def load_history_frame(
+    engine: Engine, limit: int = 500, allowed_agencies: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """The most recent loads, newest first (for a scoped user, only the files they may see:
+    no other agency's register, no file whose source could not be told)."""
+    query = (
+        select(load_history)
+        .where(_visible_loads(allowed_agencies))
+        .order_by(load_history.c.load_id.desc())
+        .limit(limit)
+    )
     return _frame(engine, query, list(load_history.c.keys()))
 
 
 def quarantine_frame(
-    engine: Engine, load_id: int | None = None, limit: int = 5_000
+    engine: Engine,
+    load_id: int | None = None,
+    limit: int = 5_000,
+    allowed_agencies: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     query = select(quarantine).order_by(quarantine.c.load_id.desc(), quarantine.c.entry_number)
     if load_id is not None:
         query = query.where(quarantine.c.load_id == load_id)
+    if allowed_agencies is not None:
+        visible = select(load_history.c.load_id).where(_visible_loads(allowed_agencies))
+        query = query.where(quarantine.c.load_id.in_(visible))
     return _frame(engine, query.limit(limit), list(quarantine.c.keys()))
 
 

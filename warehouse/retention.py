@@ -20,6 +20,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, select
 from warehouse.bulk import execute_count
 from warehouse.kpis import calls, scopes
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters
+from warehouse.meta import lock_for_writing
 from warehouse.schema import agg_call_day, agg_request_repeat, fact_call
 
 KEYS = ("date_key", "queue_key", "agency_key")
@@ -48,6 +49,7 @@ def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
     s = DEFAULT_SETTINGS
     f = Filters(date(1900, 1, 1), kept_from - timedelta(days=1))
     with engine.begin() as conn:
+        lock_for_writing(conn)
         q = scopes.calls(f, s)
         agg = calls.aggregates(q, s)
         measures = (

@@ -305,3 +305,12 @@ quarantine = Table(
     Column("raw_content", Text, nullable=False),  # caller numbers masked
     Column("reason", Text, nullable=False),
 )
+
+# Facts about the warehouse itself (the fingerprint of the pseudonym key...).
+warehouse_setting = Table(
+    "warehouse_setting",
+    metadata,
+    Column("setting_name", String(60), primary_key=True),
+    Column("setting_value", String(200), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)

@@ -9,6 +9,7 @@ from warehouse import reference
 from warehouse.bulk import copy_frame
 from warehouse.calendar import calendar_end, date_dimension, time_dimension
 from warehouse.engine import duckdb_path, make_engine
+from warehouse.meta import lock_for_writing
 from warehouse.repeats import refresh_previous_calls
 from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, fact_call, metadata
 
@@ -65,6 +66,7 @@ def init_warehouse(engine: Engine) -> None:
     existing tables (``fact_call.previous_offered_at`` is then computed for every call),
     and fill the fixed dimensions once."""
     with engine.begin() as conn:
+        lock_for_writing(conn)
         missing = _missing_columns(_present(conn))
         metadata.create_all(conn, checkfirst=True)
         for table, column in missing:

@@ -107,3 +107,115 @@ def test_key_is_generated_beside_the_warehouse_when_not_given(monkeypatch, tmp_p
     assert (tmp_path / "data" / "pseudonym.key").read_text().strip().encode() == key
     assert oct((tmp_path / "data" / "pseudonym.key").stat().st_mode)[-3:] == "600"
     assert len(key) == 64
+
+
+SAME_NUMBER = [
+    "06 12 34 56 78",
+    "0612345678",
+    "+33 6 12 34 56 78",
+    "33612345678",
+    "(+33) 6 12 34 56 78",
+    "tel:+33612345678",
+    "612345678",  # a numeric Excel cell loses the leading zero
+    "+33 (0)6 12 34 56 78",
+    "0612345678.0",  # ...or gains a decimal
+    "0033 6 12 34 56 78",
+    "06/12/34/56/78",
+]
+
+
+@pytest.mark.parametrize("spelling", SAME_NUMBER)
+def test_every_spelling_of_a_number_is_one_number(spelling):
+    assert normalise_phone(spelling) == "0612345678"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "normal"),
+    [
+        ("0044 20 7946 3959", "+442079463959"),
+        ("+44 20 7946 3959", "+442079463959"),
+        ("+1 (212) 555-3199", "+12125553199"),
+        ("0", None),
+        ("00000000", None),
+        ("+33000000000", None),
+        ("anonymous", None),
+        ("Masqué", None),
+    ],
+)
+def test_foreign_and_hidden_numbers(spelling, normal):
+    assert normalise_phone(spelling) == normal
+
+
+def test_hidden_callers_get_no_pseudonym(engine, tmp_path):
+    rows = [
+        dict(SAMPLES["appels"][0], id_appel=f"H{i:02d}", numero_appelant=n)
+        for i, n in enumerate(["0", "00000000", "+33000000000", "anonymous", *SAME_NUMBER])
+    ]
+    load(engine, tmp_path, "appels", rows)
+    keys = [r[8] for r in snapshot(engine)["fact_call"]]
+    assert keys[:4] == [None] * 4
+    assert len(set(keys[4:])) == 1 and keys[4] is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "33647987654",
+        "648987654",
+        "06/50/98/76/54",
+        "0044 20 7946 3959",
+        "0041 22 123 45 67",
+        "+1 (212) 555-3199",
+        "rappeler au 07 21 43 65 87",
+        "06 12 34 56 78 03/03/2025",
+    ],
+)
+def test_mask_phones_finds_every_spelling(text):
+    masked = mask_phones(text)
+    assert "[numéro masqué]" in masked
+    assert len(re.findall(r"\d", masked.replace("03/03/2025", ""))) < 4, masked
+
+
+def test_no_number_nor_advisor_anywhere_in_the_warehouse(engine, tmp_path):
+    """Numbers typed in free text, advisors and an ignored 'Nom agent' column, loaded or
+    quarantined: no table holds any of them, in any spelling (both dialects)."""
+    calls = [
+        dict(
+            SAMPLES["appels"][0],
+            id_appel="P1",
+            numero_appelant="06 12 34 56 78",
+            motif="Réclamation - rappeler au 07 21 43 65 87",
+            num_demande="rappel 06/50/98/76/54",
+        ),
+        dict(
+            SAMPLES["appels"][0],
+            id_appel="P2",
+            numero_appelant="648987654",
+            attente_s="oops",  # quarantined
+            motif="joindre le 0044 20 7946 3959",
+        ),
+    ]
+    calls = [row | {"Nom agent": "Martin Durand"} for row in calls]
+    contacts = [dict(SAMPLES["registres"][0], motif="Renseignement - tel +1 (212) 555-3199")]
+    requests = [dict(SAMPLES["demandes"][0], sous_categorie="rappeler le 0041 22 123 45 67")]
+    for name, rows in (("appels", calls), ("registres", contacts), ("demandes", requests)):
+        report = load(engine, tmp_path, name, rows)
+        assert report.status == "loaded", report
+    tables = snapshot(engine)
+    text = repr(tables)
+    cells = [re.sub(r"\D", "", str(v)) for rows in tables.values() for r in rows for v in r]
+    numbers = [
+        "06 12 34 56 78",
+        "07 21 43 65 87",
+        "06/50/98/76/54",
+        "648987654",
+        "0044 20 7946 3959",
+        "+1 (212) 555-3199",
+        "0041 22 123 45 67",
+    ]
+    for number in numbers:
+        digits = re.sub(r"\D", "", number)
+        assert number not in text, number
+        assert not any(digits[-9:] in cell for cell in cells), number
+    for person in ("jdupont", "Martin Durand"):
+        assert person not in text, person

@@ -75,12 +75,21 @@ def test_anyone_the_file_does_not_name_has_no_access(mapping):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[users."a@b.fr"]\nrole = "admin"\n', "role must be one of"),
-        ('[users."a@b.fr"]\nrole = "qualite"\n', "needs a list of agency codes"),
-        ('[groups."g"]\nrole = "qualite"\nagencies = []\n', "needs a list of agency codes"),
-        ('[groups."g"]\nrole = "direction"\nagencies = ["AG01"]\n', "only role qualite"),
-        ('[admins."a@b.fr"]\nrole = "direction"\n', "unknown section"),
-        ("[users\nrole=", "not valid TOML"),
+        ('[users."a@b.fr"]\nrole = "admin"\n', "rôle inconnu 'admin'"),
+        ('[users."a@b.fr"]\nrole = "qualite"\n', "le rôle qualite demande la liste"),
+        ('[groups."g"]\nrole = "qualite"\nagencies = []\n', "attendu une liste de codes"),
+        ('[groups."g"]\nrole = "direction"\nagencies = ["AG01"]\n', "seul le rôle qualite"),
+        ('[admins."a@b.fr"]\nrole = "direction"\n', "clé inconnue : admins"),
+        ('[users."a@b.fr"]\nrole = "direction"\nrights = "all"\n', "clé inconnue : rights"),
+        ("[users\nrole=", "TOML invalide"),
+        # a string, not a list: it would have become the scope ('0', '1', 'A', 'G')
+        ('[users."a@b.fr"]\nrole = "qualite"\nagencies = "AG01"\n', "attendu une liste"),
+        # two entries differing only by case
+        (
+            '[users."A@b.fr"]\nrole = "direction"\n[users."a@b.fr"]\nrole = "qualite"\n'
+            'agencies = ["AG01"]\n',
+            "figure deux fois",
+        ),
     ],
 )
 def test_a_broken_access_file_is_refused_with_where_and_why(tmp_path, text, message):
@@ -90,9 +99,23 @@ def test_a_broken_access_file_is_refused_with_where_and_why(tmp_path, text, mess
         load_access(path)
 
 
-def test_a_missing_access_file_is_refused(tmp_path):
-    with pytest.raises(AccessFileError, match="not found"):
+def test_a_missing_file_or_a_folder_is_refused(tmp_path):
+    with pytest.raises(AccessFileError, match="introuvable"):
         load_access(tmp_path / "none.toml")
+    (tmp_path / "dossier.toml").mkdir()
+    with pytest.raises(AccessFileError, match="dossier"):
+        load_access(tmp_path / "dossier.toml")
+
+
+def test_windows_files_and_lower_case_codes_are_read(tmp_path):
+    text = '[users."hélène@office.fr"]\nrole = "qualite"\nagencies = ["ag01", " AG02 "]\n'
+    for name, data in (
+        ("cp1252.toml", text.encode("cp1252")),
+        ("bom.toml", b"\xef\xbb\xbf" + text.encode("utf-8")),
+    ):
+        (tmp_path / name).write_bytes(data)
+        access = resolve(load_access(tmp_path / name), "Hélène@office.fr")
+        assert (access.role, access.agencies) == ("qualite", ("AG01", "AG02")), name
 
 
 def test_the_local_default_sees_everything():

@@ -21,6 +21,12 @@ CALL_SCOPE = (
     "filtre agence : seuls les appels dont le logement a été identifié sont rattachés à "
     "une agence (les appels perdus ne le sont pas)"
 )
+LOST_CALLS_SCOPE = (
+    "sans objet pour une sélection d'agences : les appels perdus ne sont presque jamais "
+    "rattachés à un logement, le taux serait faussement proche de 100 %"
+)
+# Rates whose denominator counts lost calls: meaningless over identified calls only.
+LOST_CALL_RATES = ("answer_rate", "service_level_90", "service_level_60", "abandon_rate")
 CALL_IDS = (
     "offered_calls",
     "answered_calls",
@@ -85,7 +91,12 @@ def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
     ra = requests.totals(conn, f)
     rv = requests.derive(ra)
     scope_note = CALL_SCOPE if f.has_scope else ""
-    out = [_value(i, cv[i], scope_note) for i in CALL_IDS[:-1]]
+    out = [
+        _value(i, None, LOST_CALLS_SCOPE)
+        if f.has_scope and i in LOST_CALL_RATES
+        else _value(i, cv[i], scope_note)
+        for i in CALL_IDS[:-1]
+    ]
     out.append(_value("aht_s", cv["aht_s"]))
 
     dm = costs.dwelling_months(conn, f)

@@ -1,0 +1,87 @@
+"""What an import reports: counts that account for every row, the first reasons, warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+MAX_REASONS = 5
+_CONFLICT_HEAD = "demandes présentes plusieurs fois dans le fichier :"
+
+
+@dataclass
+class ImportReport:
+    file: str
+    status: str  # loaded, rejected, already_loaded, failed
+    source: str | None = None
+    load_id: int | None = None
+    rows_read: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    rows_blank: int = 0
+    message: str = ""
+    reasons: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # probable typos, conflicting duplicates
+    reason_lines: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.rows_inserted + self.rows_updated
+
+    @property
+    def accounted(self) -> bool:
+        total = self.rows_loaded + self.rows_duplicate + self.rows_quarantined
+        return total == self.rows_read
+
+    def add_reasons(self, entries: pd.DataFrame) -> None:
+        """The first reason of each of the first quarantined lines, five lines at most."""
+        for row in entries.sort_values("line_number", kind="stable").itertuples():
+            if len(self.reasons) >= MAX_REASONS:
+                return
+            if row.line_number in self.reason_lines:
+                continue
+            self.reason_lines.add(row.line_number)
+            column = f" [{row.column_name}]" if isinstance(row.column_name, str) else ""
+            self.reasons.append(f"ligne {row.line_number}{column} : {row.reason}")
+
+    def note_conflicts(self, staged: pd.DataFrame, state: dict) -> None:
+        """A request present twice in the file with different content: say which line won.
+
+        The merge keeps the most advanced row (status, first action, closure, follow-ups),
+        the last in the file when they are as advanced.
+        """
+        seen: dict = state.setdefault("requests", {})
+        conflicts: list = state.setdefault("conflicts", [])
+        content = pd.util.hash_pandas_object(staged.drop(columns=["line_number"]), index=False)
+        rows = zip(
+            staged["request_id"],
+            staged["line_number"],
+            content,
+            staged["progress_rank"],
+            strict=True,
+        )
+        for request_id, line, digest, rank in rows:
+            before = seen.get(request_id)
+            if before is None:
+                seen[request_id] = (line, digest, rank)
+                continue
+            if before[1] == digest:
+                continue
+            kept = (line, digest, rank) if rank >= before[2] else before
+            seen[request_id] = kept
+            conflicts.append((request_id, before[0], line, kept[0]))
+        self.notes = [n for n in self.notes if not n.startswith(_CONFLICT_HEAD)]
+        if conflicts:
+            examples = "; ".join(
+                f"{rid} (lignes {a} et {b} : ligne {kept} retenue)"
+                for rid, a, b, kept in conflicts[:MAX_REASONS]
+            )
+            self.notes.append(
+                f"{_CONFLICT_HEAD} {len(conflicts)} fois avec un contenu différent ; la ligne "
+                f"la plus avancée (statut, puis première action, clôture, relances) est "
+                f"retenue, à égalité la dernière du fichier : {examples}"
+            )
