@@ -17,7 +17,13 @@ import streamlit as st
 from pages import PAGES
 from pages.auth import current_access, sidebar_identity
 from pages.filters import sidebar_filters
-from warehouse.engine import PROJECT_ROOT, claim_lock, duckdb_path, warehouse_url
+from warehouse.engine import (
+    PROJECT_ROOT,
+    WarehouseBusy,
+    claim_lock,
+    duckdb_path,
+    warehouse_url,
+)
 
 st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
 
@@ -76,8 +82,14 @@ navigation = st.navigation(NAVIGATION)
 if "_wanted_params" in st.session_state:  # a page opened by URL before app.py ever ran
     st.query_params.from_dict(st.session_state.pop("_wanted_params"))
 st.session_state["access"] = access
-st.session_state["filters"] = sidebar_filters(access)
-sidebar_identity(access)
-if "_wanted_page" in st.session_state:
-    st.switch_page(f"pages/{st.session_state.pop('_wanted_page')}")
-navigation.run()
+try:
+    st.session_state["filters"] = sidebar_filters(access)
+    sidebar_identity(access)
+    if "_wanted_page" in st.session_state:
+        st.switch_page(f"pages/{st.session_state.pop('_wanted_page')}")
+    navigation.run()
+except WarehouseBusy:
+    st.warning(
+        "L'entrepôt est occupé par un import qui dure : les chiffres s'afficheront dès qu'il "
+        "sera terminé. Réessayez dans quelques minutes."
+    )

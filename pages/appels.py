@@ -31,7 +31,8 @@ for col, (kpi_id, label, unit) in zip(
 st.caption(
     f"Abandons : {fmt.percent(values.get('abandon_rate'))} · hors horaires : "
     f"{fmt.percent(values.get('out_of_hours_share'))} · niveau de service 60 s : "
-    f"{fmt.percent(values.get('service_level_60'))}"
+    f"{fmt.percent(values.get('service_level_60'))} · réitération (même numéro sous 7 jours) : "
+    f"{fmt.percent(values.get('repeat_call_rate'))}"
 )
 
 grain = st.radio(

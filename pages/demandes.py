@@ -8,15 +8,30 @@ from pages import fmt, ui
 st.title("Demandes")
 f = ui.require_filters()
 v = ui.kpis(f)["value"]
-cols = st.columns(5)
+cols = st.columns(3)
 cols[0].metric("Clôture au 1er niveau", fmt.percent(v.get("first_level_closure_requests")))
 cols[1].metric("Engagements respectés", fmt.percent(v.get("commitment_kept")))
 cols[2].metric("Délai de clôture médian", fmt.days(v.get("close_days_median")))
-cols[3].metric("Délai de clôture (90e centile)", fmt.days(v.get("close_days_p90")))
-cols[4].metric("Taux de relance", fmt.percent(v.get("followup_rate")))
+cols = st.columns(3)
+cols[0].metric("Délai de clôture (90e centile)", fmt.days(v.get("close_days_p90")))
+cols[1].metric(
+    "Taux de relance",
+    fmt.percent(v.get("followup_rate")),
+    help="Part des demandes relancées au moins une fois (jamais plus de 100 %).",
+)
+cols[2].metric(
+    "Relances par demande",
+    fmt.number(v.get("followups_per_request"), 2),
+    help="Contacts de relance (nb_relances et appels du même numéro sur la même demande) "
+    "rapportés aux demandes.",
+)
 st.caption(
     f"Appels réglés par le centre : {fmt.percent(v.get('first_level_closure_calls'))} "
-    "(secteur : 46 % à 83 %)."
+    "(secteur : 46 % à 83 %). Ce taux porte sur les appels décrochés où le conseiller a "
+    "indiqué s'il a réglé la question ; la clôture au 1er niveau des demandes porte sur les "
+    "demandes clôturées, dont beaucoup sont nées ailleurs (agences, gardiens, courrier) et "
+    "dont les questions simples réglées au téléphone n'ont jamais fait une demande : les "
+    "deux taux ne mesurent pas la même population et diffèrent normalement."
 )
 
 left, right = st.columns(2)

@@ -176,3 +176,26 @@ def test_a_date_outside_the_calendar_in_the_url_keeps_the_default_period(app, st
     at = _open("synthese", periode="custom", debut=start, fin="2025-04-30")
     assert not at.exception
     assert at.session_state["f_start"] >= date(2000, 1, 1)
+
+
+def test_a_warehouse_held_by_an_import_gives_a_message_not_a_traceback(
+    app, warehouse_url, monkeypatch
+):
+    import subprocess
+    import sys
+
+    path = warehouse_url.removeprefix("duckdb:///")
+    script = f"import duckdb, time\nc = duckdb.connect({path!r})\nprint('held', flush=True)\n"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script + "time.sleep(30)\n"], stdout=subprocess.PIPE, text=True
+    )
+    monkeypatch.setenv("PILOTAGE_LOCK_WAIT_S", "1")
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not at.exception, at.exception
+    assert "occupé par un import" in at.warning[0].value

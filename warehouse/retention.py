@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, and_, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, literal, select
 
 from warehouse.bulk import execute_count
 from warehouse.kpis import calls, scopes
@@ -57,24 +57,15 @@ def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
             .group_by(*[q.c[k] for k in KEYS])
             .subquery()
         )
-        r = calls.repeat_calls(f, s)
-        unlinked = (
-            select(
-                *[r.c[k] for k in KEYS],
-                func.count().filter(r.c.is_repeat_unlinked).label("repeat_unlinked"),
-            )
-            .group_by(*[r.c[k] for k in KEYS])
-            .subquery()
-        )
-        same = and_(*[measures.c[k].is_not_distinct_from(unlinked.c[k]) for k in KEYS])
         rows = select(
             *[measures.c[k] for k in KEYS],
             *[func.coalesce(measures.c[k], 0) for k in agg],  # a sum over no answered call
-            func.coalesce(unlinked.c.repeat_unlinked, 0),
-        ).select_from(measures.outerjoin(unlinked, same))
+            literal(0),  # repeat_unlinked: no longer read, kept for older warehouses
+        )
         groups = execute_count(
             conn, insert(agg_call_day).from_select([*KEYS, *agg, "repeat_unlinked"], rows)
         )
+        r = calls.repeat_calls(f, s)
         linked = (
             select(r.c.request_id, r.c.date_key, func.count())
             .where(r.c.is_repeat_linked)

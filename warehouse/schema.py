@@ -181,6 +181,8 @@ agg_call_day = Table(
             "answered_60",
             "answered_90",
             "repeat_unlinked",
+            "identified",
+            "repeats",
         )
     ],
     Index(None, "date_key"),

@@ -87,11 +87,12 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
 
     url = build_warehouse(tmp_path)
 
-    def followup_rate():
+    def repeat_call_rate():  # read from each call's previous call, kept at import
         values = compute_all(make_engine(url, read_only=True), PERIOD)
-        return next(k.value for k in values if k.id == "followup_rate")
+        return next(k.value for k in values if k.id == "repeat_call_rate")
 
-    expected = followup_rate()
+    expected = repeat_call_rate()
+    assert expected == 0.5
     engine = make_engine(url)
     with engine.begin() as conn:
         # DuckDB drops no column an index depends on: the index goes and comes back.
@@ -100,4 +101,4 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
         conn.execute(text("CREATE INDEX ix_fact_call_date_key ON fact_call (date_key)"))
     engine.dispose()
     assert upgrade_if_needed(url) is True
-    assert followup_rate() == expected
+    assert repeat_call_rate() == expected

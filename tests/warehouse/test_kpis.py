@@ -45,6 +45,9 @@ CALLS = {
     "first_level_closure_calls": 2 / 3,  # known C1 oui, C2 non, C9 oui (C5, C6 unknown)
     "out_of_hours_share": 2 / 7,  # C5 on the on-call queue at 18:00, C6 on a Saturday
     "calls_per_dwelling_month": 7 / 6,  # 3 dwellings x 2 months
+    # Offered calls from a known number: C1 C5 C9 (A) and C2 (B) = 4. Repeats within 7
+    # days: C5 (A called at 09:00 the same day) and C9 (A called on 3 March) = 2.
+    "repeat_call_rate": 2 / 4,
 }
 
 # Complaints created in the period: D1 crl, D2 agence, D3 gardien, D4 agence, D5 extranet.
@@ -68,9 +71,11 @@ REQUESTS = {
     "backlog_open.8-30": 2,
     "backlog_open.31-90": 1,
     "backlog_open.91+": 0,
-    # Follow-ups: D1 max(0, 1 repeat call C9 about D1) = 1, D2 2, D4 1, plus C5 (same
-    # number as C1, 9 h later, no request) = 5; requests created in the period: D1-D7 = 7.
-    "followup_rate": 5 / 7,
+    # Requests created in the period: D1-D7 = 7. Chased: D1 (C9, a later call of the same
+    # number about D1), D2 (nb_relances 2), D4 (nb_relances 1) = 3 of 7, never above 100 %.
+    "followup_rate": 3 / 7,
+    # Follow-up contacts: D1 0 + 1 call, D2 2, D4 1 = 4 for 7 requests.
+    "followups_per_request": 4 / 7,
 }
 
 # Costs over March-April: personnel 6,000 + 6,000, set-up 36,000 / 36 = 1,000 a month x 2,

@@ -67,7 +67,8 @@ def _count(engine, table) -> int:
 
 def test_kpis_over_purged_months_are_unchanged(loaded):  # noqa: F811
     before = _snapshot(loaded)
-    assert before["kpis 0"]["followup_rate"]  # repeats are part of what must survive
+    # repeats are part of what must survive
+    assert before["kpis 0"]["followup_rate"] and before["kpis 0"]["repeat_call_rate"]
     report = purge_calls(loaded, date(2025, 4, 1))
     assert (report.calls_purged, _count(loaded, fact_call)) == (9, 0)
     assert _count(loaded, agg_call_day) == report.aggregate_rows > 0

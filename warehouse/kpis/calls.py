@@ -15,6 +15,8 @@ def aggregates(q, s: Settings) -> dict:
     """The SQL aggregates every call KPI is derived from."""
     c = q.c
     count = func.count
+    identified = and_(c.is_offered, c.caller_key.is_not(None))
+    window = timedelta(days=s.repeat_window_days)
     agg = {
         "offered": count().filter(c.is_offered),
         "answered": count().filter(c.is_answered),
@@ -28,6 +30,10 @@ def aggregates(q, s: Settings) -> dict:
         "settled_known": count().filter(and_(c.is_answered, c.is_settled_first_level.is_not(None))),
         "settled": count().filter(and_(c.is_answered, c.is_settled_first_level)),
         "outbound": count().filter(~c.is_inbound),
+        # offered calls from a known number, and those whose number called in the window
+        # before (the previous offered call of each number is kept at import)
+        "identified": count().filter(identified),
+        "repeats": count().filter(and_(identified, c.previous_offered_at >= c.call_at - window)),
     }
     for t in s.service_levels_s:
         agg[f"answered_{t}"] = count().filter(and_(c.is_answered, c.wait_seconds <= t))
@@ -48,6 +54,7 @@ def derive(a: dict, s: Settings) -> dict[str, float | None]:
         "out_of_hours_share": ratio(a["out_of_hours"], a["offered"]),
         "lost_calls": a["offered"] - a["answered"],
         "outbound_calls": a["outbound"],
+        "repeat_call_rate": ratio(a["repeats"], a["identified"]),
     }
     for t in s.service_levels_s:
         out[f"service_level_{t}"] = ratio(a[f"answered_{t}"], a["offered"])
@@ -99,44 +106,21 @@ def grouped(conn: Connection, f: Filters, s: Settings, by: list[str]) -> list[di
 
 
 def repeat_calls(f: Filters, s: Settings, with_agency: bool = True):
-    """Offered calls of the period with a caller, flagged as repeats.
-
-    ``is_repeat_unlinked``: no request named, and the same number called within the
-    window before. ``is_repeat_linked``: the number already called about that request.
-    The scope starts a window early so a repeat of a call just before the period counts.
-    """
+    """Offered calls of the period with a caller and a request, flagged as repeats
+    (``is_repeat_linked``): the number already called about that request. The scope
+    starts a window early so a repeat of a call just before the period counts."""
     lookback = f.start - timedelta(days=s.repeat_window_days)
     q = scopes.calls(f, s, start_key=scopes.date_key(lookback), with_agency=with_agency)
-    previous = func.lag(q.c.call_at).over(partition_by=q.c.caller_key, order_by=q.c.call_at)
     rank = func.row_number().over(
         partition_by=[q.c.caller_key, q.c.request_id], order_by=q.c.call_at
     )
     w = (
-        select(
-            q.c.day,
-            q.c.date_key,
-            q.c.queue_key,
-            q.c.agency_key,
-            q.c.request_id,
-            q.c.call_at,
-            previous.label("previous"),
-            rank.label("rank"),
-        )
-        .where(q.c.is_offered, q.c.caller_key.is_not(None))
+        select(q.c.day, q.c.date_key, q.c.request_id, rank.label("rank"))
+        .where(q.c.is_offered, q.c.caller_key.is_not(None), q.c.request_id.is_not(None))
         .subquery()
     )
-    window = timedelta(days=s.repeat_window_days)
     return (
-        select(
-            w.c.date_key,
-            w.c.queue_key,
-            w.c.agency_key,
-            w.c.request_id,
-            and_(w.c.request_id.is_(None), w.c.previous >= w.c.call_at - window).label(
-                "is_repeat_unlinked"
-            ),
-            and_(w.c.request_id.is_not(None), w.c.rank > 1).label("is_repeat_linked"),
-        )
+        select(w.c.date_key, w.c.request_id, (w.c.rank > 1).label("is_repeat_linked"))
         .where(w.c.day >= f.start)
         .subquery("repeat_calls")
     )

@@ -144,9 +144,24 @@ CATALOGUE: list[Kpi] = [
         "followup_rate",
         "Taux de relance",
         "ratio",
-        "Relances / demandes : nb_relances ou appels répétés sur la même demande, plus les "
-        "rappels d'un même numéro sous 7 jours",
+        "Demandes relancées au moins une fois (nb_relances > 0, ou un appel ultérieur du même "
+        "numéro sur la même demande) / demandes, par date de création",
         "coût de la non-qualité",
+    ),
+    Kpi(
+        "followups_per_request",
+        "Relances par demande",
+        "followups/request",
+        "Contacts de relance (nb_relances, plus les appels ultérieurs du même numéro sur la "
+        "même demande) / demandes, par date de création",
+    ),
+    Kpi(
+        "repeat_call_rate",
+        "Taux de réitération des appels",
+        "ratio",
+        "Appels présentés d'un numéro qui avait déjà appelé dans les 7 jours précédents "
+        "(repeat_window_days) / appels présentés de numéros identifiés",
+        "l'inverse de la résolution au premier contact",
     ),
     Kpi(
         "out_of_hours_share",

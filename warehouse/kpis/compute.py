@@ -114,7 +114,10 @@ def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
     backlog = requests.backlog(conn, f, s)
     out.append(_value("backlog_open", backlog.pop("total")))
     out += [_value(f"backlog_open.{bucket}", n) for bucket, n in backlog.items()]
-    out.append(_value("followup_rate", requests.followups(conn, f, s)["followup_rate"]))
+    chased = requests.followups(conn, f, s)
+    out.append(_value("followup_rate", chased["followup_rate"]))
+    out.append(_value("followups_per_request", chased["followups_per_request"]))
+    out.append(_value("repeat_call_rate", cv["repeat_call_rate"], scope_note))
     out.append(_value("out_of_hours_share", cv["out_of_hours_share"], scope_note))
 
     staff = costs.staffing(conn, f)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, select
 
 from warehouse.kpis import scopes
-from warehouse.kpis.calls import repeat_calls
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import number, ratio
 from warehouse.schema import agg_request_repeat
@@ -118,21 +117,27 @@ def backlog(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
 
 
 def followups(conn: Connection, f: Filters, s: Settings) -> dict[str, float | None]:
-    """Follow-ups per request: max(nb_relances, repeat calls about it), summed over the
-    requests created in the period, plus repeat calls naming no request."""
+    """Requests created in the period that were chased, and how often.
+
+    A request is chased when it has ``nb_relances`` or a later call from the same number
+    about it (a linked repeat call). ``followup_rate``: chased requests / requests, a share;
+    ``followups_per_request``: (``nb_relances`` + linked repeat calls) / requests.
+    """
     q = scopes.requests(f, created_from=f.start)
     linked = _linked_repeats(f, s)
-    per_request = func.greatest(
-        func.coalesce(q.c.followup_count, 0), func.coalesce(linked.c.repeats, 0)
-    )
-    declared, requests = conn.execute(
-        select(func.sum(per_request), func.count()).select_from(
-            q.outerjoin(linked, linked.c.request_id == q.c.request_id)
-        )
+    declared = func.coalesce(q.c.followup_count, 0)
+    repeats = func.coalesce(linked.c.repeats, 0)
+    chased, contacts, requests = conn.execute(
+        select(
+            func.count().filter((declared > 0) | (repeats > 0)),
+            func.sum(declared + repeats),
+            func.count(),
+        ).select_from(q.outerjoin(linked, linked.c.request_id == q.c.request_id))
     ).one()
-    unlinked = _unlinked_repeats(conn, f, s)
-    total = int(declared or 0) + int(unlinked)
-    return {"followups": total, "followup_rate": ratio(total, requests)}
+    return {
+        "followup_rate": ratio(chased, requests),
+        "followups_per_request": ratio(int(contacts or 0), requests),
+    }
 
 
 def _linked_repeats(f: Filters, s: Settings):
@@ -158,27 +163,3 @@ def _linked_repeats(f: Filters, s: Settings):
         .group_by(pairs.c.request_id)
         .subquery()
     )
-
-
-def _unlinked_repeats(conn: Connection, f: Filters, s: Settings) -> int:
-    """Offered calls naming no request whose number made an offered call in the window
-    before. Without filters on calls and with the default settings, from the previous
-    call kept at import (warehouse/repeats.py); otherwise with a window over the filtered
-    calls. Plus those counted in purged days."""
-    if s == DEFAULT_SETTINGS and not (f.has_scope or f.channels or f.queues):
-        c = scopes.calls(f, s, with_agency=False).c
-        window = timedelta(days=s.repeat_window_days)
-        repeat = and_(
-            c.is_offered,
-            c.caller_key.is_not(None),
-            c.request_id.is_(None),
-            c.previous_offered_at >= c.call_at - window,
-        )
-        count = conn.execute(select(func.count()).where(repeat)).scalar_one()
-    else:
-        calls = repeat_calls(f, s, with_agency=False)
-        count = conn.execute(select(func.count()).where(calls.c.is_repeat_unlinked)).scalar_one()
-    if s == DEFAULT_SETTINGS:
-        p = scopes.purged_calls(f)
-        count += conn.execute(select(func.sum(p.c.repeat_unlinked))).scalar_one() or 0
-    return int(count)
