@@ -12,7 +12,6 @@ schema, bulk ``COPY``); beside it, DuckDB's own ``read_csv`` of the same file in
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import sys
@@ -23,7 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import PG_URL, _cpus, _memory_gb, _runs, mark, med, probe  # noqa: E402
+from bench.scale import (  # noqa: E402
+    PG_URL,
+    _cpus,
+    _memory_gb,
+    _runs,
+    arguments,
+    mark,
+    med,
+    probe,
+)
 
 TARGET_ROWS_S, TARGET_RATIO, TARGET_PEAK_MB = 200_000, 5, 1536
 WHY = (
@@ -157,14 +165,7 @@ def report(m: dict, started: datetime, ended: datetime) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", type=Path, default=Path("/tmp/pbench"))
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench/results-intake.md")
-    parser.add_argument(
-        "--report-only", action="store_true", help="rewrite the Markdown from the saved JSON"
-    )
-    args = parser.parse_args()
+    args = arguments("results-intake.md")
     if args.report_only:
         measured = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
         started = datetime.fromisoformat(measured["started"])

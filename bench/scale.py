@@ -248,15 +248,20 @@ def mark(value: float, target: float, higher_is_better: bool = False) -> str:
     return f"**missed ({factor:.1f}x)**"
 
 
-def main() -> None:
+def arguments(results: str) -> argparse.Namespace:
+    """The options every benchmark takes: its work folder, runs, results file."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", type=Path, default=Path("/tmp/pbench"))
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench/results-scale.md")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / results)
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite the Markdown from the saved JSON"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments("results-scale.md")
     raw_file = args.out.with_suffix(".json")
     if args.report_only:
         saved = json.loads(raw_file.read_text())

@@ -10,7 +10,7 @@ from loaders.pipeline import SOURCE_ORDER, import_file
 from loaders.read import FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.sources import SOURCES
-from warehouse.engine import WarehouseBusy, make_engine, warehouse_url
+from warehouse.engine import busy_says_so, make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.setup import init_warehouse
 
@@ -110,15 +110,8 @@ def _progress(path: Path):
     return update
 
 
+@busy_says_so
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return _main(argv)
-    except WarehouseBusy as error:
-        print(f"Entrepôt occupé : {error}", file=sys.stderr)
-        return 2
-
-
-def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
     parser.add_argument("--url", help=f"warehouse SQLAlchemy URL (default: {warehouse_url()})")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from warehouse.calendar import CALENDAR_START, calendar_end
-from warehouse.engine import WarehouseBusy, make_engine, warehouse_url
+from warehouse.engine import busy_says_so, make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
 from warehouse.retention import purge_calls, retention_months, retention_start
@@ -66,15 +66,8 @@ def calendar_day(text: str) -> date:
     return day
 
 
+@busy_says_so
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return _main(argv)
-    except WarehouseBusy as error:
-        print(f"Entrepôt occupé : {error}", file=sys.stderr)
-        return 2
-
-
-def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
     parser.add_argument("--url", help=f"warehouse SQLAlchemy URL (default: {warehouse_url()})")
     sub = parser.add_subparsers(dest="command", required=True)

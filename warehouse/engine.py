@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +18,21 @@ LOG = logging.getLogger(__name__)
 
 class WarehouseBusy(RuntimeError):
     """The DuckDB file stayed locked by another process longer than we wait."""
+
+
+def busy_says_so(main):
+    """A command's ``main``: a warehouse still locked after the wait is one French sentence
+    on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(main)
+    def run(argv: list[str] | None = None) -> int:
+        try:
+            return main(argv)
+        except WarehouseBusy as error:
+            print(f"Entrepôt occupé : {error}", file=sys.stderr)
+            return 2
+
+    return run
 
 
 def lock_wait_seconds() -> float:
