@@ -88,7 +88,7 @@ if not heat.empty:
             .mark_rect()
             .encode(
                 x=alt.X("créneau:O", title="Demi-heure", sort=list(slots.values())),
-                y=alt.Y("jour:O", title=None, sort=DAYS),
+                y=alt.Y("jour:O", title=None, sort=DAYS, axis=alt.Axis(labelOverlap=False)),
                 color=alt.Color(f"{measure}:Q", title="Appels"),
                 tooltip=["jour:N", "créneau:N", alt.Tooltip(f"{measure}:Q", format=",")],
             )

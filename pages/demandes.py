@@ -41,12 +41,13 @@ with left:
     if urg.empty:
         ui.empty()
     else:
+        urg = urg.sort_values("urgency_days")
         urg = urg.assign(urgence=urg["urgency_days"].map(lambda d: f"{int(d)} j"))
         ui.chart(
             alt.Chart(urg)
             .mark_bar()
             .encode(
-                x=alt.X("urgence:N", title="Délai d'engagement"),
+                x=alt.X("urgence:N", title="Délai d'engagement", sort=list(urg["urgence"])),
                 y=alt.Y("commitment_kept:Q", title="Respectés", axis=alt.Axis(format="%")),
                 tooltip=["urgence:N", alt.Tooltip("commitment_kept:Q", format=".1%"), "requests:Q"],
             )

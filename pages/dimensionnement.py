@@ -24,16 +24,16 @@ st.caption(
 )
 left, mid, right, far = st.columns(4)
 share = left.slider(
-    "Objectif : part des appels décrochés", 0.5, 0.99, 0.80, 0.01, format="%.2f", key="sz_share"
+    "Objectif : part des appels décrochés", 50, 99, 80, 1, format="%d %%", key="sz_share"
 )
 seconds = mid.slider("… en moins de (secondes)", 10, 300, 90, 5, key="sz_seconds")
 shrinkage = right.slider(
-    "Foisonnement (absences, pauses)", 0.0, 0.6, 0.30, 0.05, format="%.2f", key="sz_shrinkage"
+    "Foisonnement (absences, pauses)", 0, 60, 30, 5, format="%d %%", key="sz_shrinkage"
 )
 growth = far.slider(
-    "Hausse de la demande (simulation)", 0.0, 1.0, 0.0, 0.05, format="%.2f", key="sz_growth"
+    "Hausse de la demande (simulation)", 0, 100, 0, 5, format="%d %%", key="sz_growth"
 )
-table = ui.sizing(f, Target(share, seconds, shrinkage, growth))
+table = ui.sizing(f, Target(share / 100, seconds, shrinkage / 100, growth / 100))
 if table["offered"].sum() == 0:
     ui.empty()
     st.stop()

@@ -58,11 +58,38 @@ def euros(value, decimals: int = 2) -> str:
 
 
 def seconds(value) -> str:
-    return EMPTY if _missing(value) else number(value, 0) + f"{NNBSP}s"
+    """``41 s``, ``2 min 05 s``, ``1 h 02 min``."""
+    if _missing(value):
+        return EMPTY
+    total = int(round(value))
+    if total < 60:
+        return f"{total}{NNBSP}s"
+    if total < 3600:
+        return f"{total // 60}{NNBSP}min {total % 60:02d}{NNBSP}s"
+    return f"{total // 3600}{NNBSP}h {total % 3600 // 60:02d}{NNBSP}min"
 
 
 def days(value) -> str:
     return EMPTY if _missing(value) else number(value, 1) + f"{NNBSP}j"
+
+
+def change(value, before, unit: str) -> str | None:
+    """A year-on-year change: in points for a rate (``+2,3 pts``), relative otherwise."""
+    if _missing(value) or _missing(before):
+        return None
+    if unit == "ratio":
+        points = (value - before) * 100
+        return f"{'+' if points >= 0 else ''}{number(points, 1)}{NNBSP}pts sur un an"
+    if not before:
+        return None
+    relative = value / before - 1
+    return f"{'+' if relative >= 0 else ''}{percent(relative)} sur un an"
+
+
+def delta_colour(better: str | None) -> str:
+    """``st.metric``'s delta colour: green for good news whichever way it goes (a rise of a
+    rate to raise, a fall of a cost, a wait, an abandon); grey when neither is good."""
+    return {"up": "normal", "down": "inverse"}.get(better or "", "off")
 
 
 def day(value: date) -> str:

@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from pages import fmt, ui
-from warehouse.kpis.catalogue import kpi
+from warehouse.kpis.catalogue import better, kpi
 
 TILES = [
     "offered_calls",
@@ -47,15 +47,15 @@ for i, kpi_id in enumerate(TILES):
     row = values.loc[kpi_id] if kpi_id in values.index else None
     value = None if row is None else row["value"]
     old = before.loc[kpi_id]["value"] if kpi_id in before.index else None
-    delta = None
-    if value is not None and old is not None and value == value and old == old and old:
-        delta = fmt.percent(value / old - 1) + " sur un an"
+    delta = fmt.change(value, old, kpi(kpi_id).unit)
+    colour = fmt.delta_colour(better(kpi_id))
     with columns[i % 4]:
         label = kpi(kpi_id).label + (" (centre)" if kpi_id == "capture_share.crl" else "")
         st.metric(
             label,
             fmt.by_unit(value, kpi(kpi_id).unit),
             delta,
+            delta_color=colour,
             help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
         )
         st.caption(" ".join(x for x in (mark(kpi_id, value), kpi(kpi_id).reference) if x))

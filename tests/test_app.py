@@ -160,7 +160,7 @@ def test_sizing_page_shows_the_model_and_reacts_to_its_sliders(app):
     at = _open("dimensionnement", PERIOD)
     assert {m.label for m in at.metric} >= {"Créneaux en sous-effectif"}
     peak = _tiles(at)["Conseillers nécessaires au pic"]
-    grown = _tiles(_open("dimensionnement", PERIOD | {"sz_growth": 1.0, "sz_seconds": 10}))
+    grown = _tiles(_open("dimensionnement", PERIOD | {"sz_growth": 100, "sz_seconds": 10}))
     assert int(grown["Conseillers nécessaires au pic"]) >= int(peak)
 
 
@@ -199,3 +199,50 @@ def test_a_warehouse_held_by_an_import_gives_a_message_not_a_traceback(
         holder.wait()
     assert not at.exception, at.exception
     assert "occupé par un import" in at.warning[0].value
+
+
+@pytest.mark.parametrize(
+    ("value", "before", "unit", "shown"),
+    [
+        (0.92, 0.90, "ratio", "+2,0\u202fpts sur un an"),  # a rate moves in points
+        (0.85, 0.90, "ratio", "-5,0\u202fpts sur un an"),
+        (110, 100, "calls", "+10,0\u202f% sur un an"),  # a volume or a cost, relatively
+        (24.05, 26.0, "eur", "-7,5\u202f% sur un an"),
+        (5, 0, "calls", None),  # nothing a year before: no change
+        (None, 0.9, "ratio", None),
+    ],
+)
+def test_year_on_year_changes(value, before, unit, shown):
+    from pages import fmt
+
+    assert fmt.change(value, before, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "colour"),
+    [
+        ("answer_rate", "normal"),  # up is good: green when it rises
+        ("commitment_kept", "normal"),
+        ("capture_share.crl", "normal"),
+        ("cost_per_dwelling_year", "inverse"),  # down is good: green when it falls
+        ("asa_s", "inverse"),
+        ("abandon_rate", "inverse"),
+        ("offered_calls", "off"),  # a volume is neither
+        ("aht_s", "off"),
+    ],
+)
+def test_tile_colours_follow_the_good_direction(kpi_id, colour):
+    from pages import fmt
+    from warehouse.kpis.catalogue import better
+
+    assert fmt.delta_colour(better(kpi_id)) == colour
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(41, "41\u202fs"), (125, "2\u202fmin 05\u202fs"), (3720, "1\u202fh 02\u202fmin")],
+)
+def test_durations_in_minutes_and_seconds(value, shown):
+    from pages import fmt
+
+    assert fmt.seconds(value) == shown

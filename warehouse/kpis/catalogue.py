@@ -222,6 +222,37 @@ CATALOGUE: list[Kpi] = [
 ]
 
 BY_ID = {k.id: k for k in CATALOGUE}
+
+# Which way is good: "up" (a rise is good news), "down" (a fall is), absent when neither
+# (volumes, handle time: shown, never judged).
+BETTER = {
+    "answer_rate": "up",
+    "service_level_90": "up",
+    "service_level_60": "up",
+    "asa_s": "down",
+    "abandon_rate": "down",
+    "complaint_share": "down",
+    "capture_share": "up",
+    "first_level_closure_calls": "up",
+    "first_level_closure_requests": "up",
+    "commitment_kept": "up",
+    "close_days_median": "down",
+    "close_days_p90": "down",
+    "backlog_open": "down",
+    "followup_rate": "down",
+    "followups_per_request": "down",
+    "repeat_call_rate": "down",
+    "cost_per_dwelling_year": "down",
+    "cost_per_answered_call": "down",
+    "cost_per_first_level_request": "down",
+    "satisfaction": "up",
+}
+
+
+def better(kpi_id: str) -> str | None:
+    return BETTER.get(kpi_id.split(".", 1)[0])
+
+
 YOY_VOLUMES = ("offered_calls", "answered_calls", "requests", "complaints", "contacts")
 
 
