@@ -15,8 +15,8 @@ from pathlib import Path
 import streamlit as st
 
 from pages import PAGES
-from pages.auth import current_access, sidebar_identity
-from pages.filters import sidebar_filters
+from pages.shared.auth import current_access, sidebar_identity
+from pages.shared.filters import sidebar_filters
 from warehouse.engine import (
     PROJECT_ROOT,
     WarehouseBusy,

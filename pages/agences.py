@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages import fmt, ui
+from pages.shared import fmt, ui
 
 COLUMNS = {
     "agency": "Agence",

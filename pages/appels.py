@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from pages import fmt, ui
+from pages.shared import fmt, ui
 
 GRAINS = {"day": "Jour", "week": "Semaine", "month": "Mois"}
 DAYS = fmt.DAYS

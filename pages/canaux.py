@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from pages import fmt, ui
+from pages.shared import fmt, ui
 
 st.title("Canaux et captation")
 f = ui.require_filters()

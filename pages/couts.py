@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages import fmt, ui
+from pages.shared import fmt, ui
 
 NATURES = {
     "personnel": "Personnel",

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages import ui
+from pages.shared import ui
 from warehouse.kpis.catalogue import CATALOGUE
 
 st.title("Glossaire des indicateurs")

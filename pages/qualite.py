@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import fmt, ui
+from pages.shared import fmt, ui
 
 SOURCES = {
     "appels": "Journal d'appels",

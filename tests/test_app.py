@@ -145,7 +145,7 @@ def test_download_bytes_give_the_table_back():
 
     import pandas as pd
 
-    from pages.ui import csv_bytes, xlsx_bytes
+    from pages.shared.ui import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame({"Agence": ["AG01", "AG02"], "Taux": [0.714285, 0.5], "Appels": [1234, 7]})
     data = csv_bytes(frame)
@@ -213,7 +213,7 @@ def test_a_warehouse_held_by_an_import_gives_a_message_not_a_traceback(
     ],
 )
 def test_year_on_year_changes(value, before, unit, shown):
-    from pages import fmt
+    from pages.shared import fmt
 
     assert fmt.change(value, before, unit) == shown
 
@@ -232,7 +232,7 @@ def test_year_on_year_changes(value, before, unit, shown):
     ],
 )
 def test_tile_colours_follow_the_good_direction(kpi_id, colour):
-    from pages import fmt
+    from pages.shared import fmt
     from warehouse.kpis.catalogue import better
 
     assert fmt.delta_colour(better(kpi_id)) == colour
@@ -243,6 +243,6 @@ def test_tile_colours_follow_the_good_direction(kpi_id, colour):
     [(41, "41\u202fs"), (125, "2\u202fmin 05\u202fs"), (3720, "1\u202fh 02\u202fmin")],
 )
 def test_durations_in_minutes_and_seconds(value, shown):
-    from pages import fmt
+    from pages.shared import fmt
 
     assert fmt.seconds(value) == shown

@@ -8,6 +8,7 @@ Without Chromium these tests skip and say why; CI installs it and sets
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -45,9 +46,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
+@contextlib.contextmanager
+def _serve(folder: Path):
+    """``streamlit run app.py`` on a free port over the hand-made warehouse."""
     url = build_warehouse(folder)
     port = _free_port()
     process = subprocess.Popen(
@@ -70,9 +71,17 @@ def server(tmp_path_factory):
                 process.kill()
                 raise
             time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with _serve(tmp_path_factory.mktemp("browser")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +154,16 @@ def test_a_csv_download_reads_back(server, page):
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert rows and "offered_calls" in rows[0]
     assert sum(int(r["offered_calls"]) for r in rows) == 7
+
+
+@pytest.mark.parametrize("helper", ["fmt", "ui", "auth", "filters", "shared"])
+def test_no_helper_module_can_be_routed_to_on_a_fresh_server(tmp_path, page, helper):
+    """The first visit after a restart, to a helper's name: never a blank page, and the
+    navigation lists the pages only."""
+    with _serve(tmp_path) as base:
+        page.goto(f"{base}/{helper}?{PERIOD}")
+        expect(page.locator("h1").first).to_be_visible()
+        nav = page.locator("[data-testid='stSidebarNav']")
+        expect(nav).to_contain_text("Synthèse")
+        for name in ("fmt", "ui", "auth", "filters", "app"):
+            expect(nav.get_by_text(name, exact=True)).to_have_count(0)

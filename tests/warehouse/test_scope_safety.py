@@ -64,7 +64,7 @@ def test_a_scoped_user_sees_no_other_agencys_register(engine, tmp_path):
 
 
 def test_downloads_never_carry_a_live_formula():
-    from pages.ui import csv_bytes, xlsx_bytes
+    from pages.shared.ui import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame(
         {
@@ -83,7 +83,7 @@ def test_downloads_never_carry_a_live_formula():
 
 
 def test_markdown_in_data_stays_text():
-    from pages.fmt import md
+    from pages.shared.fmt import md
 
     assert md("[AG01](https://exemple.fr)") == "\\[AG01\\]\\(https\\://exemple\\.fr\\)"
 

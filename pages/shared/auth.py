@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.fmt import md
+from pages.shared.fmt import md
 from warehouse.access import LOCAL, Access, AccessFileError, access_file, load_access, resolve
 
 

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages import fmt
+from pages.shared import fmt
 from warehouse import queries
 from warehouse.access import LOCAL, Access
 from warehouse.engine import make_engine, warehouse_url
@@ -281,12 +281,11 @@ SLOT_LABELS = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
 
 
 def _caller_file() -> str:
-    """The page script on the call stack (the first file of pages/ that is not a helper)."""
+    """The page script on the call stack (a file of pages/, where no helper lives)."""
     import inspect
 
-    here = Path(__file__).parent
+    pages = Path(__file__).parent.parent
     for frame in inspect.stack():
-        path = Path(frame.filename)
-        if path.parent == here and path.name not in ("ui.py", "filters.py", "fmt.py", "auth.py"):
+        if Path(frame.filename).parent == pages:
             return frame.filename
     raise RuntimeError("current_filters() must be called from a page of pages/")

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages import fmt, ui
+from pages.shared import fmt, ui
 from warehouse.access import Access
 from warehouse.calendar import CALENDAR_START as FIRST_DAY
 from warehouse.calendar import calendar_end
