@@ -1,5 +1,6 @@
 """Qualité des données: load history, quarantine, and the period each source covers."""
 
+import pandas as pd
 import streamlit as st
 
 from pages.shared import fmt, ui
@@ -10,24 +11,31 @@ SOURCES = {
     "demandes": "Demandes",
     "couts": "Coûts",
     "effectifs": "Effectifs",
-    "logements": "Parc de logements (mois calculés)",
+    "logements": "Parc de logements (entrée la plus ancienne, dernier import)",
+    "agences": "Agences",
+}
+STATUS = {
+    "loaded": "chargé",
+    "rejected": "rejeté",
+    "failed": "échec, rien importé",
+    "already_loaded": "déjà importé",
 }
 
 st.title("Qualité des données")
 scope = ui.access().agencies
 st.subheader("Période couverte par source")
 coverage = ui.reference("coverage")
-coverage = coverage.assign(
-    source=coverage["source"].map(SOURCES),
-    du=coverage["first"].map(lambda d: fmt.day(d) if d else "—"),
-    au=coverage["last"].map(lambda d: fmt.day(d) if d else "—"),
-    lignes=coverage["rows"].map(fmt.number),
+coverage = pd.DataFrame(
+    {
+        "Source": coverage["source"].map(SOURCES),
+        "Du": coverage["first"].map(lambda d: fmt.day(d) if d else fmt.EMPTY),
+        "Au": coverage["last"].map(lambda d: fmt.day(d) if d else fmt.EMPTY),
+        "Lignes": coverage["rows"].map(fmt.number),
+    }
 )
 # The rows loaded are every agency's volumes: only for users who see every agency.
-st.dataframe(
-    coverage[["source", "du", "au"] + (["lignes"] if scope is None else [])], hide_index=True
-)
-missing = coverage.loc[coverage["lignes"] == "0", "source"].tolist()
+st.dataframe(coverage if scope is None else coverage.drop(columns="Lignes"), hide_index=True)
+missing = coverage.loc[coverage["Lignes"] == "0", "Source"].tolist()
 if missing:
     st.warning(
         "Jamais chargé : " + ", ".join(missing) + ". Les indicateurs qui en dépendent "
@@ -45,6 +53,12 @@ if history.empty:
     ui.empty("Aucun chargement.")
 else:
     volumes = ["rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"]
+    history = history.assign(
+        source=history["source"].map(SOURCES).fillna(fmt.EMPTY),
+        status=history["status"].map(STATUS).fillna(history["status"]),
+        message=history["message"].fillna(""),
+        **{c: history[c].map(fmt.number) for c in volumes},
+    )
     shown = history[
         ["load_id", "file_name", "source", "status"]
         + (volumes if scope is None else [])
@@ -57,7 +71,7 @@ else:
             "status": "Statut",
             "rows_read": "Lues",
             "rows_loaded": "Chargées",
-            "rows_duplicate": "Doublons",
+            "rows_duplicate": "Doublons ou déjà à jour",
             "rows_quarantined": "Quarantaine",
             "finished_at": "Terminé le",
             "message": "Message",
@@ -72,6 +86,13 @@ else:
 
 st.subheader("Quarantaine")
 q = ui.loads("quarantine", scope)
+if not q.empty:
+    files = q["file_name"].nunique()
+    st.caption(
+        f"{fmt.number(len(q))} ligne{'s' if len(q) > 1 else ''} en quarantaine"
+        + (" (les 5 000 plus récentes)" if len(q) >= 5_000 else "")
+        + f" dans {fmt.number(files)} fichier{'s' if files > 1 else ''}."
+    )
 if not ui.access().sees_raw_lines:
     # Raw lines may name any agency's tenants: a user limited to some agencies sees counts.
     st.caption("Lignes brutes réservées aux rôles Direction et Analyste.")

@@ -246,3 +246,19 @@ def test_durations_in_minutes_and_seconds(value, shown):
     from pages.shared import fmt
 
     assert fmt.seconds(value) == shown
+
+
+def test_the_quality_page_speaks_french_and_covers_the_data(app):
+    at = _open("qualite", PERIOD)
+    coverage, history = at.dataframe[0].value, at.dataframe[1].value
+    assert list(coverage.columns) == ["Source", "Du", "Au", "Lignes"]
+    stock = coverage[coverage["Source"].str.startswith("Parc de logements")].iloc[0]
+    assert stock["Du"] == "sam. 1 janv. 2000"  # the earliest entry in the stock, not 2000-2027
+    assert stock["Lignes"] == "3"  # L1 L2 L3
+    assert "Doublons ou déjà à jour" in history.columns
+    assert set(history["Statut"]) <= {"chargé", "rejeté", "échec, rien importé", "déjà importé"}
+    assert "None" not in history.to_string() and "loaded" not in history.to_string()
+    captions = [c.value for c in at.caption]
+    assert "1 ligne en quarantaine dans 1 fichier." in captions, captions
+    sidebar = [c.value for c in _open("synthese", PERIOD).sidebar.caption]
+    assert any(c.startswith("Données à jour au ") for c in sidebar), sidebar

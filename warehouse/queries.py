@@ -14,10 +14,10 @@ from warehouse.schema import (
     dim_agency,
     dim_category,
     dim_channel,
+    dim_dwelling,
     fact_call,
     fact_contact,
     fact_cost,
-    fact_dwelling_month,
     fact_request,
     fact_staffing,
     load_history,
@@ -103,16 +103,42 @@ def categories(engine: Engine) -> pd.DataFrame:
 
 
 def coverage(engine: Engine) -> pd.DataFrame:
-    """For each source, the first and last day its loaded data covers, and its rows."""
+    """For each source, the first and last day its loaded data covers, and its rows. The
+    dwelling stock: the dwellings of the reference file (inferred ones aside), from the
+    earliest entry in the stock to the last day it was imported (its months are derived
+    over the whole calendar and would say nothing of the data)."""
 
-    def span(name: str, table, key) -> object:
+    def span(name: str, table, key, *where) -> object:
         first, last = func.min(key), func.max(key)
-        return select(
-            literal(name).label("source"),
-            first.label("first_key"),
-            last.label("last_key"),
-            func.count().label("rows"),
-        ).select_from(table)
+        return (
+            select(
+                literal(name).label("source"),
+                first.label("first_key"),
+                last.label("last_key"),
+                func.count().label("rows"),
+            )
+            .select_from(table)
+            .where(*where)
+        )
+
+    def day_key(col):
+        return (
+            func.extract("year", col) * 10000
+            + func.extract("month", col) * 100
+            + func.extract("day", col)
+        )
+
+    stock_loaded = (
+        select(func.max(day_key(load_history.c.finished_at)))
+        .where(load_history.c.source == "logements", load_history.c.status == "loaded")
+        .scalar_subquery()
+    )
+    stock = select(
+        literal("logements").label("source"),
+        func.min(day_key(dim_dwelling.c.entered_date)).label("first_key"),
+        stock_loaded.label("last_key"),
+        func.count().label("rows"),
+    ).where(~dim_dwelling.c.is_inferred)
 
     def month_key(col):
         return func.extract("year", col) * 10000 + func.extract("month", col) * 100 + 1
@@ -123,7 +149,7 @@ def coverage(engine: Engine) -> pd.DataFrame:
         span("demandes", fact_request, fact_request.c.created_date_key),
         span("couts", fact_cost, month_key(fact_cost.c.source_month_date)),
         span("effectifs", fact_staffing, fact_staffing.c.date_key),
-        span("logements", fact_dwelling_month, month_key(fact_dwelling_month.c.month_date)),
+        stock,
     ]
     frame = _frame(engine, parts[0].union_all(*parts[1:]))
     for col in ("first_key", "last_key"):
@@ -135,6 +161,13 @@ def coverage(engine: Engine) -> pd.DataFrame:
 
 def _key_date(key: int) -> date:
     return date(key // 10000, key // 100 % 100, key % 100)
+
+
+def last_import(engine: Engine):
+    """When the last file was loaded (None before any)."""
+    query = select(func.max(load_history.c.finished_at)).where(load_history.c.status == "loaded")
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
 
 
 def data_period(engine: Engine) -> tuple[date, date] | None:

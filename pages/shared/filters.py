@@ -142,6 +142,11 @@ def sidebar_filters(access: Access) -> Filters | None:
         placeholder="Toutes",
     )
     sb.caption(f"Données chargées du {fmt.day(first)} au {fmt.day(last)}.")
+    imported = ui.last_import()
+    if imported is not None:
+        sb.caption(
+            f"Données à jour au {fmt.day(imported.date())} à {imported:%H:%M} (dernier import)."
+        )
     _write_url()
     chosen_org = None if organisme == ALL else organisme
     f = Filters(start, end, chosen_org, tuple(chosen), tuple(chan), tuple(cats))

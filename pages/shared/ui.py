@@ -137,6 +137,11 @@ def data_period() -> tuple[date, date] | None:
     return queries.data_period(engine())
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def last_import():
+    return queries.last_import(engine())
+
+
 # --- the period ------------------------------------------------------------------------
 
 
