@@ -145,7 +145,7 @@ def test_download_bytes_give_the_table_back():
 
     import pandas as pd
 
-    from pages.shared.ui import csv_bytes, xlsx_bytes
+    from pages.shared.exports import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame({"Agence": ["AG01", "AG02"], "Taux": [0.714285, 0.5], "Appels": [1234, 7]})
     data = csv_bytes(frame)
@@ -262,3 +262,61 @@ def test_the_quality_page_speaks_french_and_covers_the_data(app):
     assert "1 ligne en quarantaine dans 1 fichier." in captions, captions
     sidebar = [c.value for c in _open("synthese", PERIOD).sidebar.caption]
     assert any(c.startswith("Données à jour au ") for c in sidebar), sidebar
+
+
+def test_exports_speak_french_with_values_rounded_to_what_they_mean():
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from pages.shared.exports import file_name, for_people, xlsx_bytes
+    from warehouse.kpis import Filters
+
+    refs = {
+        "channels": pd.DataFrame({"channel_code": ["crl"], "channel_label": ["Centre (CRL)"]}),
+        "categories": pd.DataFrame(
+            {"category_code": ["technique"], "category_label": ["Technique"]}
+        ),
+    }
+    frame = pd.DataFrame(
+        {
+            "channel": ["crl"],
+            "canal": ["Centre (CRL)"],  # the chart's label column: not exported twice
+            "offered_calls": [280.0],
+            "answer_rate": [0.9146264549051086],
+            "cost_per_dwelling_year": [23361.190000000002],
+            "asa_s": [41.4],
+            "weekday": [1],
+            "slot": [17],
+        }
+    )
+    table = for_people(frame, refs)
+    assert (
+        list(table.columns)
+        == [
+            "Canal",
+            "Appels présentés",
+            "Taux de décroché",
+            "Coût par logement et par an",
+            "Délai moyen de décroché (ASA)",
+            "Jour de la semaine",
+            "Créneau",
+        ]
+        or list(table.columns)[0] == "Canal"
+    )
+    row = table.iloc[0].to_dict()
+    assert row["Canal"] == "Centre (CRL)" and row["Jour de la semaine"] == "lundi"
+    assert row["Créneau"] == "08:30"
+    assert row["Appels présentés"] == 280 and str(table["Appels présentés"].dtype) == "Int64"
+    assert row["Taux de décroché"] == 0.9146
+    assert row["Coût par logement et par an"] == 23361.19
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table))).active
+    formats = {sheet.cell(1, c).value: sheet.cell(2, c).number_format for c in range(1, 8)}
+    assert formats["Taux de décroché"] == "0.0%" and formats["Appels présentés"] == "#,##0"
+
+    year = Filters(date(2025, 1, 1), date(2025, 12, 31), agencies=("AG02",))
+    assert file_name("appels_par_mois", year) == "appels_par_mois_2025_AG02"
+    month = Filters(date(2025, 3, 1), date(2025, 3, 31))
+    assert file_name("appels_par_day", month) == "appels_par_jour_2025-03"
+    assert file_name("x", Filters(date(2025, 3, 1), date(2025, 4, 30))) == "x_2025-03-01_2025-04-30"

@@ -152,8 +152,11 @@ def test_a_csv_download_reads_back(server, page):
         page.get_by_role("button", name="Télécharger (CSV)").first.click()
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert rows and "offered_calls" in rows[0]
-    assert sum(int(r["offered_calls"]) for r in rows) == 7
+    assert rows and "Appels présentés" in rows[0]  # French headers
+    assert sum(int(r["Appels présentés"]) for r in rows) == 7
+    # named after the table and the period
+    name = download.value.suggested_filename
+    assert name == "appels_jour_demi_heure_2025-03-01_2025-04-30.csv", name
 
 
 @pytest.mark.parametrize("helper", ["fmt", "ui", "auth", "filters", "shared"])

@@ -10,6 +10,7 @@ from warehouse import french
 from warehouse.french import NNBSP
 
 DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+DAYS_LONG = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MONTHS = [
     "janv.",
     "févr.",

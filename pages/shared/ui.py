@@ -5,7 +5,6 @@ Pages call only this module and the warehouse's KPI and query functions; no SQL 
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt
+from pages.shared import exports, fmt
 from warehouse import queries
 from warehouse.access import LOCAL, Access
 from warehouse.engine import make_engine, warehouse_url
@@ -174,42 +173,17 @@ def chart(c: alt.Chart) -> None:
     st.altair_chart(c.configure(locale=FR_LOCALE), width="stretch")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+…``, ``@…``)
-    prefixed with an apostrophe, as OWASP advises against CSV injection; numbers stay."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            text = values.astype("object")
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
-            out[column] = text.where(~risky, "'" + text.astype(str))
-    return out
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for French Excel: ``;``, decimal comma, UTF-8 with BOM, no live formula."""
-    return inert(frame).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "données") -> bytes:
-    """XLSX where every text is a text: never a formula, never a link."""
-    buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as w:
-        frame.to_excel(w, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
-
-
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """The two downloads of a table: CSV (French Excel) and XLSX."""
+    """The two downloads of a table, as an analyst can use them: French headers, codes by
+    their labels, values rounded to what they mean; CSV for French Excel and XLSX with
+    number formats; named after the table, the period and the filters."""
+    refs = {r: reference(r) for r in ("channels", "categories")}
+    table = exports.for_people(frame, refs)
+    name = exports.file_name(name, st.session_state.get("filters"))
     left, right = st.columns(2)
     left.download_button(
         "Télécharger (CSV)",
-        csv_bytes(frame),
+        exports.csv_bytes(table),
         f"{name}.csv",
         "text/csv",
         key=f"{key}_csv",
@@ -217,7 +191,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     )
     right.download_button(
         "Télécharger (Excel)",
-        xlsx_bytes(frame, name),
+        exports.xlsx_bytes(table, name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -45,7 +45,7 @@ def test_no_caller_number_in_any_table(engine, tmp_path):
 def test_no_caller_number_in_the_import_log_nor_the_quarantine_download(tmp_path, capsys):
     """The command's report and progress lines, and the quarantine as the dashboard
     offers it for download (CSV and Excel), hold no number either."""
-    from pages.shared.ui import csv_bytes, xlsx_bytes
+    from pages.shared.exports import csv_bytes, xlsx_bytes
     from warehouse import queries
     from warehouse.engine import make_engine
 

@@ -1,0 +1,179 @@
+"""Downloads an analyst can use: French headers, codes by their labels, values rounded to
+what they mean, CSV for French Excel and XLSX with number formats, file names that say
+the period and the filters, and never a live formula."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+
+from pages.shared import fmt
+from warehouse.kpis.catalogue import BY_ID
+
+# Headers of the columns that are not KPIs (those take their catalogue label).
+HEADERS = {
+    "year": "Année",
+    "month": "Mois",
+    "week": "Semaine",
+    "day": "Jour",
+    "weekday": "Jour de la semaine",
+    "slot": "Créneau",
+    "queue": "File",
+    "channel": "Canal",
+    "category": "Catégorie",
+    "agency": "Agence",
+    "lost_calls": "Appels perdus",
+    "outbound_calls": "Appels sortants",
+    "requests": "Demandes",
+    "complaints": "Réclamations",
+    "total": "Réclamations, tous canaux",
+    "share": "Part",
+    "requests_closed_level1": "Demandes clôturées au 1er niveau",
+    "contacts": "Contacts",
+    "urgency_days": "Délai d'engagement (jours)",
+    "nature": "Nature",
+    "eur_par_logement_an": "€ par logement et par an",
+    "montant_eur": "Montant (€)",
+    "offered": "Appels présentés (moyenne)",
+    "handle_s": "Durée de traitement (s)",
+    "required": "Conseillers nécessaires",
+    "service_level": "Niveau de service",
+    "occupancy": "Taux d'occupation",
+    "scheduled": "Conseillers à planifier",
+    "staffed": "Conseillers présents",
+    "gap": "Écart (conseillers)",
+    "answered": "Appels traités",
+    "calls_per_advisor": "Appels par conseiller",
+    "advisors_at_ceiling": "Conseillers au plafond de 70 appels",
+    "dwelling_months": "Logements-mois",
+}
+# Chart-only label columns: the export labels the code column itself.
+CHART_LABELS = {"canal", "jour", "créneau", "urgence"}
+RATIOS = {"share", "service_level", "occupancy"}
+WHOLE = {"seconds": 0, "eur": 2, "days": 1}
+
+
+def for_people(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The table as a person reads it. ``refs``: the channels and categories lists."""
+    out = frame.drop(columns=[c for c in frame.columns if c in CHART_LABELS and c != "canal"])
+    if "canal" in out and "channel" in out:
+        out = out.drop(columns="canal")
+    channels, categories = refs["channels"], refs["categories"]
+    labels = {
+        "channel": dict(zip(channels["channel_code"], channels["channel_label"], strict=True)),
+        "category": dict(
+            zip(categories["category_code"], categories["category_label"], strict=True)
+        ),
+        "weekday": {i + 1: d for i, d in enumerate(fmt.DAYS_LONG)},
+        "slot": {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)},
+    }
+    for column, mapping in labels.items():
+        if column in out:
+            out[column] = out[column].map(lambda v, m=mapping: m.get(v, v))
+    for column in out.columns:
+        out[column] = _rounded(column, out[column])
+    return out.rename(columns={c: _header(c) for c in out.columns})
+
+
+def _header(column: str) -> str:
+    kpi = BY_ID.get(column.split(".", 1)[0])
+    return HEADERS.get(column) or (kpi.label if kpi else column)
+
+
+def _rounded(column: str, values: pd.Series) -> pd.Series:
+    if not pd.api.types.is_float_dtype(values):
+        return values
+    kpi = BY_ID.get(column.split(".", 1)[0])
+    unit = kpi.unit if kpi else ("ratio" if column in RATIOS else "")
+    if unit == "ratio":
+        return values.round(4)
+    if unit in WHOLE:
+        return values.round(WHOLE[unit])
+    whole = values.dropna()
+    if len(whole) and (whole == whole.round()).all():
+        return values.round().astype("Int64")  # a count that came out as a float
+    return values.round(2)
+
+
+def file_name(name: str, filters) -> str:
+    """``appels_par_mois_2025_AG02``: the table, the period, the chosen agencies."""
+    if filters is None:
+        return name
+    start, end = filters.start, filters.end
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        period = f"{start.year}"
+    elif start.day == 1 and (start.year, start.month) == (end.year, end.month) and _last_day(end):
+        period = f"{start:%Y-%m}"
+    else:
+        period = f"{start:%Y-%m-%d}_{end:%Y-%m-%d}"
+    name = "_".join(_FRENCH_WORDS.get(word, word) for word in name.split("_"))
+    parts = [name, period, *filters.agencies, *filters.channels, *filters.categories]
+    return "_".join(p.replace(" ", "-") for p in parts)
+
+
+# Grains and groupings named in code, as the file names say them.
+_FRENCH_WORDS = {
+    "day": "jour",
+    "week": "semaine",
+    "month": "mois",
+    "year": "annee",
+    "channel": "canal",
+    "category": "categorie",
+    "agency": "agence",
+}
+
+
+def _last_day(day: date) -> bool:
+    return (day + pd.Timedelta(days=1)).day == 1
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+…``, ``@…``)
+    prefixed with an apostrophe, as OWASP advises against CSV injection; numbers stay."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.astype("object")
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            out[column] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for French Excel: ``;``, decimal comma, UTF-8 with BOM, no live formula."""
+    return inert(frame).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "données") -> bytes:
+    """XLSX where every text is a text (never a formula, never a link), numbers are
+    numbers with French-readable formats (percent for shares), columns wide enough."""
+    buffer = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as w:
+        frame.to_excel(w, index=False, sheet_name=sheet[:31])
+        book, page = w.book, w.sheets[sheet[:31]]
+        percent = book.add_format({"num_format": "0.0%"})
+        whole = book.add_format({"num_format": "#,##0"})
+        decimal = book.add_format({"num_format": "#,##0.00"})
+        for i, column in enumerate(frame.columns):
+            values = frame[column]
+            style = None
+            if pd.api.types.is_integer_dtype(values):
+                style = whole
+            elif pd.api.types.is_float_dtype(values):
+                is_share = values.dropna().between(0, 1).all() and _is_share(column)
+                style = percent if is_share else decimal
+            width = max(len(str(column)), *(len(str(v)) for v in values.head(200)), 8) + 2
+            page.set_column(i, i, min(width, 60), style)
+    return buffer.getvalue()
+
+
+def _is_share(header: str) -> bool:
+    shares = {k.label for k in BY_ID.values() if k.unit == "ratio"}
+    return header in shares or header in {HEADERS[c] for c in RATIOS}
