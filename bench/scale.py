@@ -127,8 +127,7 @@ def warehouse_facts(url: str) -> dict:
 
 
 def import_throughput(work: Path, runs: int) -> dict:
-    import duckdb
-
+    from bench.intake import read_csv_seconds
     from loaders.demo import build_demo
     from loaders.pipeline import import_file
     from warehouse.engine import make_engine
@@ -152,17 +151,7 @@ def import_throughput(work: Path, runs: int) -> dict:
         ours.append(result["seconds"])
         peaks.append(result["peak_mb"])
         rows = result["rows"]
-        raw_path = work / "import" / f"raw{i}.duckdb"
-        raw_path.unlink(missing_ok=True)
-        con = duckdb.connect(str(raw_path))
-        t = time.perf_counter()
-        con.execute(
-            "CREATE TABLE raw AS SELECT * FROM read_csv(?, delim=';', header=true, "
-            "all_varchar=true, encoding='latin-1')",
-            [str(calls)],
-        )
-        raw.append(time.perf_counter() - t)
-        con.close()
+        raw.append(read_csv_seconds(work, i, calls))
     return {
         "file": calls.name,
         "mb": calls.stat().st_size / 1e6,
