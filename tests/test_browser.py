@@ -148,15 +148,17 @@ def test_agency_and_period_change_the_figures(server, page):
 def test_a_csv_download_reads_back(server, page):
     page.goto(f"{server}/appels?{PERIOD}")
     expect(_metric(page, "Présentés")).to_have_text("7")
+    buttons = page.get_by_role("button", name="Télécharger (CSV)")
+    expect(buttons.nth(2)).to_be_visible()  # the page is drawn: series, heatmap, queues
     with page.expect_download() as download:
-        page.get_by_role("button", name="Télécharger (CSV)").first.click()
+        buttons.first.click()
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert rows and "Appels présentés" in rows[0]  # French headers
     assert sum(int(r["Appels présentés"]) for r in rows) == 7
     # named after the table and the period
     name = download.value.suggested_filename
-    assert name == "appels_jour_demi_heure_2025-03-01_2025-04-30.csv", name
+    assert name == "appels_par_mois_2025-03-01_2025-04-30.csv", name
 
 
 @pytest.mark.parametrize("helper", ["fmt", "ui", "auth", "filters", "shared"])
