@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pages import PAGES as DASHBOARD_PAGES
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pages import PAGES as DASHBOARD_PAGES  # noqa: E402
 
 PAGES = [name for name, _, _ in DASHBOARD_PAGES]
 ARGS = [
