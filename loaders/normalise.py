@@ -43,12 +43,12 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text.where(text.ne(""), None), pd.Series(False, index=raw.index)
 
 
-def map_distinct(raw: pd.Series, func, dtype="object") -> pd.Series:
+def map_distinct(raw: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct value (None stays None): columns of codes,
     yes/no and numbers repeat a few values over millions of rows."""
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=raw.index, dtype=dtype)
+    return pd.Series(mapped[codes], index=raw.index, dtype="object")
 
 
 def parse_code(raw: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -131,11 +131,6 @@ def parse_duration(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         bad = bad | (has_colon & seconds.isna())
     out = np.floor(seconds + 0.5).astype("Int64")
     return out, bad
-
-
-def parse_time(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """A time-of-day column stays text: the reader has joined it to its date column."""
-    return parse_text(raw)
 
 
 _DATE_FORMATS = [
@@ -233,7 +228,6 @@ PARSERS = {
     "number": parse_number,
     "int": parse_int,
     "duration": parse_duration,
-    "time": parse_time,
     "datetime": parse_datetime,
     "date": parse_date,
     "month": parse_month,

@@ -72,8 +72,7 @@ class Export:
 
     def chunks(self, size: int = 200_000) -> Iterator[Chunk]:
         lines, raws, records_, malformed, blank = [], [], [], [], 0
-        hidden = [i for i in self.personal if i not in self.columns]
-        picks = list(self.columns) + hidden
+        picks = list(self.columns) + self._hidden
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
         needed = max(self.columns) + 1
         reach = max(picks) + 1
@@ -128,6 +127,11 @@ class Export:
         return self.delimiter or ";"
 
     @property
+    def _hidden(self) -> list[int]:
+        """Positions of ignored personal columns, carried only to mask them."""
+        return [i for i in self.personal if i not in self.columns]
+
+    @property
     def _sep_label(self) -> str:
         return {"\t": "tabulation"}.get(self._sep, self._sep)
 
@@ -137,14 +141,10 @@ class Export:
         return for_quarantine(self._sep.join(fields))
 
     def _chunk(self, lines, raws, records_, malformed, blank) -> Chunk:
-        names = list(self.columns.values())
-        names += [f"{HIDDEN}{i}" for i in self.personal if i not in self.columns]
+        names = list(self.columns.values()) + [f"{HIDDEN}{i}" for i in self._hidden]
         columns = list(zip(*records_, strict=True)) if records_ else [()] * len(names)
         frame = pd.DataFrame(
-            {
-                name: pd.array(values, dtype="str")
-                for name, values in zip(names, columns, strict=True)
-            },
+            {name: _strings(values) for name, values in zip(names, columns, strict=True)},
             index=pd.RangeIndex(len(records_)),
         )
         for col in self.source.columns:
