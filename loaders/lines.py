@@ -102,8 +102,13 @@ def _newline(head: bytes) -> str:
     return "\n"
 
 
+def decode_errors(layout: TextLayout) -> str:
+    """What to do with the bytes the file's encoding cannot decode."""
+    return {"utf-8-sig": _FALLBACK, "cp1252": _LATIN1}.get(layout.encoding, "replace")
+
+
 def open_text(path: Path, layout: TextLayout) -> io.TextIOWrapper:
-    errors = {"utf-8-sig": _FALLBACK, "cp1252": _LATIN1}.get(layout.encoding, "replace")
+    errors = decode_errors(layout)
     return io.TextIOWrapper(
         open(path, "rb"),  # noqa: SIM115 - closed with the wrapper
         encoding=layout.encoding,
@@ -191,7 +196,8 @@ def records(lines: Iterator[tuple[int, str]], delimiter: str, width: int) -> Ite
             source.push(feed.taken[1:])
             yield number, number, None, line
             continue
-        yield number, feed.taken[-1][0], fields, "".join(text for _, text in feed.taken)
+        raw = "".join(text for _, text in feed.taken).rstrip("\r\n")
+        yield number, feed.taken[-1][0], fields, raw
 
 
 def fits(fields: list[str], width: int) -> bool:

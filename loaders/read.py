@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -22,6 +23,7 @@ from loaders.columns import HeaderMap, map_headers
 from loaders.lines import fits, open_text, physical_lines, records, sniff
 from loaders.normalise import header_key
 from loaders.pseudonym import MASK, mask_values
+from loaders.regular import Irregular, blank_rows, read_regular
 from loaders.sources import SOURCES, Source
 from loaders.xlsx import is_workbook, sheet_rows
 from warehouse.french import number
@@ -69,8 +71,41 @@ class Export:
     delimiter: str | None
     notes: list[str] = field(default_factory=list)  # for the report: probable typos...
     personal: list[int] = field(default_factory=list)  # positions masked in the quarantine
+    header_fields: int = 0  # fields on the header line, trailing empty headers included
 
     def chunks(self, size: int = 200_000) -> Iterator[Chunk]:
+        """The rows after the header, ``size`` at a time: through Arrow's CSV reader when
+        the file is regular (:mod:`loaders.regular`), else line by line."""
+        if self.layout is not None and self.header_fields:
+            try:
+                table, lines, raws, blank = read_regular(
+                    self.path, self.layout, self.delimiter, self.header_line, self.header_fields
+                )
+            except Irregular:
+                pass
+            else:
+                yield from self._regular_chunks(table, lines, raws, blank, size)
+                return
+        yield from self._line_chunks(size)
+
+    def _regular_chunks(self, table, lines, raws, blank: int, size: int) -> Iterator[Chunk]:
+        empty = blank_rows(table)
+        if empty.any():
+            keep = pa.array(np.flatnonzero(~empty))
+            table, lines, raws = table.take(keep), lines[~empty], raws.take(keep)
+            blank += int(empty.sum())
+        picks = list(self.columns) + self._hidden
+        if not table.num_rows:
+            if blank:
+                yield self._chunk([], [], [()] * len(picks), [], blank)
+            return
+        for start in range(0, table.num_rows, size):
+            end = min(start + size, table.num_rows)
+            columns = [table.column(i).slice(start, end - start) for i in picks]
+            yield self._chunk(lines[start:end], raws[start:end], columns, [], blank)
+            blank = 0
+
+    def _line_chunks(self, size: int) -> Iterator[Chunk]:
         lines, raws, records_, malformed, blank = [], [], [], [], 0
         picks = list(self.columns) + self._hidden
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
@@ -107,10 +142,10 @@ class Export:
                 raws.append(raw)
                 records_.append(pick(fields))
             if len(records_) + len(malformed) >= size:
-                yield self._chunk(lines, raws, records_, malformed, blank)
+                yield self._chunk(lines, raws, _transpose(records_, picks), malformed, blank)
                 lines, raws, records_, malformed, blank = [], [], [], [], 0
         if records_ or malformed or blank:
-            yield self._chunk(lines, raws, records_, malformed, blank)
+            yield self._chunk(lines, raws, _transpose(records_, picks), malformed, blank)
 
     def _rows(self) -> Iterator[tuple[int, list[str] | None, str]]:
         """(first line, fields or None for broken quoting, the text as read)."""
@@ -140,12 +175,13 @@ class Export:
         fields = [MASK if i in self.personal and f.strip() else f for i, f in enumerate(fields)]
         return for_quarantine(self._sep.join(fields))
 
-    def _chunk(self, lines, raws, records_, malformed, blank) -> Chunk:
+    def _chunk(self, lines, raws, columns, malformed, blank) -> Chunk:
+        """A chunk from its line numbers, raw lines and picked columns (each a sequence of
+        strings or an Arrow array)."""
         names = list(self.columns.values()) + [f"{HIDDEN}{i}" for i in self._hidden]
-        columns = list(zip(*records_, strict=True)) if records_ else [()] * len(names)
         frame = pd.DataFrame(
             {name: _strings(values) for name, values in zip(names, columns, strict=True)},
-            index=pd.RangeIndex(len(records_)),
+            index=pd.RangeIndex(len(lines)),
         )
         for col in self.source.columns:
             if col.name not in frame:
@@ -158,9 +194,15 @@ class Export:
         return Chunk(frame, malformed, blank)
 
 
+def _transpose(records_: list[tuple], picks: list[int]) -> list:
+    return list(zip(*records_, strict=True)) if records_ else [()] * len(picks)
+
+
 def _strings(values) -> pd.api.extensions.ExtensionArray:
     """A column of strings, built through Arrow (ten times faster than from a tuple)."""
-    return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        values = pa.array(values, type=pa.large_string())
+    return pd.array(values, dtype="str")
 
 
 def for_quarantine(text: str, personal: list | None = None) -> str:
@@ -288,6 +330,7 @@ def _detect(path, rows, source_name, layout, delimiter) -> Export:
         delimiter,
         found.notes,
         personal,
+        len(fields),
     )
 
 

@@ -1,0 +1,145 @@
+"""The fast path for a regular text export: read by Arrow's CSV reader, not line by line.
+
+Exports from telephony systems and CRMs are almost always regular: one record per line,
+every line as wide as the header, quotes only around whole fields. Such a file is read in
+one pass by ``pyarrow.csv`` (every column as text), each row keeping its physical line
+number, and gives exactly the chunks the line-by-line reader of :mod:`loaders.read`
+would. Anything else (a quote left open, a field spanning lines, a short or long row, a
+lone CR, a NUL byte) sends the whole file to that reader, which knows how to quarantine
+it line by line. ``tests/loaders/test_regular.py`` checks both readers agree.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from loaders.lines import TextLayout, decode_errors
+
+NL, CR, QUOTE, NUL = 10, 13, 34, 0
+
+
+class Irregular(Exception):
+    """The file needs the line-by-line reader."""
+
+
+def utf8_bytes(raw: bytes, layout: TextLayout) -> bytes:
+    """The file's text as UTF-8 bytes, decoded as the line-by-line reader decodes it."""
+    if layout.encoding == "utf-8-sig":
+        raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            raw.decode("utf-8")
+            return raw
+        except UnicodeDecodeError:
+            pass
+    text = raw.decode(layout.encoding, errors=decode_errors(layout))
+    return text.removeprefix("\ufeff").encode("utf-8")
+
+
+def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fields: int):
+    """(table of ``fields`` text columns, physical line numbers, raw lines) of the records
+    after the header, blank lines left out; or raise :class:`Irregular`."""
+    if layout.newline != "\n":
+        raise Irregular("CR seul")
+    data = utf8_bytes(path.read_bytes(), layout)
+    array = np.frombuffer(data, dtype=np.uint8)
+    if data.find(b"\x00") >= 0:
+        raise Irregular("NUL")
+    newlines = np.flatnonzero(array == NL)
+    if data.count(b"\r") != data.count(b"\r\n"):
+        raise Irregular("CR seul")
+    if data.find(b'"') >= 0:
+        _check_quotes(array, newlines, ord(delimiter))
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(data)]))  # exclusive, before the LF
+    if ends[-1] == starts[-1]:  # the file ends with a line break
+        starts, ends = starts[:-1], ends[:-1]
+    starts, ends = starts[header_line:], ends[header_line:]
+    lengths = ends - starts
+    crlf = lengths > 0
+    crlf[crlf] = array[ends[crlf] - 1] == CR
+    empty = (lengths == 0) | (crlf & (lengths == 1))
+    keep = np.flatnonzero(~empty)
+    if len(keep):
+        table = _parse(pa.py_buffer(data)[int(starts[keep[0]]) :], delimiter, fields)
+    else:  # Arrow refuses a file with no line to read
+        table = pa.table({f"f{i}": pa.array([], pa.large_string()) for i in range(fields)})
+    if table.num_rows != len(keep):
+        raise Irregular("lignes")
+    lines = keep + header_line + 1
+    raws = _raw_lines(data, starts[keep], ends[keep] - crlf[keep])
+    return table, lines, raws, int(empty.sum())
+
+
+def _check_quotes(array: np.ndarray, newlines: np.ndarray, delimiter: int) -> None:
+    """Quotes only around whole fields, doubled inside them, in pairs on each line: the
+    quoting both readers read the same way."""
+    quotes = np.flatnonzero(array == QUOTE)
+    line_of = np.searchsorted(newlines, quotes)
+    rank = np.arange(len(quotes)) - np.searchsorted(line_of, line_of)
+    opening = rank % 2 == 0
+    if (np.bincount(line_of) % 2).any():
+        raise Irregular("guillemets")
+    padded = np.concatenate(([NL], array, [NL]))
+    before, after = padded[quotes], padded[quotes + 2]
+    opens_well = np.isin(before, (delimiter, NL, QUOTE))
+    closes_well = np.isin(after, (delimiter, NL, CR, QUOTE))
+    if not np.where(opening, opens_well, closes_well).all():
+        raise Irregular("guillemets")
+
+
+def _parse(body, delimiter: str, fields: int) -> pa.Table:
+    names = [f"f{i}" for i in range(fields)]
+    invalid = []
+
+    def on_invalid(row) -> str:
+        invalid.append(row)
+        return "skip"
+
+    table = pcsv.read_csv(
+        body,
+        read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24),
+        parse_options=pcsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=False, invalid_row_handler=on_invalid
+        ),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),
+            null_values=[],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    if invalid:
+        raise Irregular("largeur")
+    return table
+
+
+def _raw_lines(data: bytes, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+    """Each record's line as read, without its line break."""
+    if not len(starts):
+        return pa.array([], type=pa.large_string())
+    offsets = np.empty(2 * len(starts), dtype=np.int64)
+    offsets[0::2], offsets[1::2] = starts, ends
+    # Every line and the gap after it, as consecutive values; keep the lines.
+    spans = np.concatenate((offsets, [len(data)]))
+    strings = pa.LargeStringArray.from_buffers(
+        len(offsets), pa.py_buffer(spans.astype(np.int64)), pa.py_buffer(data)
+    )
+    return strings.take(pa.array(np.arange(0, len(offsets), 2)))
+
+
+def blank_rows(table: pa.Table) -> np.ndarray:
+    """Rows whose every field is empty or spaces (``;;;``): blank, as the reader counts."""
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0).to_numpy(
+            zero_copy_only=False
+        )
+    return blank
+
+
+__all__ = ["Irregular", "blank_rows", "read_regular"]

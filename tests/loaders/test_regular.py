@@ -1,0 +1,164 @@
+"""The fast path (Arrow's CSV reader, ``loaders/regular.py``) reads exactly what the
+line-by-line reader reads, and leaves every irregular file to it.
+
+Each case writes a file, reads it both ways and compares the chunks: the same values
+under the same columns, the same physical line numbers and raw lines, the same blank
+count. A property test does the same over generated exports.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loaders.read import open_export
+from loaders.regular import Irregular, read_regular
+from tests.loaders.intake import HEADER, call_line
+
+_counter = itertools.count()
+
+
+def _write(folder, text: str, encoding: str = "utf-8", name: str = "appels.csv"):
+    path = folder / f"{next(_counter)}_{name}"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _both(path):
+    """(frame, blank) as the fast path reads the file, then as the line reader does."""
+    export = open_export(path)
+    fast = list(export.chunks(size=3))
+    slow = list(export._line_chunks(size=3))
+
+    def whole(chunks):
+        frames = [c.frame for c in chunks]
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return frame, sum(c.blank for c in chunks), sum(len(c.malformed) for c in chunks)
+
+    return export, whole(fast), whole(slow)
+
+
+def _fast_taken(path) -> bool:
+    export = open_export(path)
+    try:
+        read_regular(
+            export.path, export.layout, export.delimiter, export.header_line, export.header_fields
+        )
+    except Irregular:
+        return False
+    return True
+
+
+def _assert_same(path) -> None:
+    _, (fast, fast_blank, _), (slow, slow_blank, _) = _both(path)
+    assert fast_blank == slow_blank
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+LINES = [call_line(1), call_line(2), call_line(3), call_line(4)]
+REGULAR = {
+    "crlf": "\r\n".join([HEADER, *LINES]) + "\r\n",
+    "lf, no final break": "\n".join([HEADER, *LINES]),
+    "title lines above the header": "\n".join(["Export CRC", "", HEADER, *LINES]) + "\n",
+    "blank lines and a line of separators": "\n".join(
+        [HEADER, LINES[0], "", LINES[1], ";" * 12, "\r", LINES[2]]
+    )
+    + "\n",
+    "quoted fields, doubled quotes, a separator inside quotes": "\n".join(
+        [HEADER, LINES[0], call_line(5, motif='"Fuite; urgent ""cuisine"""'), '""' + LINES[1][2:]]
+    ),
+    "trailing empty header": "\n".join([HEADER + ";", *(line + ";" for line in LINES)]),
+    "only the header": HEADER + "\n",
+    "only blank rows": "\n".join([HEADER, ";" * 12, ""]) + "\n",
+}
+
+
+@pytest.mark.parametrize("case", list(REGULAR))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_regular_files_read_alike_by_both_readers(tmp_path, case, encoding):
+    path = _write(tmp_path, REGULAR[case], encoding)
+    assert _fast_taken(path), "the fast path should take this file"
+    _assert_same(path)
+
+
+def test_fast_path_keeps_physical_line_numbers_and_raw_lines(tmp_path):
+    path = _write(tmp_path, REGULAR["title lines above the header"])
+    _, (fast, _, _), _ = _both(path)
+    assert fast["_line"].tolist() == [4, 5, 6, 7]  # title, blank, header, then the calls
+    assert fast["_raw"].tolist() == LINES
+    assert fast["id_appel"].tolist() == ["A1", "A2", "A3", "A4"]
+
+
+IRREGULAR = {
+    "quote never closed": [HEADER, LINES[0], call_line(5, num_demande='"D1'), LINES[1]],
+    "quoted field spanning lines": [HEADER, call_line(5, motif='"Fuite'), 'cuisine"', LINES[0]],
+    "quote inside a field": [HEADER, call_line(5, motif='Fuite 5" cuisine'), LINES[0]],
+    "text after a closing quote": [HEADER, call_line(5, motif='"Fuite" cuisine'), LINES[0]],
+    "row wider than the header": [HEADER, LINES[0] + ";en trop", LINES[1]],
+    "short row": [HEADER, LINES[0], "A9;03/03/2025", LINES[1]],
+    "NUL byte": [HEADER, LINES[0].replace("A1", "A\x001"), LINES[1]],
+    "lone CR inside a line": [HEADER, LINES[0].replace("plomberie", "plom\rberie"), LINES[1]],
+}
+
+
+@pytest.mark.parametrize("case", list(IRREGULAR))
+def test_irregular_files_go_to_the_line_reader(tmp_path, case):
+    path = _write(tmp_path, "\n".join(IRREGULAR[case]) + "\n")
+    assert not _fast_taken(path)
+    export = open_export(path)
+    assert [len(c.frame) for c in export.chunks(size=100)] == [
+        len(c.frame) for c in export._line_chunks(size=100)
+    ]
+
+
+def test_cr_only_file_goes_to_the_line_reader(tmp_path):
+    path = _write(tmp_path, "\r".join([HEADER, *LINES]) + "\r")
+    assert not _fast_taken(path)
+    assert len(next(open_export(path).chunks()).frame) == 4
+
+
+CLEAN = st.text(alphabet=[*"abcé €0\t", "\u00a0"], max_size=6)
+HOSTILE = st.text(alphabet=[*'abcé ;"\r\n\t€0', "\u00a0"], min_size=1, max_size=6)
+
+
+@st.composite
+def exports(draw):
+    """Rows as wide as the header with plain values, then perhaps a few hostile values
+    (separators, quotes, line breaks) and a row one field short or long."""
+    rows = draw(st.lists(st.lists(CLEAN, min_size=13, max_size=13), max_size=6))
+    for _ in range(draw(st.integers(0, 2)) if rows else 0):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.integers(0, 12))] = draw(HOSTILE)
+    if rows and draw(st.booleans()) and draw(st.booleans()):
+        row = draw(st.sampled_from(rows))
+        row.append("x") if draw(st.booleans()) else row.pop()
+    return rows
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=exports(),
+    quote_all=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]),
+)
+def test_any_file_the_fast_path_takes_reads_as_the_line_reader_reads_it(
+    tmp_path, rows, quote_all, newline, encoding
+):
+    def field(value: str) -> str:
+        if quote_all:
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    lines = [HEADER] + [";".join(field(v) for v in row) for row in rows]
+    path = _write(tmp_path, newline.join(lines) + newline, encoding)
+    if _fast_taken(path):
+        _assert_same(path)
