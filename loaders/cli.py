@@ -69,7 +69,11 @@ def describe(report: ImportReport) -> str:
 
 
 def run_import(
-    paths: list[str], source: str | None, url: str | None, out=None, chunk_rows: int = 200_000
+    paths: list[str],
+    source: str | None,
+    url: str | None,
+    out=None,
+    chunk_rows: int | None = None,
 ) -> int:
     out = out or sys.stdout
     files = expand(paths)
@@ -121,8 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument(
         "--chunk-rows",
         type=int,
-        default=200_000,
-        help="rows read, checked and staged at a time: bounds an import's memory",
+        default=None,
+        help=(
+            "rows read, checked and staged at a time: bounds an import's memory "
+            "(default 500,000 for a regular text export, 200,000 otherwise)"
+        ),
     )
     demo = sub.add_parser("demo", help="write realistic demo exports and import them")
     demo.add_argument("--dwellings", type=int, default=25_000)

@@ -47,6 +47,7 @@ def map_distinct(raw: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct value (None stays None): columns of codes,
     yes/no and numbers repeat a few values over millions of rows."""
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)  # iterates ten times faster than an Index
     mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=raw.index, dtype="object")
 
@@ -82,6 +83,7 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 # (``1.234,50``), the comma is the decimal mark; the reverse (``1,234.50``) is English.
 _DOT_GROUPS = r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"
 _COMMA_GROUPS = r"^-?\d{1,3}(,\d{3})+\.\d*$"
+_PLAIN = r"^-?\d{1,15}(\.\d{0,15})?$"
 
 
 def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -99,8 +101,14 @@ def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Ser
         comma_groups = pc.match_substring_regex(text, _COMMA_GROUPS)
         text = pc.if_else(comma_groups, pc.replace_substring(text, ",", ""), text)
     text = pc.replace_substring(text, ",", ".")
-    cleaned = pd.Series(text.to_numpy(zero_copy_only=False), index=raw.index)
-    values = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
+    values = pd.Series(np.nan, index=raw.index)
+    # Plain decimals are cast by Arrow; anything else ("1e3", "abc") by pandas.
+    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False)
+    values[plain] = pc.cast(pc.filter(text, plain), pa.float64()).to_numpy()
+    other = ~plain & ~empty.to_numpy()
+    if other.any():
+        cleaned = pd.Series(pc.filter(text, other).to_numpy(zero_copy_only=False))
+        values[other] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64")
     values = values.where(np.isfinite(values))
     return values.astype("float64"), ~empty & values.isna()
 
@@ -153,6 +161,7 @@ _DATE_FORMATS = [
     "%d.%m.%y %H:%M",
     "%d.%m.%y",
 ]
+_USUAL = r"^\d{2}/\d{2}/[1-9]\d{3} \d{2}:\d{2}:\d{2}$"  # _DATE_FORMATS[0], two digits each
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Excel serial dates from 1927 (10000) on; four digits would be a year, never a date.
 _SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")
@@ -164,6 +173,15 @@ def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = raw.fillna("").str.strip()
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     todo = ~empty
+    # The usual spelling, parsed by Arrow; every other one by the loop below.
+    arrow = pa.array(text, type=pa.large_string())
+    usual = pc.match_substring_regex(arrow, _USUAL).to_numpy(zero_copy_only=False)
+    if usual.any():
+        given = pc.filter(arrow, usual)
+        stamps = pc.strptime(given, format=_DATE_FORMATS[0], unit="us", error_is_null=True)
+        stamps = pc.if_else(_as_written(given, stamps), stamps, None)
+        out[usual] = stamps.to_numpy(zero_copy_only=False)
+        todo &= out.isna()
     for fmt in _DATE_FORMATS:
         if not todo.any():
             break
@@ -181,6 +199,27 @@ def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         out[todo] = _parse_iso(text[todo])
         todo &= out.isna()
     return out.dt.round("s"), todo
+
+
+# Where each part of a _USUAL date-time sits, and how to read it from a parsed one.
+_PARTS = {
+    (0, 2): pc.day,
+    (3, 5): pc.month,
+    (6, 10): pc.year,
+    (11, 13): pc.hour,
+    (14, 16): pc.minute,
+    (17, 19): pc.second,
+}
+
+
+def _as_written(given: pa.Array, stamps: pa.Array) -> pa.Array:
+    """Arrow rolls 31/02 over to 03/03 and 10:59:60 to 11:00:00: keep only the stamps
+    whose every part is the one written."""
+    same = pc.is_valid(stamps)
+    for (start, stop), part in _PARTS.items():
+        written = pc.cast(pc.utf8_slice_codeunits(given, start, stop), pa.int64())
+        same = pc.and_(same, pc.fill_null(pc.equal(part(stamps), written), False))
+    return same
 
 
 _OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$"

@@ -62,7 +62,7 @@ def import_file(
     path: Path | str,
     source: str | None = None,
     *,
-    chunk_size: int = 200_000,
+    chunk_size: int | None = None,
     progress=None,
 ) -> ImportReport:
     """Import ``path`` into the warehouse; never raises for bad data, only reports it.
@@ -113,7 +113,7 @@ def import_file(
     return report
 
 
-def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) -> None:
+def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, progress) -> None:
     """Read, type, check and stage the file chunk by chunk, then merge it once: a key
     spread over several chunks (the lines of one month's costs, a request's rows) is
     merged as the whole file has it."""
@@ -140,7 +140,10 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int, progress) 
         quarantined += _quarantine(conn, report, export, entries, quarantined)
         report.rows_quarantined += len(chunk.malformed) + bad["line"].nunique()
 
-        staged = shape.SHAPERS[source.name](typed[~typed[LINE].isin(bad["line"])], state)
+        good = typed.drop(columns=RAW)
+        if len(bad):
+            good = good[~good[LINE].isin(bad["line"])]
+        staged = shape.SHAPERS[source.name](good, state)
         if source.name == "demandes":
             report.note_conflicts(staged, state)
         if source.name == "couts":

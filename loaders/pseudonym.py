@@ -20,9 +20,13 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from loaders.normalise import map_distinct
 from warehouse.engine import data_dir
 
 KEY_ENV = "PILOTAGE_PSEUDONYM_KEY"
@@ -146,19 +150,41 @@ def caller_keys(numbers: pd.Series, known: dict | None = None) -> pd.Series:
     """
     key = secret_key()
     mapping = {} if known is None else known
-    for number in numbers.dropna().unique():
-        if number not in mapping:
-            digits = normalise_phone(number)
-            mapping[number] = _digest("tel:" + digits, key, 32) if digits else None
-    return numbers.map(mapping).astype("object").where(numbers.notna(), None)
+    codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)  # iterates ten times faster than an Index
+    new = [u for u in uniques if u not in mapping]
+    if new:
+        mapping.update(zip(new, _pseudonyms(new, key), strict=True))
+    keys = np.array([mapping[u] for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[codes], index=numbers.index, dtype="object")
+
+
+def _pseudonyms(numbers: list[str], key: bytes) -> list[str | None]:
+    """The pseudonym of each number; ten-digit French numbers, by far the most common,
+    are recognised in one vectorised pass, the others one by one."""
+    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(pa.array(numbers)), r"\.0$", "")
+    digits = pc.replace_substring_regex(text, r"\D", "")
+    plain = pc.and_(
+        pc.match_substring_regex(digits, "^" + _FRENCH.pattern + "$"),
+        pc.invert(pc.match_substring_regex(text, r"^[+(]")),
+    ).to_pylist()
+    return [
+        _digest("tel:" + d, key, 32) if is_plain else _pseudonym(n, key)
+        for n, d, is_plain in zip(numbers, digits.to_pylist(), plain, strict=True)
+    ]
+
+
+def _pseudonym(number: str, key: bytes) -> str | None:
+    digits = normalise_phone(number)
+    return _digest("tel:" + digits, key, 32) if digits else None
 
 
 def advisor_codes(agents: pd.Series) -> pd.Series:
     """Pseudonymous advisor code (``CONS-`` and 8 hex chars) for each advisor id."""
     key = secret_key()
-    uniques = agents.dropna().unique()
-    mapping = {a: "CONS-" + _digest("agent:" + a.strip().lower(), key, 8).upper() for a in uniques}
-    return agents.map(mapping).astype("object").where(agents.notna(), None)
+    return map_distinct(
+        agents, lambda a: "CONS-" + _digest("agent:" + a.strip().lower(), key, 8).upper()
+    )
 
 
 def mask_values(text: str, values) -> str:
@@ -188,5 +214,4 @@ def mask_phones(text: str) -> str:
 
 def mask_free_text(values: pd.Series) -> pd.Series:
     """Phone numbers masked in a column of free text (each distinct value once)."""
-    distinct = {v: mask_phones(v) for v in values.dropna().unique()}
-    return values.map(distinct).where(values.notna(), None)
+    return map_distinct(values, mask_phones)

@@ -73,9 +73,11 @@ class Export:
     personal: list[int] = field(default_factory=list)  # positions masked in the quarantine
     header_fields: int = 0  # fields on the header line, trailing empty headers included
 
-    def chunks(self, size: int = 200_000) -> Iterator[Chunk]:
+    def chunks(self, size: int | None = None) -> Iterator[Chunk]:
         """The rows after the header, ``size`` at a time: through Arrow's CSV reader when
-        the file is regular (:mod:`loaders.regular`), else line by line."""
+        the file is regular (:mod:`loaders.regular`), else line by line. By default a
+        chunk holds 500,000 rows read by Arrow, 200,000 read line by line (as Python
+        strings, five times the memory)."""
         if self.layout is not None and self.header_fields:
             try:
                 table, lines, raws, blank = read_regular(
@@ -84,9 +86,9 @@ class Export:
             except Irregular:
                 pass
             else:
-                yield from self._regular_chunks(table, lines, raws, blank, size)
+                yield from self._regular_chunks(table, lines, raws, blank, size or 500_000)
                 return
-        yield from self._line_chunks(size)
+        yield from self._line_chunks(size or 200_000)
 
     def _regular_chunks(self, table, lines, raws, blank: int, size: int) -> Iterator[Chunk]:
         empty = blank_rows(table)

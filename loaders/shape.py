@@ -11,7 +11,7 @@ from collections import Counter
 
 import pandas as pd
 
-from loaders.normalise import fold
+from loaders.normalise import fold, map_distinct
 from loaders.pseudonym import advisor_codes, caller_keys, mask_free_text
 from loaders.read import LINE
 from warehouse.calendar import commitment_due_dates
@@ -34,9 +34,7 @@ def _code(values: pd.Series) -> pd.Series:
 
 
 def _motif_family(motif: pd.Series) -> pd.Series:
-    uniques = motif.dropna().unique()
-    mapping = {m: fold(m.split(" - ", 1)[0])[:FAMILY_MAX_CHARS] for m in uniques}
-    return motif.map(mapping).where(motif.notna(), None)
+    return map_distinct(motif, lambda m: fold(m.split(" - ", 1)[0])[:FAMILY_MAX_CHARS])
 
 
 def calls(t: pd.DataFrame, state: dict) -> pd.DataFrame:

@@ -123,14 +123,25 @@ def _validation(source_name: str):
         .add_batch_definition_whole_dataframe("chunk")
     )
     suite = context.suites.add(gx.ExpectationSuite(name=f"suite_{source_name}"))
-    reasons = {}
+    reasons, checked = {}, {LINE}
     for expectation, reason in _rules(gx, source):
         expectation = suite.add_expectation(expectation)
         reasons[expectation.id] = reason
+        kwargs = expectation.configuration.kwargs
+        checked |= {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs}
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"validate_{source_name}", data=batch, suite=suite)
     )
-    return definition, reasons
+    return definition, reasons, checked
+
+
+def _for_suite(typed: pd.DataFrame, checked: set[str]) -> pd.DataFrame:
+    """The columns the suite checks, nullable integers as floats: Great Expectations
+    compares numpy numbers in one vectorised pass but pandas' ``Int64`` value by value
+    (a missing value becomes NaN, still a null to every expectation)."""
+    frame = typed[[c for c in typed.columns if c in checked]]
+    integers = [c for c in frame.columns if c != LINE and isinstance(frame[c].dtype, pd.Int64Dtype)]
+    return frame.astype(dict.fromkeys(integers, "float64")) if integers else frame
 
 
 @lru_cache(maxsize=1)
@@ -150,8 +161,8 @@ class ValidationError(RuntimeError):
 
 def failing_rows(typed: pd.DataFrame, source: Source) -> list[dict]:
     """One issue (``line``, ``column_name``, ``reason``) per failed expectation and row."""
-    definition, reasons = _validation(source.name)
-    frame = typed.drop(columns=[c for c in typed.columns if c.startswith("_") and c != LINE])
+    definition, reasons, checked = _validation(source.name)
+    frame = _for_suite(typed, checked)
     result = definition.run(
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE]},

@@ -56,6 +56,11 @@ def _fast_taken(path) -> bool:
 def _assert_same(path) -> None:
     _, (fast, fast_blank, _), (slow, slow_blank, _) = _both(path)
     assert fast_blank == slow_blank
+    # A raw line may keep its line break and the blank lines after it: the quarantine
+    # trims them (loaders.read.for_quarantine).
+    for frame in (fast, slow):
+        if len(frame):
+            frame["_raw"] = frame["_raw"].str.rstrip("\r\n")
     pd.testing.assert_frame_equal(fast, slow)
 
 
@@ -89,7 +94,7 @@ def test_fast_path_keeps_physical_line_numbers_and_raw_lines(tmp_path):
     path = _write(tmp_path, REGULAR["title lines above the header"])
     _, (fast, _, _), _ = _both(path)
     assert fast["_line"].tolist() == [4, 5, 6, 7]  # title, blank, header, then the calls
-    assert fast["_raw"].tolist() == LINES
+    assert fast["_raw"].str.rstrip("\n").tolist() == LINES
     assert fast["id_appel"].tolist() == ["A1", "A2", "A3", "A4"]
 
 

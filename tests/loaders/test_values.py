@@ -174,3 +174,47 @@ def test_coded_values_ignore_case_and_accents(
     report = load(engine, tmp_path, source, rows)
     assert report.rows_quarantined == 0, report.reasons
     assert stored in set(read_frame(engine, table)[target])
+
+
+# Arrow parses the usual spelling fast but rolls impossible dates over (31/02 -> 03/03):
+# every one of these must read exactly as pandas' strict parser reads it.
+EDGE_DATES = [
+    "31/02/2025 10:00:00",  # no such day
+    "29/02/2024 23:59:59",  # leap year
+    "29/02/2025 00:00:00",  # not a leap year
+    "01/01/2025 24:00:00",
+    "01/01/2025 23:60:00",
+    "01/01/2025 23:59:60",  # a leap second, rolled over by both
+    "01/01/2025 10:59:60",
+    "00/01/2025 10:00:00",
+    "01/13/2025 10:00:00",
+    "01/01/0000 10:00:00",
+    "03/03/2025 09:01:00",
+    "01/01/1905 10:00:00",
+]
+
+
+@pytest.mark.parametrize("spelling", EDGE_DATES)
+def test_fast_date_parsing_agrees_with_the_strict_parser(spelling):
+    import pandas as pd
+
+    from loaders.normalise import parse_datetime
+
+    values, bad = parse_datetime(pd.Series([spelling, "03/03/2025 09:01:00"], dtype="str"))
+    expected = pd.to_datetime(spelling, format="%d/%m/%Y %H:%M:%S", errors="coerce")
+    assert (values[0] is pd.NaT and bool(bad[0])) if expected is pd.NaT else values[0] == expected
+    assert values[1] == pd.Timestamp(2025, 3, 3, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", 1.0), ("-2.5", -2.5), ("1e3", 1000.0), (".5", 0.5), ("5.", 5.0), ("12,5", 12.5)],
+)
+def test_plain_and_other_numbers_read_alike(raw, expected):
+    import pandas as pd
+
+    from loaders.normalise import parse_number
+
+    values, bad = parse_number(pd.Series([raw, "abc", ""], dtype="str"))
+    assert values[0] == expected and not bad[0]
+    assert bad.tolist() == [False, True, False]
