@@ -27,10 +27,15 @@ from warehouse.engine import (
 
 st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
 
-NAVIGATION = [
-    st.Page(f"pages/{name}.py", title=title, icon=icon, url_path=name, default=i == 0)
-    for i, (name, title, icon) in enumerate(PAGES)
-]
+IMPORT_ROLES = ("direction", "analyste")  # the only roles the Importer page is listed for
+
+
+def navigation_for(role: str) -> list:
+    return [
+        st.Page(f"pages/{name}.py", title=title, icon=icon, url_path=name, default=i == 0)
+        for i, (name, title, icon) in enumerate(PAGES)
+        if name != "importer" or role in IMPORT_ROLES
+    ]
 
 
 def build_demo_if_missing(url: str) -> None:
@@ -78,7 +83,7 @@ def _build_demo(url: str, path: Path) -> None:
 
 access = current_access()  # stops here until the user is signed in and known
 build_demo_if_missing(warehouse_url())
-navigation = st.navigation(NAVIGATION)
+navigation = st.navigation(navigation_for(access.role))
 if "_wanted_params" in st.session_state:  # a page opened by URL before app.py ever ran
     st.query_params.from_dict(st.session_state.pop("_wanted_params"))
 st.session_state["access"] = access

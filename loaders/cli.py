@@ -28,12 +28,12 @@ def expand(paths: list[str]) -> list[Path]:
     return files
 
 
-def import_order(files: list[Path], source: str | None) -> list[Path]:
+def import_order(files: list[Path], source: str | None, profile: str | None = None) -> list[Path]:
     """Reference files first, then facts; by name within a source (older exports first)."""
 
     def rank(path: Path) -> tuple[int, str]:
         try:
-            name = source or open_export(path).source.name
+            name = source or open_export(path, None, profile).source.name
         except FileRejected:
             return (len(SOURCE_ORDER), path.name)
         return (SOURCE_ORDER.index(name), path.name)
@@ -42,7 +42,8 @@ def import_order(files: list[Path], source: str | None) -> list[Path]:
 
 
 def describe(report: ImportReport) -> str:
-    head = f"{report.file} [{report.source or '?'}]"
+    profile = f" · profil {report.profile}" if report.profile else ""
+    head = f"{report.file} [{report.source or '?'}{profile}]"
     if report.status in ("rejected", "failed"):
         return f"REJETÉ  {head} : {report.message}"
     if report.status == "already_loaded":
@@ -55,7 +56,8 @@ def describe(report: ImportReport) -> str:
         f"{number(report.rows_quarantined)} en quarantaine",
     ]
     if report.rows_blank:
-        parts.append(f"{number(report.rows_blank)} lignes vides ignorées")
+        what = "non comptées (voir ci-dessous)" if report.profile else "vides ignorées"
+        parts.append(f"{number(report.rows_blank)} lignes {what}")
     text = f"OK      {head} : " + ", ".join(parts)
     if report.ignored_columns:
         text += f"\n        colonnes ignorées : {', '.join(report.ignored_columns)}"
@@ -74,6 +76,8 @@ def run_import(
     url: str | None,
     out=None,
     chunk_rows: int | None = None,
+    profile: str | None = None,
+    as_json: bool = False,
 ) -> int:
     out = out or sys.stdout
     files = expand(paths)
@@ -83,9 +87,11 @@ def run_import(
     engine = make_engine(url)
     init_warehouse(engine)
     failed = 0
-    for path in import_order(files, source):
-        report = import_file(engine, path, source, chunk_size=chunk_rows, progress=_progress(path))
-        print(describe(report), file=out, flush=True)
+    for path in import_order(files, source, profile):
+        report = import_file(
+            engine, path, source, chunk_size=chunk_rows, progress=_progress(path), profile=profile
+        )
+        print(report.to_json() if as_json else describe(report), file=out, flush=True)
         failed += report.status in ("rejected", "failed")
     engine.dispose()
     return 1 if failed else 0
@@ -114,6 +120,28 @@ def _progress(path: Path):
     return update
 
 
+def run_profile(args) -> int:
+    from loaders.profile import OURS, all_profiles, profiles_dir
+    from loaders.suggest import suggest
+
+    if args.action == "list":
+        print(f"{OURS:22s} notre format (par défaut)")
+        for name, profile in all_profiles().items():
+            where = "" if profile.path.parent.name == "profiles" else f" ({profile.path})"
+            print(f"{name:22s} {profile.label} [{profile.source}]{where}")
+        print(f"dossier des vôtres (PILOTAGE_PROFILES_DIR) : {profiles_dir() or 'non défini'}")
+        return 0
+    if not args.file.is_file():
+        print(f"fichier introuvable : {args.file}", file=sys.stderr)
+        return 2
+    text = suggest(args.file, args.source, args.name)
+    name = args.name or text.split('name = "', 1)[1].split('"', 1)[0]
+    out = args.out or Path(f"{name}.toml")
+    out.write_text(text, encoding="utf-8")
+    print(f"brouillon écrit : {out} ; vérifiez-le, puis déposez-le dans PILOTAGE_PROFILES_DIR")
+    return 0
+
+
 @busy_says_so
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
@@ -123,14 +151,32 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("paths", nargs="+")
     imp.add_argument("--source", choices=sorted(SOURCES), help="skip source detection")
     imp.add_argument(
+        "--profile",
+        help="read every file with this system's profile (pilotage: our own layout); "
+        "by default recognised from each file's header",
+    )
+    imp.add_argument("--json", action="store_true", help="one JSON report per file (for tools)")
+    imp.add_argument(
         "--chunk-rows",
         type=int,
         default=None,
         help=(
             "rows read, checked and staged at a time: bounds an import's memory "
-            "(default 500,000 for a regular text export, 200,000 otherwise)"
+            "(default 250,000 for a regular text export, 200,000 otherwise)"
         ),
     )
+    look = sub.add_parser("preview", help="how files would be read, without importing them")
+    look.add_argument("paths", nargs="+", type=Path)
+    look.add_argument("--profile", help="force a system's profile (pilotage: our own layout)")
+    look.add_argument("--rows", type=int, default=20, help="rows typed and shown")
+    prof = sub.add_parser("profile", help="import profiles of telephony and CRM systems")
+    prof_sub = prof.add_subparsers(dest="action", required=True)
+    prof_sub.add_parser("list", help="the profiles available (shipped, then yours)")
+    draft = prof_sub.add_parser("suggest", help="write a draft profile from an export")
+    draft.add_argument("file", type=Path)
+    draft.add_argument("--source", choices=sorted(SOURCES), help="our source it feeds")
+    draft.add_argument("--name", help="the profile's name (default: from the file's name)")
+    draft.add_argument("--out", type=Path, help="where to write it (default: NAME.toml)")
     demo = sub.add_parser("demo", help="write realistic demo exports and import them")
     demo.add_argument("--dwellings", type=int, default=25_000)
     demo.add_argument("--agencies", type=int, default=5)
@@ -139,8 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--out", type=Path, default=Path("demo_exports"))
     demo.add_argument("--no-import", action="store_true", help="only write the files")
     args = parser.parse_args(argv)
+    if args.command == "profile":
+        return run_profile(args)
+    if args.command == "preview":
+        from loaders.preview import preview, to_json
+
+        for path in args.paths:
+            print(to_json(preview(path, args.profile, args.rows)), flush=True)
+        return 0
     if args.command == "import":
-        return run_import(args.paths, args.source, args.url, chunk_rows=args.chunk_rows)
+        return run_import(
+            args.paths,
+            args.source,
+            args.url,
+            chunk_rows=args.chunk_rows,
+            profile=args.profile,
+            as_json=args.json,
+        )
     from loaders.demo import build_demo
 
     files = build_demo(args.out, args.dwellings, args.years, args.seed, args.agencies)

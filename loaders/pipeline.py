@@ -64,6 +64,7 @@ def import_file(
     *,
     chunk_size: int | None = None,
     progress=None,
+    profile: str | None = None,
 ) -> ImportReport:
     """Import ``path`` into the warehouse; never raises for bad data, only reports it.
 
@@ -74,12 +75,13 @@ def import_file(
     report = ImportReport(file=path.name, status="loaded")
     try:
         sha = file_sha256(path) if path.is_file() else ""
-        export = open_export(path, source)
+        export = open_export(path, source, profile)
     except FileRejected as exc:
         report.status, report.message = "rejected", str(exc)
         _record_failure(engine, path, sha, None, report, started)
         return report
     report.source, report.ignored_columns = export.source.name, export.ignored
+    report.profile = export.profile.name if export.profile else None
     report.notes = list(export.notes)
     try:
         with engine.begin() as conn:
@@ -126,6 +128,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     costs: list[pd.DataFrame] = []
     for chunk in export.chunks(chunk_size):
         report.rows_blank += chunk.blank
+        report.notes += chunk.notes
         report.rows_read += len(chunk.frame) + len(chunk.malformed)
         typed, issues = type_chunk(chunk.frame, source)
         unreadable = {(i["line"], i["column_name"]) for i in issues}
@@ -152,6 +155,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
         staged_rows += len(staged)
         if progress:
             progress(report.rows_read)
+    chunk = typed = good = staged = bad = None  # free the last chunk before the merge
     negative = quarantine.negative_costs(costs)
     if len(negative):
         conn.execute(delete(stg).where(stg.c.line_number.in_(negative["line_number"].tolist())))

@@ -22,6 +22,7 @@ import pyarrow as pa
 from loaders.columns import HeaderMap, map_headers
 from loaders.lines import fits, open_text, physical_lines, records, sniff
 from loaders.normalise import header_key
+from loaders.profile import Profile, ProfileError, all_profiles, get_profile
 from loaders.pseudonym import MASK, mask_values
 from loaders.regular import Irregular, blank_rows, read_regular
 from loaders.sources import SOURCES, Source
@@ -56,7 +57,8 @@ class Malformed:
 class Chunk:
     frame: pd.DataFrame  # canonical columns as strings, plus _line and _raw
     malformed: list[Malformed] = field(default_factory=list)
-    blank: int = 0
+    blank: int = 0  # blank lines, and records a profile leaves out or groups
+    notes: list[str] = field(default_factory=list)  # for the report
 
 
 @dataclass
@@ -72,12 +74,29 @@ class Export:
     notes: list[str] = field(default_factory=list)  # for the report: probable typos...
     personal: list[int] = field(default_factory=list)  # positions masked in the quarantine
     header_fields: int = 0  # fields on the header line, trailing empty headers included
+    profile: Profile | None = None  # the system's layout, translated into ours
 
     def chunks(self, size: int | None = None) -> Iterator[Chunk]:
+        """Our layout's rows, ``size`` at a time; a profiled export as one chunk, its
+        records translated (a call's legs are grouped across the whole file)."""
+        if self.profile is None:
+            yield from self._read_chunks(size)
+            return
+        from loaders.translate import translate
+
+        chunks = list(self._read_chunks(None))
+        frames = [c.frame for c in chunks]
+        frame, notes = translate(pd.concat(frames, ignore_index=True), self.profile)
+        malformed = [m for c in chunks for m in c.malformed]
+        read = sum(len(f) for f in frames)
+        blank = sum(c.blank for c in chunks) + read - len(frame)
+        yield Chunk(frame, malformed, blank, notes)
+
+    def _read_chunks(self, size: int | None = None) -> Iterator[Chunk]:
         """The rows after the header, ``size`` at a time: through Arrow's CSV reader when
         the file is regular (:mod:`loaders.regular`), else line by line. By default a
-        chunk holds 500,000 rows read by Arrow, 200,000 read line by line (as Python
-        strings, five times the memory)."""
+        chunk holds 250,000 rows read by Arrow, 200,000 read line by line (as Python
+        strings, several times the memory)."""
         if self.layout is not None and self.header_fields:
             try:
                 table, lines, raws, blank = read_regular(
@@ -86,7 +105,7 @@ class Export:
             except Irregular:
                 pass
             else:
-                yield from self._regular_chunks(table, lines, raws, blank, size or 500_000)
+                yield from self._regular_chunks(table, lines, raws, blank, size or 250_000)
                 return
         yield from self._line_chunks(size or 200_000)
 
@@ -106,6 +125,8 @@ class Export:
             columns = [table.column(i).slice(start, end - start) for i in picks]
             yield self._chunk(lines[start:end], raws[start:end], columns, [], blank)
             blank = 0
+        del table, raws, columns
+        pa.default_memory_pool().release_unused()  # before the merge needs it
 
     def _line_chunks(self, size: int) -> Iterator[Chunk]:
         lines, raws, records_, malformed, blank = [], [], [], [], 0
@@ -185,10 +206,10 @@ class Export:
             {name: _strings(values) for name, values in zip(names, columns, strict=True)},
             index=pd.RangeIndex(len(lines)),
         )
-        for col in self.source.columns:
+        for col in self.source.columns if self.profile is None else ():
             if col.name not in frame:
                 frame[col.name] = pd.array([""] * len(frame), dtype="str")
-        for col in self.source.columns:
+        for col in self.source.columns if self.profile is None else ():
             if col.joins and col.name in names:
                 frame[col.joins] = _with_time(frame[col.joins], frame[col.name])
         frame[LINE] = pd.array(lines, dtype="int64")
@@ -223,8 +244,12 @@ def _with_time(day: pd.Series, clock: pd.Series) -> pd.Series:
     return day.where(~has_time, bare_day + " " + clock.str.strip())
 
 
-def open_export(path: Path, source: str | None = None) -> Export:
-    """Inspect ``path`` and return how to read it; raise :class:`FileRejected` if it can't be."""
+def open_export(path: Path, source: str | None = None, profile: str | None = None) -> Export:
+    """Inspect ``path`` and return how to read it; raise :class:`FileRejected` if it can't be.
+
+    ``profile`` forces a system's layout by name (``pilotage`` for ours); by default a
+    profile is recognised from the header (or, header-less, the first rows), else ours.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileRejected("fichier introuvable")
@@ -233,16 +258,17 @@ def open_export(path: Path, source: str | None = None) -> Export:
         head, layout = sniff(path)
         if not head.strip():
             raise FileRejected("fichier vide")
+        profiles = _candidates(source, profile)
         if is_workbook(path):
             rows = list(itertools.islice(sheet_rows(path), HEADER_SEARCH_ROWS))
-            return _detect(path, rows, source, None, None)
+            return _detect(path, rows, source, None, None, profiles)
         _reject_non_text(head, suffix)
         if suffix not in TEXT_SUFFIXES:
             raise FileRejected(
                 f"format non pris en charge ({suffix or 'sans extension'}) ; "
                 "attendu .csv, .txt ou .xlsx"
             )
-        return _detect_text(path, layout, source)
+        return _detect_text(path, layout, source, profiles)
     except FileRejected:
         raise
     except Exception as exc:  # an unreadable archive, an I/O error...
@@ -270,7 +296,19 @@ def _reject_non_text(head: bytes, suffix: str) -> None:
             raise FileRejected("ce fichier est binaire, pas un export texte (.csv, .txt)")
 
 
-def _detect_text(path: Path, layout, source: str | None) -> Export:
+def _candidates(source: str | None, profile: str | None) -> list[Profile] | None:
+    """The profiles to try: the forced one, every one (of the forced source), or none
+    (our own layout forced: ``None``)."""
+    try:
+        if profile is not None:
+            forced = get_profile(profile)
+            return None if forced is None else _Forced([forced])
+        return [p for p in all_profiles().values() if source in (None, p.source)]
+    except ProfileError as exc:
+        raise FileRejected(str(exc)) from exc
+
+
+def _detect_text(path: Path, layout, source: str | None, profiles) -> Export:
     best: tuple | None = None
     for delim in DELIMITERS:
         with open_text(path, layout) as text:
@@ -281,10 +319,12 @@ def _detect_text(path: Path, layout, source: str | None) -> Export:
                 if first >= HEADER_SEARCH_ROWS:
                     break
         try:
-            export = _detect(path, rows, source, layout, delim)
+            export = _detect(path, rows, source, layout, delim, profiles)
         except FileRejected as exc:
             best = best or (None, exc)
             continue
+        if export.profile is not None and (best is None or best[0] is None):
+            return export  # a system's layout, recognised: its delimiter is the one
         if best is None or best[0] is None or len(export.columns) > len(best[0].columns):
             best = (export, None)
     export, error = best
@@ -293,7 +333,12 @@ def _detect_text(path: Path, layout, source: str | None) -> Export:
     return export
 
 
-def _detect(path, rows, source_name, layout, delimiter) -> Export:
+def _detect(path, rows, source_name, layout, delimiter, profiles=None) -> Export:
+    profiled = _detect_profile(path, rows, layout, delimiter, profiles)
+    if profiled is not None:
+        return profiled
+    if profiles is not None and len(profiles) == 1 and _forced(profiles):
+        raise FileRejected(_profile_misses(profiles[0], rows))
     candidates = [SOURCES[source_name]] if source_name else list(SOURCES.values())
     best, nearest = None, None
     for line, fields in rows:
@@ -333,6 +378,71 @@ def _detect(path, rows, source_name, layout, delimiter) -> Export:
         found.notes,
         personal,
         len(fields),
+    )
+
+
+def _forced(profiles: list[Profile]) -> bool:
+    return getattr(profiles, "forced", False)
+
+
+class _Forced(list):
+    forced = True
+
+
+def _detect_profile(path, rows, layout, delimiter, profiles) -> Export | None:
+    """The export of a system a profile describes, recognised by its header or, for a
+    header-less file, by its first rows."""
+    for profile in profiles or ():
+        if profile.delimiter and delimiter not in (None, profile.delimiter):
+            continue
+        for line, fields in rows:
+            if profile.fits_header(fields) or (_forced(profiles) and not profile.missing(fields)):
+                names = [header_key(f) or f"champ{i + 1}" for i, f in enumerate(fields)]
+                return _profiled(path, profile, line, names, fields, layout, delimiter)
+        if profile.header:
+            continue
+        if profile.fits_rows([f for _, f in rows]) or (_forced(profiles) and rows):
+            names = [header_key(f) for f in profile.fields]
+            return _profiled(path, profile, 0, names, profile.fields, layout, delimiter)
+    return None
+
+
+def _profiled(path, profile, line, names, headers, layout, delimiter) -> Export:
+    width = len(names)
+    personal = [i for i, h in enumerate(headers) if _personal(h)]
+    personal += [i for i, n in enumerate(names) if n in _profile_personal(profile)]
+    return Export(
+        path,
+        SOURCES[profile.source],
+        line,
+        dict(enumerate(names)),
+        [],
+        width,
+        layout,
+        delimiter,
+        [],
+        sorted(set(personal)),
+        width,
+        profile,
+    )
+
+
+def _profile_personal(profile: Profile) -> set[str]:
+    """The system's columns feeding our personal columns (caller number, advisor)."""
+    return {
+        header_key(spec)
+        for name, spec in profile.columns.items()
+        if name in PERSONAL_COLUMNS and isinstance(spec, str)
+    }
+
+
+def _profile_misses(profile: Profile, rows) -> str:
+    if not profile.header:
+        return f"le fichier ne ressemble pas aux enregistrements du profil « {profile.name} »"
+    nearest = min((profile.missing(f) for _, f in rows), key=len, default=[])
+    return (
+        f"le fichier n'a pas les colonnes du profil « {profile.name} » ; il manque : "
+        f"{', '.join(nearest)}"
     )
 
 

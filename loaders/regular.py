@@ -27,8 +27,10 @@ class Irregular(Exception):
     """The file needs the line-by-line reader."""
 
 
-def utf8_bytes(raw: bytes, layout: TextLayout) -> bytes:
-    """The file's text as UTF-8 bytes, decoded as the line-by-line reader decodes it."""
+def utf8_bytes(path, layout: TextLayout) -> bytes:
+    """The file's text as UTF-8 bytes, decoded as the line-by-line reader decodes it; a
+    file in another encoding is transcoded 16 MB at a time, never held twice as text."""
+    raw = path.read_bytes()
     if layout.encoding == "utf-8-sig":
         raw = raw.removeprefix(codecs.BOM_UTF8)
         try:
@@ -36,8 +38,14 @@ def utf8_bytes(raw: bytes, layout: TextLayout) -> bytes:
             return raw
         except UnicodeDecodeError:
             pass
-    text = raw.decode(layout.encoding, errors=decode_errors(layout))
-    return text.removeprefix("\ufeff").encode("utf-8")
+    decoder = codecs.getincrementaldecoder(layout.encoding)(errors=decode_errors(layout))
+    parts, block = [], 1 << 24
+    for start in range(0, len(raw), block):
+        text = decoder.decode(raw[start : start + block], final=start + block >= len(raw))
+        parts.append(text.encode("utf-8"))
+    if not raw:
+        return b""
+    return b"".join(parts).removeprefix(codecs.BOM_UTF8)
 
 
 def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fields: int):
@@ -45,7 +53,7 @@ def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fie
     after the header, blank lines left out; or raise :class:`Irregular`."""
     if layout.newline != "\n":
         raise Irregular("CR seul")
-    data = utf8_bytes(path.read_bytes(), layout)
+    data = utf8_bytes(path, layout)
     array = np.frombuffer(data, dtype=np.uint8)
     if data.find(b"\x00") >= 0:
         raise Irregular("NUL")

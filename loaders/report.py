@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,6 +16,7 @@ class ImportReport:
     file: str
     status: str  # loaded, rejected, already_loaded, failed
     source: str | None = None
+    profile: str | None = None  # the system's layout it was read with; None for ours
     load_id: int | None = None
     rows_read: int = 0
     rows_inserted: int = 0
@@ -27,6 +29,11 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # probable typos, conflicting duplicates
     reason_lines: set[int] = field(default_factory=set, repr=False)
+
+    def to_json(self) -> str:
+        """The report as one JSON line, for tools (the dashboard's import page)."""
+        fields = {k: v for k, v in vars(self).items() if k != "reason_lines"}
+        return json.dumps(fields | {"rows_loaded": self.rows_loaded}, ensure_ascii=False)
 
     @property
     def rows_loaded(self) -> int:

@@ -10,6 +10,7 @@ PAGES = [
     ("agences", "Agences", ":material/apartment:"),
     ("couts", "Coûts et effectifs", ":material/euro:"),
     ("dimensionnement", "Dimensionnement", ":material/groups:"),
+    ("importer", "Importer", ":material/upload_file:"),
     ("qualite", "Qualité des données", ":material/fact_check:"),
     ("glossaire", "Glossaire", ":material/menu_book:"),
 ]

@@ -126,6 +126,7 @@ DOWNLOADS = {
     "agences": ["agencies", "agency_detail"],
     "couts": ["costs"],
     "dimensionnement": ["sizing", "daily_load"],
+    "importer": [],  # no table before a file is dropped; the preview is not an export
     "qualite": ["history", "quarantine"],
     "glossaire": ["glossary"],
 }

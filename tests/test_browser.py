@@ -172,3 +172,22 @@ def test_no_helper_module_can_be_routed_to_on_a_fresh_server(tmp_path, page, hel
         expect(nav).to_contain_text("Synthèse")
         for name in ("fmt", "ui", "auth", "filters", "app"):
             expect(nav.get_by_text(name, exact=True)).to_have_count(0)
+
+
+def test_import_page_uploads_previews_and_imports(tmp_path, page):
+    """A director drops a telephony export on the Importer page, sees it recognised and
+    previewed, imports it, reads the report; the import runs in its own process."""
+    from tests.loaders.test_profiles import aircall_rows
+
+    export = tmp_path / "aircall.csv"
+    with open(export, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(aircall_rows())
+    (tmp_path / "srv").mkdir()
+    with _serve(tmp_path / "srv") as base:
+        page.goto(f"{base}/importer")
+        page.locator("input[type='file']").set_input_files(str(export))
+        expect(page.get_by_text("Aircall : historique des appels")).to_be_visible()
+        expect(page.get_by_text("Aucun problème dans les 6 premières lignes.")).to_be_visible()
+        page.get_by_role("button", name="Importer 1 fichier(s)").click()
+        expect(page.get_by_text("Rapport : aircall.csv")).to_be_visible()
+        expect(_metric(page, "Chargées")).to_have_text("6")

@@ -61,3 +61,12 @@ def test_every_kpi_id_and_setting_is_in_the_kpi_docs():
         assert k.definition in doc, k.id
     for field in fields(Settings):
         assert f"`{field.name}`" in doc, field.name
+
+
+def test_every_shipped_profile_is_documented():
+    from loaders.profile import SHIPPED, load_profile
+
+    for path in sorted(SHIPPED.glob("*.toml")):
+        profile = load_profile(path)
+        assert f"| `{profile.name}` |" in DOC, profile.name
+        assert profile.follows and profile.unclear, f"{profile.name}: say what it follows"

@@ -1,0 +1,129 @@
+"""Importer: upload exports, see how each will be read, import them, read the report.
+
+Roles Direction and Analyste only. The preview and the import run in processes of their
+own (``pages/shared/importing.py``); the dashboard's figures are refreshed afterwards.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from pages.shared import fmt, importing, ui
+
+ROLES = ("direction", "analyste")
+STATUS = {
+    "loaded": "importé",
+    "rejected": "rejeté",
+    "failed": "échec, rien importé",
+    "already_loaded": "déjà importé, rien n'a changé",
+}
+
+ui.current_filters()  # opened by its URL before app.py ran: app.py resolves the access first
+st.title("Importer des fichiers")
+if ui.access().role not in ROLES:
+    st.error("L'import est réservé aux rôles Direction et Analyste.")
+    st.stop()
+st.caption(
+    "Exports .csv, .txt ou .xlsx : notre format, ou celui d'un système reconnu (Genesys Cloud, "
+    "Aircall, 3CX, Avaya IP Office, Microsoft Teams, ou un profil ajouté par l'organisme). "
+    "Un fichier déjà importé à l'identique ne change rien."
+)
+uploaded = st.file_uploader(
+    "Fichiers à importer",
+    type=["csv", "txt", "tsv", "xlsx"],
+    accept_multiple_files=True,
+    key="import_files",
+)
+if not uploaded:
+    ui.empty("Déposez un ou plusieurs fichiers pour voir comment ils seront lus.")
+    st.stop()
+
+folder = Path(st.session_state.setdefault("import_folder", tempfile.mkdtemp(prefix="pilotage-")))
+folder.mkdir(parents=True, exist_ok=True)
+paths = []
+for file in uploaded:
+    path = folder / Path(file.name).name
+    path.write_bytes(file.getvalue())
+    paths.append(path)
+
+
+# Kept in the session, never in the shared cache: a preview shows another user's data.
+seen = [(f.name, f.file_id) for f in uploaded]
+if st.session_state.get("import_seen") != seen:
+    with st.spinner("Lecture des fichiers…"):
+        st.session_state["import_previews"] = importing.preview(paths)
+    st.session_state["import_seen"] = seen
+previews = st.session_state["import_previews"]
+
+
+def _shown(result: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(result["rows"], columns=result["columns"])
+    for column in frame.columns:
+        stamps = pd.to_datetime(frame[column], format="ISO8601", errors="coerce")
+        if frame[column].notna().any() and stamps.notna().sum() == frame[column].notna().sum():
+            frame[column] = stamps.dt.strftime("%d/%m/%Y %H:%M:%S").str.replace(" 00:00:00", "")
+    return frame.astype(object).where(frame.notna(), fmt.EMPTY)
+
+
+ready = 0
+for result in previews:
+    st.subheader(result["file"])
+    if result["status"] != "ok":
+        st.error(f"Ne sera pas importé : {fmt.md(result['message'])}")
+        continue
+    ready += 1
+    read_as = result["profile_label"] or "notre format"
+    st.write(f"**Source** : {result['source_label']} · **lu comme** : {read_as}")
+    for note in result["notes"]:
+        st.caption(fmt.md(note))
+    if result["ignored_columns"]:
+        st.caption("Colonnes ignorées : " + fmt.md(", ".join(result["ignored_columns"])))
+    st.dataframe(_shown(result), hide_index=True)
+    problems = pd.DataFrame(result["problems"], columns=["line", "column", "reason"])
+    if problems.empty:
+        st.success(f"Aucun problème dans les {fmt.number(len(result['rows']))} premières lignes.")
+    else:
+        st.warning(f"{fmt.number(len(problems))} problème(s) dans les premières lignes :")
+        st.dataframe(
+            problems.rename(
+                columns={"line": "Ligne", "column": "Colonne", "reason": "Problème"}
+            ).fillna(fmt.EMPTY),
+            hide_index=True,
+        )
+
+if st.button(
+    f"Importer {fmt.number(ready)} fichier(s)", type="primary", disabled=not ready, key="run_import"
+):
+    with st.status("Import en cours…", expanded=True) as status:
+        reports = []
+        for report in importing.run_import(paths):
+            reports.append(report)
+            st.write(f"{report['file']} : {STATUS.get(report['status'], report['status'])}")
+        failed = any(r["status"] in ("rejected", "failed") for r in reports)
+        status.update(
+            label="Import terminé" + (" avec des fichiers rejetés" if failed else ""),
+            state="error" if failed else "complete",
+        )
+    st.cache_data.clear()  # every page reads the new state
+    st.session_state["import_reports"] = reports
+    shutil.rmtree(folder, ignore_errors=True)
+    st.session_state.pop("import_folder", None)
+
+for report in st.session_state.get("import_reports", []):
+    st.subheader(f"Rapport : {report['file']}")
+    st.write(f"**{STATUS.get(report['status'], report['status'])}**")
+    if report.get("message"):
+        st.write(fmt.md(report["message"]))
+    if report["status"] == "loaded":
+        cols = st.columns(4)
+        cols[0].metric("Lignes lues", fmt.number(report["rows_read"]))
+        cols[1].metric("Chargées", fmt.number(report["rows_loaded"]))
+        cols[2].metric("Doublons ou déjà à jour", fmt.number(report["rows_duplicate"]))
+        cols[3].metric("En quarantaine", fmt.number(report["rows_quarantined"]))
+    for line in report.get("notes", []) + report.get("reasons", []):
+        st.caption(fmt.md(line))
+    if report.get("rows_quarantined"):
+        st.page_link("pages/qualite.py", label="Voir la quarantaine", icon=":material/fact_check:")
