@@ -190,9 +190,13 @@ def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> d
         "rows_duplicate": report.rows_duplicate,
         "rows_quarantined": report.rows_quarantined,
         "rows_blank": report.rows_blank,
-        "message": report.message or " ; ".join(report.notes) or None,
+        "message": report.message or " ; ".join(_profile_said(report) + report.notes) or None,
         "started_at": started,
     }
+
+
+def _profile_said(report: ImportReport) -> list[str]:
+    return [f"lu avec le profil « {report.profile} »"] if report.profile else []
 
 
 def _record_failure(engine, path, sha, source, report: ImportReport, started) -> None:

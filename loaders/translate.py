@@ -50,9 +50,11 @@ def translate(frame: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, list
     if profile.legs:
         out, grouped = _legs(out, frame, profile)
         if grouped:
+            many = grouped > 1
             notes.append(
-                f"{_lines(grouped)} de suite (transfert, renvoi) regroupée{'s' * (grouped > 1)} "
-                "avec l'appel qu'elles continuent : un appel transféré compte une fois"
+                f"{_lines(grouped)} de suite (transfert, renvoi) regroupée{'s' * many} avec "
+                f"l'appel qu'elle{'s' * many} continue{'nt' * many} : un appel transféré "
+                "compte une fois"
             )
     if profile.cannot:
         notes.append(f"profil « {profile.name} » : {profile.cannot}")
@@ -101,6 +103,8 @@ def _dates(raw: pd.Series, kind: str, profile: Profile) -> pd.Series:
             )
     else:
         local = pd.to_datetime(text, format=kind, errors="coerce")
+        if profile.timezone == PARIS:  # already Paris wall-clock time, DST hours included
+            return local
         stamps = local.dt.tz_localize(
             profile.timezone, ambiguous="NaT", nonexistent="NaT"
         ).dt.tz_convert("UTC")

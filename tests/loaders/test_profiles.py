@@ -395,3 +395,26 @@ def test_suggest_writes_a_draft_a_person_completes_in_minutes(engine, tmp_path, 
     got = _kpis(engine)
     assert got["offered_calls"] == 3 and got["answer_rate"] == pytest.approx(2 / 3)
     assert got["asa_s"] == pytest.approx(60) and got["aht_s"] == pytest.approx(120)
+
+
+@pytest.mark.parametrize(
+    ("profile", "written", "paris"),
+    [
+        ("genesys-cloud", "2025-07-01T08:00:00.000Z", "2025-07-01 10:00:00"),  # summer, UTC+2
+        ("genesys-cloud", "2025-01-15T08:00:00.000Z", "2025-01-15 09:00:00"),  # winter, UTC+1
+        ("3cx", "2025/10/26 01:30:00", "2025-10-26 02:30:00"),  # UTC, just before the change
+        # Local wall-clock time, the hour that happens twice in October: kept as written.
+        ("avaya-ip-office", "2025/10/26 02:30:00", "2025-10-26 02:30:00"),
+    ],
+)
+def test_dates_become_paris_wall_clock_time(profile, written, paris):
+    import pandas as pd
+
+    from loaders.profile import get_profile
+    from loaders.translate import _dates
+
+    spec = get_profile(profile)
+    column = {"genesys-cloud": "Date", "3cx": "time-start", "avaya-ip-office": "Call Start"}
+    kind = spec.dates[column[profile]]
+    stamps = _dates(pd.Series([written], dtype="str"), kind, spec)
+    assert stamps[0] == pd.Timestamp(paris)
