@@ -7,6 +7,8 @@ sidebar filters, then runs the page chosen in the navigation.
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import time
@@ -56,25 +58,30 @@ def build_demo_if_missing(url: str) -> None:
 
 
 def _build_demo(url: str, path: Path) -> None:
-    with st.status("Première ouverture : construction de l'entrepôt de démonstration…") as status:
+    """Run the demo build in its own process, showing its steps and each file imported."""
+    label = "Première ouverture : construction de l'entrepôt de démonstration…"
+    with st.status(label, expanded=True) as status:
+        bar = st.progress(0.0, text="Écriture des exports de démonstration…")
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "loaders",
-                "--url",
-                url,
-                "demo",
-                "--out",
-                str(path.parent / "demo_exports"),
-            ],
+            [sys.executable, "-m", "loaders", "--url", url, "demo"]
+            + ["--dwellings", os.environ.get("PILOTAGE_DEMO_DWELLINGS", "25000")]
+            + ["--out", str(path.parent / "demo_exports")],
             cwd=PROJECT_ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
+        files = done = 0
         for line in process.stdout:
-            st.write(line.rstrip())
+            line = line.rstrip()
+            written = re.match(r"(\d+) fichiers de démonstration écrits", line)
+            if written:
+                files = int(written.group(1))
+                bar.progress(0.1, text=f"{files} exports écrits ; import dans l'entrepôt…")
+            elif line.startswith(("OK", "REJETÉ", "IGNORÉ")) and files:
+                done += 1
+                bar.progress(0.1 + 0.9 * done / files, text=f"Import : {done} fichiers sur {files}")
+            st.write(line)
         if process.wait() != 0:
             status.update(label="La construction de la démonstration a échoué", state="error")
             st.stop()

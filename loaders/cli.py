@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from loaders.pipeline import SOURCE_ORDER, import_file
@@ -204,8 +205,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     from loaders.demo import build_demo
 
+    print(
+        f"Écriture des exports de démonstration : {number(args.dwellings)} logements, "
+        f"{args.agencies} agences, {args.years} ans jusqu'à hier…",
+        flush=True,
+    )
+    started = time.perf_counter()
     files = build_demo(args.out, args.dwellings, args.years, args.seed, args.agencies)
-    print(f"{len(files)} fichiers de démonstration écrits dans {args.out}")
+    seconds = time.perf_counter() - started
+    print(f"{len(files)} fichiers de démonstration écrits dans {args.out} ({seconds:.0f} s)")
     if args.no_import:
         return 0
     return run_import([str(args.out)], None, args.url)

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from pages.shared import fmt, ui
@@ -35,17 +37,104 @@ reference = {
     "calls_per_dwelling_month": identified / months if identified is not None and months else None,
     "offered_calls": identified,
 }
+agencies = ui.reference("agencies")
+names = dict(zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True))
+
+
+def agency_label(code: str) -> str:
+    return f"{code} – {names[code]}" if names.get(code) else code
+
+
 shown = table[[c for c in COLUMNS if c in table]].copy()
+shown["agency"] = shown["agency"].map(agency_label)
 totals = {c: shown[c].sum() for c in ("requests", "complaints") if c in shown}
 shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns} | totals
 shown = shown.rename(columns=COLUMNS)
-percent = {"Engagements respectés", "Clôture 1er niveau", "Part de réclamations (appels)"}
-st.dataframe(
-    shown,
+units = {
+    "Demandes": "requests",
+    "Réclamations": "requests",
+    "Engagements respectés": "ratio",
+    "Clôture 1er niveau": "ratio",
+    "Appels présentés (identifiés)": "calls",
+    "Appels / logement / mois": "calls/dwelling/month",
+    "Part de réclamations (appels)": "ratio",
+}
+rows = st.dataframe(
+    fmt.shown(shown, units),
     hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format="localized") for c in shown.columns}
-    | {c: st.column_config.NumberColumn(format="percent") for c in percent},
+    column_config={"Agence": st.column_config.TextColumn(width="medium")},
+    on_select="rerun",
+    selection_mode="single-row",
+    key="agency_rows",
 )
+st.caption("Cliquez une agence (ligne ou barre) pour filtrer le tableau de bord sur elle.")
+
+
+def focus(code: str, widget: str) -> None:
+    """Filter the dashboard on the agency clicked (once: the click stays selected)."""
+    if (code,) != tuple(f.agencies):
+        ui.drill({"f_agencies": [code]}, forget=(widget,))
+
+
+chosen = rows.selection.rows if rows is not None else []
+if chosen and chosen[0] < len(table):
+    focus(table["agency"].iloc[chosen[0]], "agency_rows")
+
+st.subheader("Agences classées")
+RANKED = {
+    "commitment_kept": "Engagements respectés",
+    "first_level_closure_requests": "Clôture au 1er niveau",
+    "calls_per_dwelling_month": "Appels identifiés par logement et par mois",
+    "complaints": "Réclamations",
+}
+measures = [m for m in RANKED if m in table]
+measure = st.selectbox(
+    "Indicateur",
+    measures,
+    format_func=RANKED.get,
+    index=ui.url_index("classement", measures),
+    key="agency_rank",
+)
+ui.keep_in_url("classement", measure)
+ranked = table.dropna(subset=[measure]).assign(nom=lambda t: t["agency"].map(agency_label))
+if ranked.empty:
+    ui.empty("Pas de valeur pour cet indicateur sur la période.")
+else:
+    ratio = measure in ("commitment_kept", "first_level_closure_requests")
+    axis = alt.Axis(format="%" if ratio else ",")
+    pick = alt.selection_point(fields=["agency"], name="pick")
+    bars = (
+        alt.Chart(ranked)
+        .mark_bar()
+        .encode(
+            y=alt.Y("nom:N", sort="-x", title=None),
+            x=alt.X(f"{measure}:Q", title=RANKED[measure], axis=axis),
+            tooltip=[
+                alt.Tooltip("nom:N", title="Agence"),
+                alt.Tooltip(f"{measure}:Q", title=RANKED[measure], format=".1%" if ratio else ","),
+            ],
+        )
+        .add_params(pick)
+    )
+    layers = [bars]
+    if reference.get(measure) is not None and measure != "complaints":
+        layers.append(
+            alt.Chart(pd.DataFrame({"x": [reference[measure]], "label": ["Ensemble"]}))
+            .mark_rule(color="black", strokeDash=[6, 4])
+            .encode(
+                x="x:Q",
+                tooltip=[alt.Tooltip("x:Q", title="Ensemble", format=".1%" if ratio else ",.2f")],
+            )
+        )
+    event = ui.chart(alt.layer(*layers).properties(height=max(120, 32 * len(ranked))), key="ranked")
+    clicked = ui.picked(event, "pick")
+    if clicked:
+        focus(clicked["agency"], "ranked")
+    if len(layers) > 1:
+        st.caption(
+            "Trait pointillé : l'ensemble des agences, comme dans la dernière ligne du tableau."
+        )
+
 assessed = table.dropna(subset=["commitment_kept"]) if "commitment_kept" in table else table[:0]
 if not assessed.empty:
     worst = assessed.sort_values("commitment_kept").iloc[0]
@@ -62,7 +151,15 @@ st.caption(
 ui.downloads(shown, "comparaison_agences", "agencies")
 
 st.subheader("Détail d'une agence")
-code = st.selectbox("Agence", list(table["agency"]), key="agency_drill")
+codes = list(table["agency"])
+code = st.selectbox(
+    "Agence",
+    codes,
+    index=ui.url_index("agence", codes),
+    format_func=agency_label,
+    key="agency_drill",
+)
+ui.keep_in_url("agence", code)
 detail = ui.kpis(replace(f, agencies=(code,)))
 rows = detail[detail["value"].notna()][["label", "value", "unit", "reference"]]
 rows = rows.assign(

@@ -1,9 +1,11 @@
 """Appels: volumes, answer rate and service level, waits, heatmaps, out of hours."""
 
+from datetime import date
+
 import altair as alt
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages.shared import charts, fmt, ui
 
 GRAINS = {"day": "Jour", "week": "Semaine", "month": "Mois"}
 DAYS = fmt.DAYS
@@ -27,7 +29,7 @@ for col, (kpi_id, label, unit) in zip(
     ],
     strict=True,
 ):
-    col.metric(label, fmt.by_unit(values.get(kpi_id), unit))
+    col.metric(label, fmt.by_unit(values.get(kpi_id), unit), help=ui.kpi_help(kpi_id))
 st.caption(
     f"Abandons : {fmt.percent(values.get('abandon_rate'))} · hors horaires : "
     f"{fmt.percent(values.get('out_of_hours_share'))} · niveau de service 60 s : "
@@ -36,39 +38,68 @@ st.caption(
 )
 
 grain = st.radio(
-    "Granularité", list(GRAINS), format_func=GRAINS.get, horizontal=True, index=2, key="calls_grain"
+    "Granularité",
+    list(GRAINS),
+    format_func=GRAINS.get,
+    horizontal=True,
+    index=ui.url_index("granularite", list(GRAINS), 2),
+    key="calls_grain",
 )
+ui.keep_in_url("granularite", grain)
 frame = ui.call_series(f, grain)
 if frame.empty:
     ui.empty()
     st.stop()
-x = {"day": "day:T", "week": "iso_week:O", "month": "month:T"}[grain]
+field = {"day": "day", "week": "iso_week", "month": "month"}[grain]
 st.subheader("Présentés, traités et perdus")
-volumes = frame.melt(x.split(":")[0], ["answered_calls", "lost_calls"], "série", "appels")
+volumes = frame.melt(field, ["answered_calls", "lost_calls"], "série", "appels")
 volumes["série"] = volumes["série"].map({"answered_calls": "Traités", "lost_calls": "Perdus"})
-ui.chart(
-    alt.Chart(volumes)
-    .mark_bar()
-    .encode(
-        x=alt.X(x, title=GRAINS[grain]),
-        y=alt.Y("appels:Q", title="Appels", stack=True),
-        color=alt.Color("série:N", title=None),
-        tooltip=["série:N", alt.Tooltip("appels:Q", format=",")],
-    )
+volumes, x = charts.time_x(volumes, grain, field)
+pick = alt.selection_point(fields=["début", "fin"], name="pick")
+clicked = ui.picked(
+    ui.chart(
+        alt.Chart(volumes)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("appels:Q", title="Appels", stack=True),
+            color=charts.series_colour(["Traités", "Perdus"]),
+            tooltip=[
+                charts.time_tooltip(grain, field),
+                alt.Tooltip("série:N", title="Série"),
+                alt.Tooltip("appels:Q", format=",", title="Appels"),
+            ],
+        )
+        .add_params(pick),
+        key="calls_bars" if grain != "day" else None,
+    ),
+    "pick",
 )
+if clicked:  # a month or a week: the page shows its days
+    start, end = date.fromisoformat(clicked["début"]), date.fromisoformat(clicked["fin"])
+    if (start, end) != (f.start, f.end):
+        state = {"f_period": "custom", "f_start": start, "f_end": end}
+        ui.drill(state, {"granularite": "day"}, forget=("calls_grain", "calls_bars"))
+if grain != "day":
+    st.caption("Cliquez une barre pour voir ses jours.")
 st.subheader("Taux de décroché et niveau de service (ligne AFNOR : 80 % en 90 s)")
-rates = frame.melt(x.split(":")[0], ["answer_rate", "service_level_90"], "série", "taux")
+rates = frame.melt(field, ["answer_rate", "service_level_90"], "série", "taux")
 rates["série"] = rates["série"].map(
     {"answer_rate": "Taux de décroché", "service_level_90": "Niveau de service 90 s"}
 )
+rates, x = charts.time_x(rates, grain, field)
 line = (
     alt.Chart(rates)
     .mark_line(point=True)
     .encode(
-        x=alt.X(x, title=GRAINS[grain]),
+        x=x,
         y=alt.Y("taux:Q", title=None, axis=alt.Axis(format="%")),
-        color=alt.Color("série:N", title=None),
-        tooltip=["série:N", alt.Tooltip("taux:Q", format=".1%")],
+        color=charts.series_colour(["Taux de décroché", "Niveau de service 90 s"]),
+        tooltip=[
+            charts.time_tooltip(grain, field),
+            alt.Tooltip("série:N", title="Série"),
+            alt.Tooltip("taux:Q", format=".1%", title="Taux"),
+        ],
     )
 )
 afnor = alt.Chart().mark_rule(strokeDash=[6, 4], color="red").encode(y=alt.datum(0.8))
@@ -90,7 +121,11 @@ if not heat.empty:
                 x=alt.X("créneau:O", title="Demi-heure", sort=list(slots.values())),
                 y=alt.Y("jour:O", title=None, sort=DAYS, axis=alt.Axis(labelOverlap=False)),
                 color=alt.Color(f"{measure}:Q", title="Appels"),
-                tooltip=["jour:N", "créneau:N", alt.Tooltip(f"{measure}:Q", format=",")],
+                tooltip=[
+                    alt.Tooltip("jour:N", title="Jour"),
+                    alt.Tooltip("créneau:N", title="Demi-heure"),
+                    alt.Tooltip(f"{measure}:Q", format=",", title=title),
+                ],
             )
             .properties(height=220)
         )
@@ -105,32 +140,20 @@ st.metric(
 st.subheader("Par file")
 queues = ui.call_breakdown(f, "queue")
 if not queues.empty:
-    st.dataframe(
-        queues[
-            [
-                "queue",
-                "offered_calls",
-                "answered_calls",
-                "answer_rate",
-                "service_level_90",
-                "outbound_calls",
-            ]
-        ].rename(
-            columns={
-                "queue": "File",
-                "offered_calls": "Présentés",
-                "answered_calls": "Traités",
-                "answer_rate": "Taux de décroché",
-                "service_level_90": "Niveau de service 90 s",
-                "outbound_calls": "Sortants",
-            }
-        ),
-        hide_index=True,
-        column_config={
-            "Taux de décroché": st.column_config.NumberColumn(format="percent"),
-            "Niveau de service 90 s": st.column_config.NumberColumn(format="percent"),
-            "Présentés": st.column_config.NumberColumn(format="localized"),
-            "Traités": st.column_config.NumberColumn(format="localized"),
-        },
+    table = queues[
+        ["queue", "offered_calls", "answered_calls", "answer_rate", "service_level_90"]
+        + ["outbound_calls"]
+    ].rename(
+        columns={
+            "queue": "File",
+            "offered_calls": "Présentés",
+            "answered_calls": "Traités",
+            "answer_rate": "Taux de décroché",
+            "service_level_90": "Niveau de service 90 s",
+            "outbound_calls": "Sortants",
+        }
     )
+    units = {"Présentés": "calls", "Traités": "calls", "Sortants": "calls"}
+    units |= {"Taux de décroché": "ratio", "Niveau de service 90 s": "ratio"}
+    st.dataframe(fmt.shown(table, units), hide_index=True)
     ui.downloads(queues, "appels_par_file", "queues")

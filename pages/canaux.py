@@ -3,11 +3,13 @@
 import altair as alt
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages.shared import charts, fmt, ui
 
 st.title("Canaux et captation")
 f = ui.require_filters()
 labels = dict(ui.reference("channels")[["channel_code", "channel_label"]].values)
+categories = dict(ui.reference("categories")[["category_code", "category_label"]].values)
+ORDER = list(labels.values())  # every channel keeps one colour on the page
 values = ui.kpis(f)
 shares = values[values.index.str.startswith("capture_share.")]
 st.subheader("Où sont captées les réclamations")
@@ -27,24 +29,31 @@ grain = st.radio(
     horizontal=True,
     key="capture_grain",
     format_func={"month": "Mois", "year": "Année"}.get,
-    index=1,
+    index=ui.url_index("evolution", ["month", "year"], 1),
 )
+ui.keep_in_url("evolution", grain)
 capture = ui.capture_series(f, grain)
 if not capture.empty:
     capture = capture.assign(canal=capture["channel"].map(labels))
+    capture, x = charts.time_x(capture, grain, grain)
     ui.chart(
         alt.Chart(capture)
         .mark_bar()
         .encode(
-            x=alt.X(f"{grain}:{'T' if grain == 'month' else 'O'}", title=None),
+            x=x,
             y=alt.Y(
                 "share:Q",
                 stack="normalize",
                 title="Part des réclamations",
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color("canal:N", title="Canal de saisie"),
-            tooltip=["canal:N", alt.Tooltip("share:Q", format=".1%"), "complaints:Q"],
+            color=charts.category_colour("canal", ORDER, capture["canal"], "Canal de saisie"),
+            tooltip=[
+                charts.time_tooltip(grain, grain),
+                alt.Tooltip("canal:N", title="Canal"),
+                alt.Tooltip("share:Q", format=".1%", title="Part"),
+                alt.Tooltip("complaints:Q", format=",", title="Réclamations"),
+            ],
         )
     )
     ui.downloads(capture, f"captation_par_{grain}", "capture")
@@ -66,14 +75,19 @@ else:
             .encode(
                 y=alt.Y(f"{by}:N", sort="-x", title=None),
                 x=alt.X("requests:Q", title="Demandes"),
-                tooltip=[f"{by}:N", alt.Tooltip("requests:Q", format=",")],
+                tooltip=[
+                    alt.Tooltip(f"{by}:N", title=by.capitalize()),
+                    alt.Tooltip("requests:Q", format=",", title="Demandes"),
+                ],
             )
         )
 
     with left:
         requests_bars(by_channel, "canal")
     with right:
-        requests_bars(by_category, "category")
+        requests_bars(
+            by_category.assign(catégorie=by_category["category"].map(categories)), "catégorie"
+        )
     ui.downloads(by_channel, "demandes_par_canal", "req_channel")
     ui.downloads(by_category, "demandes_par_categorie", "req_category")
 
@@ -82,15 +96,21 @@ mix = ui.contact_mix(f)
 if mix.empty:
     ui.empty()
 else:
-    mix = mix.assign(canal=mix["channel"].map(labels))
+    mix = mix.assign(canal=mix["channel"].map(labels), part=mix["contacts"] / mix["contacts"].sum())
+    mix = mix.assign(étiquette=mix["part"].map(lambda p: fmt.percent(p, 0) if p >= 0.03 else ""))
+    donut = alt.Chart(mix).encode(
+        theta=alt.Theta("contacts:Q", stack=True),
+        order=alt.Order("contacts:Q", sort="descending"),
+        color=charts.category_colour("canal", ORDER, mix["canal"], "Canal"),
+        tooltip=[
+            alt.Tooltip("canal:N", title="Canal"),
+            alt.Tooltip("contacts:Q", format=",", title="Contacts"),
+            alt.Tooltip("part:Q", format=".1%", title="Part"),
+        ],
+    )
     ui.chart(
-        alt.Chart(mix)
-        .mark_arc(innerRadius=60)
-        .encode(
-            theta="contacts:Q",
-            color=alt.Color("canal:N", title="Canal"),
-            tooltip=["canal:N", alt.Tooltip("contacts:Q", format=",")],
-        )
+        donut.mark_arc(innerRadius=60, outerRadius=120)
+        + donut.mark_text(radius=140, size=13).encode(text="étiquette:N", color=alt.value("black"))
     )
     st.caption(
         f"{fmt.number(mix['contacts'].sum())} contacts : appels présentés au centre et "

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages.shared import charts, fmt, ui
 
 NATURES = {
     "personnel": "Personnel",
@@ -65,8 +65,16 @@ else:
         .mark_bar()
         .encode(
             x=alt.X("sum(eur_par_logement_an):Q", title="€ par logement et par an"),
-            color=alt.Color("nature:N", title="Nature"),
-            tooltip=["nature:N", alt.Tooltip("eur_par_logement_an:Q", format=",.2f")],
+            color=charts.category_colour(
+                "nature", list(NATURES.values()), frame["nature"], "Nature"
+            ),
+            tooltip=[
+                alt.Tooltip("nature:N", title="Nature"),
+                alt.Tooltip(
+                    "eur_par_logement_an:Q", format=",.2f", title="€ par logement et par an"
+                ),
+                alt.Tooltip("montant_eur:Q", format=",.0f", title="Montant (€)"),
+            ],
         )
     )
     target = alt.Chart().mark_rule(color="red", strokeDash=[6, 4]).encode(x=alt.datum(22))

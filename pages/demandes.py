@@ -9,11 +9,27 @@ st.title("Demandes")
 f = ui.require_filters()
 v = ui.kpis(f)["value"]
 cols = st.columns(3)
-cols[0].metric("Clôture au 1er niveau", fmt.percent(v.get("first_level_closure_requests")))
-cols[1].metric("Engagements respectés", fmt.percent(v.get("commitment_kept")))
-cols[2].metric("Délai de clôture médian", fmt.days(v.get("close_days_median")))
+cols[0].metric(
+    "Clôture au 1er niveau",
+    fmt.percent(v.get("first_level_closure_requests")),
+    help=ui.kpi_help("first_level_closure_requests"),
+)
+cols[1].metric(
+    "Engagements respectés",
+    fmt.percent(v.get("commitment_kept")),
+    help=ui.kpi_help("commitment_kept"),
+)
+cols[2].metric(
+    "Délai de clôture médian",
+    fmt.days(v.get("close_days_median")),
+    help=ui.kpi_help("close_days_median"),
+)
 cols = st.columns(3)
-cols[0].metric("Délai de clôture (90e centile)", fmt.days(v.get("close_days_p90")))
+cols[0].metric(
+    "Délai de clôture (90e centile)",
+    fmt.days(v.get("close_days_p90")),
+    help=ui.kpi_help("close_days_p90"),
+)
 cols[1].metric(
     "Taux de relance",
     fmt.percent(v.get("followup_rate")),
@@ -49,7 +65,11 @@ with left:
             .encode(
                 x=alt.X("urgence:N", title="Délai d'engagement", sort=list(urg["urgence"])),
                 y=alt.Y("commitment_kept:Q", title="Respectés", axis=alt.Axis(format="%")),
-                tooltip=["urgence:N", alt.Tooltip("commitment_kept:Q", format=".1%"), "requests:Q"],
+                tooltip=[
+                    alt.Tooltip("urgence:N", title="Délai d'engagement"),
+                    alt.Tooltip("commitment_kept:Q", format=".1%", title="Respectés"),
+                    alt.Tooltip("requests:Q", format=",", title="Demandes"),
+                ],
             )
         )
         ui.downloads(urg, "engagements_par_urgence", "urgency")
@@ -61,7 +81,14 @@ with right:
     ui.chart(
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X("ancienneté:N", sort=list(frame["ancienneté"])), y="demandes:Q")
+        .encode(
+            x=alt.X("ancienneté:N", sort=list(frame["ancienneté"]), title="Ancienneté"),
+            y=alt.Y("demandes:Q", title="Demandes"),
+            tooltip=[
+                alt.Tooltip("ancienneté:N", title="Ancienneté"),
+                alt.Tooltip("demandes:Q", format=",", title="Demandes"),
+            ],
+        )
     )
     st.caption(f"{fmt.number(v.get('backlog_open'))} demandes ouvertes au {fmt.day(f.end)}.")
     ui.downloads(frame, "stock_par_anciennete", "backlog")
@@ -73,11 +100,13 @@ by = st.radio(
     horizontal=True,
     key="flc_by",
     format_func={"channel": "Canal", "category": "Catégorie"}.get,
+    index=ui.url_index("par", ["channel", "category"]),
 )
+ui.keep_in_url("par", by)
 flc = ui.request_series(f, by)
 if not flc.empty:
     ui.chart(
-        alt.Chart(flc)
+        alt.Chart(ui.labelled(flc))
         .mark_bar()
         .encode(
             y=alt.Y(f"{by}:N", title=None, sort="-x"),
@@ -86,20 +115,28 @@ if not flc.empty:
                 title="Clôture au 1er niveau",
                 axis=alt.Axis(format="%"),
             ),
-            tooltip=[f"{by}:N", alt.Tooltip("first_level_closure_requests:Q", format=".1%")],
+            tooltip=[
+                alt.Tooltip(f"{by}:N", title="Canal" if by == "channel" else "Catégorie"),
+                alt.Tooltip(
+                    "first_level_closure_requests:Q", format=".1%", title="Clôture au 1er niveau"
+                ),
+            ],
         )
     )
     ui.downloads(flc, f"cloture_premier_niveau_par_{by}", "flc")
 
 st.subheader("Demandes en retard ou ouvertes")
 late_only = st.toggle(
-    "Seulement les demandes en retard (échéance dépassée, sans action)", value=True, key="late_only"
+    "Seulement les demandes en retard (échéance dépassée, sans action)",
+    value=st.query_params.get("retard", "oui") == "oui",
+    key="late_only",
 )
+ui.keep_in_url("retard", "oui" if late_only else "non")
 rows = ui.open_requests(f, late_only)
 if rows.empty:
     ui.empty("Aucune demande ouverte ou en retard pour ces filtres.")
 else:
-    shown = rows.rename(
+    shown = ui.labelled(rows).rename(
         columns={
             "request_id": "N° demande",
             "created": "Créée le",
@@ -116,13 +153,14 @@ else:
         }
     )
     st.dataframe(
-        shown,
+        fmt.shown(
+            shown.fillna(
+                {c: fmt.EMPTY for c in ("Agence", "Canal", "Catégorie", "Type", "Statut")}
+            ),
+            {"Urgence (j)": "requests", "Ancienneté (j)": "requests", "Relances": "requests"}
+            | {"Créée le": "date", "Échéance": "date", "1re action": "date"},
+        ),
         hide_index=True,
-        column_config={
-            "Créée le": st.column_config.DateColumn(format="DD/MM/YYYY"),
-            "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
-            "1re action": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        },
     )
     st.caption(f"{fmt.number(len(rows))} demandes (5 000 au plus, les plus anciennes d'abord).")
     ui.downloads(shown, "demandes_en_retard" if late_only else "demandes_ouvertes", "late")

@@ -31,25 +31,31 @@ if ui.access().agencies is not None and scope_reference is None:
     )
 
 
-def mark(kpi_id: str, value) -> str:
-    target = kpi(kpi_id).target
-    if target is None or value is None or value != value:
+def per_dwelling(offered) -> str:
+    """The sector's 0.5 to 1 call per dwelling and month, as this landlord's volume for the
+    period (another landlord's call count means nothing here)."""
+    low, high = kpi("calls_per_dwelling_month").target
+    if "calls_per_dwelling_month" not in values.index:
         return ""
+    rate = values.loc["calls_per_dwelling_month"]["value"]
+    if offered is None or offered != offered or not rate or rate != rate:
+        return ""
+    dwelling_months = offered / rate
     return (
-        ":green-badge[dans la cible]"
-        if target[0] <= value <= target[1]
-        else ":red-badge[hors cible]"
+        f"Référence pour votre parc : {fmt.number(low * dwelling_months)} à "
+        f"{fmt.number(high * dwelling_months)} appels (0,5 à 1 par logement et par mois)"
     )
 
 
-columns = st.columns(4)
+# Rows of four tiles: a phone stacks each row's columns, so the tiles keep their order.
+rows = [st.columns(4) for _ in range(0, len(TILES), 4)]
 for i, kpi_id in enumerate(TILES):
     row = values.loc[kpi_id] if kpi_id in values.index else None
     value = None if row is None else row["value"]
     old = before.loc[kpi_id]["value"] if kpi_id in before.index else None
     delta = fmt.change(value, old, kpi(kpi_id).unit)
     colour = fmt.delta_colour(better(kpi_id))
-    with columns[i % 4]:
+    with rows[i // 4][i % 4]:
         label = kpi(kpi_id).label + (" (centre)" if kpi_id == "capture_share.crl" else "")
         st.metric(
             label,
@@ -58,7 +64,8 @@ for i, kpi_id in enumerate(TILES):
             delta_color=colour,
             help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
         )
-        st.caption(" ".join(x for x in (mark(kpi_id, value), kpi(kpi_id).reference) if x))
+        reference = per_dwelling(value) if kpi_id == "offered_calls" else kpi(kpi_id).reference
+        st.caption(" ".join(x for x in (fmt.badge(kpi(kpi_id).target, value), reference) if x))
         if row is not None and row["note"] and (value is None or value != value):
             st.caption(fmt.md(row["note"].capitalize()) + ".")
         if organisme is not None and kpi_id in organisme.index:

@@ -3,6 +3,7 @@ the URL, downloads carry the data they claim. Streamlit AppTest, no browser."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -240,6 +241,30 @@ def test_tile_colours_follow_the_good_direction(kpi_id, colour):
 
 
 @pytest.mark.parametrize(
+    ("kpi_id", "value", "badge"),
+    [
+        ("answer_rate", 0.92, "dans la cible"),  # 90 % to 100 %
+        ("answer_rate", 0.85, "hors cible"),
+        ("service_level_90", 0.80, "dans la cible"),  # AFNOR: 80 % within 90 s, inclusive
+        ("cost_per_dwelling_year", 24.05, "hors cible"),  # above the 22 € of the survey
+        ("cost_per_dwelling_year", 21.0, "dans la cible"),
+        ("commitment_kept", 0.95, "dans la cible"),  # 90 %, the target we chose
+        ("commitment_kept", 0.6, "hors cible"),
+        ("asa_s", 75, "hors cible"),  # under 60 s
+        ("offered_calls", 7000, ""),  # a volume has no target
+        ("answer_rate", None, ""),  # no value, no badge
+        ("answer_rate", float("nan"), ""),
+    ],
+)
+def test_a_badge_wherever_a_target_exists(kpi_id, value, badge):
+    from pages.shared import fmt
+    from warehouse.kpis.catalogue import kpi
+
+    assert badge in fmt.badge(kpi(kpi_id).target, value)
+    assert bool(fmt.badge(kpi(kpi_id).target, value)) == bool(badge)
+
+
+@pytest.mark.parametrize(
     ("value", "shown"),
     [(41, "41\u202fs"), (125, "2\u202fmin 05\u202fs"), (3720, "1\u202fh 02\u202fmin")],
 )
@@ -321,3 +346,32 @@ def test_exports_speak_french_with_values_rounded_to_what_they_mean():
     month = Filters(date(2025, 3, 1), date(2025, 3, 31))
     assert file_name("appels_par_day", month) == "appels_par_jour_2025-03"
     assert file_name("x", Filters(date(2025, 3, 1), date(2025, 4, 30))) == "x_2025-03-01_2025-04-30"
+
+
+# Raw codes a person must never read in a table: channels, categories, request types and
+# statuses (their labels start with a capital or differ: « Centre d'appels », « Clôturée »).
+RAW_CODES = {
+    "crl", "agence", "gardien", "extranet", "courrier", "email", "astreinte",
+    "accueil physique", "telephone agence", "loge gardien", "technique", "administrative",
+    "voisinage", "charges", "mutation", "autre", "reclamation", "renseignement", "ouverte",
+    "en cours", "cloturee", "annulee", "decroche", "abandonne",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_code_none_or_nan_is_shown(app, page):
+    state = PERIOD | ({"late_only": False} if page == "demandes" else {})
+    at = _open(page, state)
+    texts = [
+        e.value for kind in ("markdown", "caption", "subheader", "header") for e in at.get(kind)
+    ]
+    texts += [m.value for m in at.metric] + [m.label for m in at.metric]
+    for text in texts:
+        assert not re.search(r"\b(None|nan|NaN|NaT)\b", str(text)), (page, text)
+    for table in at.dataframe:
+        frame = table.value
+        for column in frame.columns:
+            assert not re.search(r"\b(None|nan)\b", str(column)), (page, column)
+            cells = {str(v) for v in frame[column].tolist()}
+            assert not cells & {"None", "nan", "NaT", "<NA>"}, (page, column, cells)
+            assert not cells & RAW_CODES, (page, column, cells & RAW_CODES)

@@ -113,8 +113,8 @@ def test_a_quality_managers_tables_and_exports_hold_only_their_agency(access_fil
     """The agencies page's table is what its CSV and Excel downloads carry."""
     at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"}, "agences")
     table = at.dataframe[0].value
-    assert list(table.iloc[:, 0]) == ["AG01", "Ensemble (référence)"]  # the scope's total
-    assert at.selectbox(key="agency_drill").options == ["AG01"]
+    assert list(table.iloc[:, 0]) == ["AG01 – Nord", "Ensemble (référence)"]  # the scope total
+    assert at.selectbox(key="agency_drill").options == ["AG01 – Nord"]
 
 
 @pytest.mark.parametrize("email", ["deux@office.fr", "perdu@office.fr"])

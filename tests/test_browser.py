@@ -12,17 +12,20 @@ import contextlib
 import csv
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from pages import PAGES as DASHBOARD_PAGES
+from pages.shared import fmt
 from tests.warehouse.kpi_dataset import build_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,15 +50,21 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _serve(folder: Path):
-    """``streamlit run app.py`` on a free port over the hand-made warehouse."""
-    url = build_warehouse(folder)
+def _serve(folder: Path, demo_dwellings: int | None = None):
+    """``streamlit run app.py`` on a free port over the hand-made warehouse, or, given
+    ``demo_dwellings``, over no warehouse at all (a first start builds the demo)."""
+    env = os.environ | {"PILOTAGE_DATA_DIR": str(folder)}
+    if demo_dwellings is None:
+        env["WAREHOUSE_URL"] = build_warehouse(folder)
+    else:
+        env.pop("WAREHOUSE_URL", None)
+        env["PILOTAGE_DEMO_DWELLINGS"] = str(demo_dwellings)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
         + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT,
-        env=os.environ | {"WAREHOUSE_URL": url, "PILOTAGE_DATA_DIR": str(folder)},
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -139,10 +148,11 @@ def test_agency_and_period_change_the_figures(server, page):
     assert "agences=AG01" in page.url
     page.keyboard.press("Escape")
     period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
-    # The last loaded day is 25 April 2025 (request D5): "this month" is April, no call.
+    # Quick periods count from today: "this month" holds none of the 2025 calls.
     _choose(page, period, "Ce mois-ci")
     expect(offered).to_have_text("0")
-    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Du mar. 1 avr. 2025")
+    first = fmt.day(date.today().replace(day=1))
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text(f"Du {first}")
 
 
 def test_a_csv_download_reads_back(server, page):
@@ -191,3 +201,42 @@ def test_import_page_uploads_previews_and_imports(tmp_path, page):
         page.get_by_role("button", name="Importer 1 fichier(s)").click()
         expect(page.get_by_text("Rapport : aircall.csv")).to_be_visible()
         expect(_metric(page, "Chargées")).to_have_text("6")
+
+
+def _click_chart(page: Page, index: int, x: float, y: float) -> None:
+    """Click the ``index``-th chart of the page at (x, y), fractions of its box."""
+    chart = page.locator("[data-testid='stVegaLiteChart']").nth(index)
+    expect(chart).to_be_visible()
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1_000)  # Vega draws after the element shows
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+
+
+def test_clicking_a_month_bar_shows_its_days(server, page):
+    page.goto(f"{server}/appels?{PERIOD}&granularite=month")
+    expect(_metric(page, "Présentés")).to_have_text("7")
+    _click_chart(page, 0, 0.3, 0.55)  # March: the first of two monthly bars
+    expect(page).to_have_url(re.compile(r"debut=2025-03-01&fin=2025-03-31"))
+    assert "granularite=day" in page.url
+    expect(_metric(page, "Présentés")).to_have_text("7")  # every hand-made call is in March
+
+
+def test_clicking_an_agency_bar_filters_the_dashboard_to_it(server, page):
+    page.goto(f"{server}/agences?{PERIOD}&classement=complaints")
+    expect(page.get_by_text("Agences classées")).to_be_visible()
+    _click_chart(page, 0, 0.4, 0.3)  # the first bar: the agency with the most complaints
+    expect(page).to_have_url(re.compile(r"agences=AG0\d"))
+
+
+def test_first_start_shows_its_progress_then_the_figures(tmp_path, page):
+    """No warehouse yet: the first visitor sees the build's steps and a progress bar, then
+    the Synthèse (a small demo here; the default builds 25,000 dwellings)."""
+    with _serve(tmp_path, demo_dwellings=600) as base:
+        page.goto(base)
+        expect(page.get_by_text("Écriture des exports de démonstration")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"Import : \d+ fichiers sur \d+"))).to_be_visible(
+            timeout=120_000
+        )
+        expect(page.locator("h1").filter(has_text="Synthèse")).to_be_visible(timeout=180_000)
+        expect(_metric(page, "Appels présentés")).not_to_have_text("—")

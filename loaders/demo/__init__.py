@@ -1,13 +1,15 @@
 """Realistic demo exports, calibrated on the sector figures of ``kpis.md``.
 
 ``build_demo`` writes the files a landlord's systems would export (with their messiness:
-cp1252, ``;``, French dates, title rows, a few unreadable rows) for ``years`` full years
-ending with the last full year, and returns their paths. Deterministic for a seed.
+cp1252, ``;``, French dates, title rows, a few unreadable rows) from the 1 January of
+``years - 1`` years before up to yesterday (every quick period of the dashboard then shows
+data on first start), or for ``years`` full years ending with ``end_year``, and returns
+their paths. Deterministic for a seed and an end date.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +32,8 @@ def build_demo(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    end_year = end_year or date.today().year - 1
-    start, end = date(end_year - years + 1, 1, 1), date(end_year, 12, 31)
+    end = date(end_year, 12, 31) if end_year else date.today() - timedelta(days=1)
+    start = date(end.year - years + 1, 1, 1)
     files: list[Path] = []
 
     agency_frame = make_agencies(agencies)

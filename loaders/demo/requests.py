@@ -36,8 +36,10 @@ def make_requests(rng, dwellings, calls: pd.DataFrame, start: date, end: date) -
     frames = []
     for y in range(years):
         year = start.year + y
-        n_c = rng.poisson(0.33 * len(dwellings) * 1.05**y)
-        n_i = rng.poisson(0.22 * len(dwellings) * 1.05**y)
+        last = min(date(year, 12, 31), end)  # the current year runs up to the end date
+        share = ((last - date(year, 1, 1)).days + 1) / 365
+        n_c = rng.poisson(0.33 * len(dwellings) * 1.05**y * share)
+        n_i = rng.poisson(0.22 * len(dwellings) * 1.05**y * share)
         kind = np.r_[np.full(n_c, "reclamation"), np.full(n_i, "renseignement")]
         channel = np.r_[
             rng.choice(CHANNELS, size=n_c, p=_capture_mix(y, years)),
@@ -47,7 +49,9 @@ def make_requests(rng, dwellings, calls: pd.DataFrame, start: date, end: date) -
             rng.choice(CATEGORIES, size=n_c, p=COMPLAINT_MIX),
             rng.choice(CATEGORIES, size=n_i, p=INFO_MIX),
         ]
-        days = pd.date_range(date(year, 1, 1), date(year, 12, 31), freq="B")
+        days = pd.date_range(date(year, 1, 1), last, freq="B")
+        if days.empty:  # the year has run one or two days only, not a business day yet
+            days = pd.date_range(date(year, 1, 1), last, freq="D")
         created = (
             rng.choice(days.to_numpy(), size=len(kind))
             + pd.to_timedelta(
@@ -190,7 +194,7 @@ MOTIFS = [
 def make_contacts(rng, dwellings, requests: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """Front-desk registers: one line per contact; requests captured at an agency have one."""
     days = pd.date_range(start, end, freq="B")
-    n = rng.poisson(0.12 * len(dwellings) * 12 * (end.year - start.year + 1))
+    n = rng.poisson(0.12 * len(dwellings) * 12 * ((end - start).days + 1) / 365)
     dw = rng.integers(0, len(dwellings), n)
     at = (
         rng.choice(days.to_numpy(), size=n)

@@ -48,10 +48,23 @@ HEADERS = {
     "calls_per_advisor": "Appels par conseiller",
     "advisors_at_ceiling": "Conseillers au plafond de 70 appels",
     "dwelling_months": "Logements-mois",
+    "part": "Part",
+    "request_type": "Type",
+    "status": "Statut",
 }
 # Chart-only label columns: the export labels the code column itself.
-CHART_LABELS = {"canal", "jour", "créneau", "urgence"}
-RATIOS = {"share", "service_level", "occupancy"}
+CHART_LABELS = {"canal", "jour", "créneau", "urgence", "période", "début", "fin", "étiquette"}
+RATIOS = {"share", "service_level", "occupancy", "part"}
+# Coded values of the request tables, by their French labels.
+CODES = {
+    "request_type": {"reclamation": "Réclamation", "renseignement": "Renseignement"},
+    "status": {
+        "ouverte": "Ouverte",
+        "en cours": "En cours",
+        "cloturee": "Clôturée",
+        "annulee": "Annulée",
+    },
+}
 WHOLE = {"seconds": 0, "eur": 2, "days": 1}
 
 
@@ -60,6 +73,16 @@ def for_people(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFra
     out = frame.drop(columns=[c for c in frame.columns if c in CHART_LABELS and c != "canal"])
     if "canal" in out and "channel" in out:
         out = out.drop(columns="canal")
+    out = labelled(out, refs)
+    for column in out.columns:
+        out[column] = _rounded(column, out[column])
+    return out.rename(columns={c: _header(c) for c in out.columns})
+
+
+def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every coded column by its French label (channel, category, weekday, half-hour,
+    request type and status); the column names stay."""
+    out = frame.copy()
     channels, categories = refs["channels"], refs["categories"]
     labels = {
         "channel": dict(zip(channels["channel_code"], channels["channel_label"], strict=True)),
@@ -68,13 +91,11 @@ def for_people(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFra
         ),
         "weekday": {i + 1: d for i, d in enumerate(fmt.DAYS_LONG)},
         "slot": {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)},
-    }
+    } | CODES
     for column, mapping in labels.items():
         if column in out:
             out[column] = out[column].map(lambda v, m=mapping: m.get(v, v))
-    for column in out.columns:
-        out[column] = _rounded(column, out[column])
-    return out.rename(columns={c: _header(c) for c in out.columns})
+    return out
 
 
 def _header(column: str) -> str:

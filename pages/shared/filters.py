@@ -55,9 +55,14 @@ def _restore_from_url(options: dict[str, list[str]]) -> None:
             st.session_state[key] = value
 
 
+# A page's own choices (ui.url_index / ui.keep_in_url), kept when the filters are written.
+PAGE_PARAMS = ("granularite", "evolution", "par", "retard", "agence", "classement")
+
+
 def _write_url() -> None:
     state = st.session_state
     params = {"periode": state.get("f_period", "last_year")}
+    params |= {p: st.query_params[p] for p in PAGE_PARAMS if p in st.query_params}
     if params["periode"] == "custom":
         params["debut"] = state["f_start"].isoformat()
         params["fin"] = state["f_end"].isoformat()
@@ -97,7 +102,10 @@ def sidebar_filters(access: Access) -> Filters | None:
             "organisme": organismes,
         }
     )
-    default_start, default_end = ui.period_bounds("last_year", last, (first, last))
+    today = date.today()
+    for key, value in st.session_state.pop("_drill", {}).items():  # a click on a chart
+        st.session_state[key] = value
+    default_start, default_end = ui.period_bounds("last_year", today, (first, last))
     st.session_state.setdefault("f_start", default_start)
     st.session_state.setdefault("f_end", default_end)
 
@@ -108,11 +116,16 @@ def sidebar_filters(access: Access) -> Filters | None:
         sb.date_input("Du", key="f_start", format="DD/MM/YYYY", **bounds)
         sb.date_input("Au", key="f_end", format="DD/MM/YYYY", **bounds)
     start, end = ui.period_bounds(
-        choice, last, (st.session_state["f_start"], st.session_state["f_end"])
+        choice, today, (st.session_state["f_start"], st.session_state["f_end"])
     )
     if end < start:
         sb.error("La fin de la période précède son début.")
         start, end = end, start
+    latest = max(today, last)
+    if end > latest:  # a custom end far ahead (2099): nothing to show past the data
+        sb.warning(f"Fin ramenée au {fmt.day(latest)} : rien n'est chargé au-delà.")
+        end = latest
+        start = min(start, end)
     sb.caption(f"Du {fmt.day(start)} au {fmt.day(end)}")
     organisme = sb.selectbox("Organisme", [ALL, *organismes], key="f_org")
     in_scope = [

@@ -93,6 +93,14 @@ def delta_colour(better: str | None) -> str:
     return {"up": "normal", "down": "inverse"}.get(better or "", "off")
 
 
+def badge(target: tuple[float, float] | None, value) -> str:
+    """A tile's badge against its target band: none without a target or a value."""
+    if target is None or _missing(value):
+        return ""
+    inside = target[0] <= value <= target[1]
+    return ":green-badge[dans la cible]" if inside else ":red-badge[hors cible]"
+
+
 def day(value: date) -> str:
     """``lun. 3 mars 2025``."""
     return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
@@ -124,3 +132,15 @@ def md(text: object) -> str:
     """Data-derived text escaped for Streamlit's markdown (captions, messages): an agency
     code written as ``[AG01](https://…)`` stays text, never a link."""
     return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def shown(frame, units: dict[str, str]):
+    """A table as the page shows it: each listed column written by ``by_unit`` (French
+    numbers, one-decimal percentages as on the tiles, « — » where there is no value);
+    the others untouched. Downloads keep the numbers."""
+    out = frame.copy()
+    for column, unit in units.items():
+        if column in out:
+            write = (lambda v: EMPTY if _missing(v) else day(v)) if unit == "date" else None
+            out[column] = out[column].map(write or (lambda v, u=unit: by_unit(v, u)))
+    return out

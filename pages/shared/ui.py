@@ -18,6 +18,7 @@ from warehouse import queries
 from warehouse.access import LOCAL, Access
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.kpis import Filters, compute_all, series
+from warehouse.kpis.catalogue import kpi
 from warehouse.kpis.costs import costs_by_nature
 from warehouse.kpis.staffing import Target, sizing_table
 from warehouse.setup import upgrade_if_needed
@@ -32,7 +33,13 @@ PERIODS = {
     "custom": "Personnalisée",
 }
 FR_LOCALE = {
-    "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u202f€"]},
+    "number": {
+        "decimal": ",",
+        "thousands": "\u202f",
+        "grouping": [3],
+        "currency": ["", "\u202f€"],
+        "percent": "\u202f%",
+    },
     "time": {
         "dateTime": "%A %e %B %Y à %X",
         "date": "%d/%m/%Y",
@@ -144,33 +151,88 @@ def last_import():
 # --- the period ------------------------------------------------------------------------
 
 
-def period_bounds(choice: str, last_day: date, custom: tuple[date, date]) -> tuple[date, date]:
-    """The dates of a quick choice, relative to the last day of loaded data."""
-    first_of_month = last_day.replace(day=1)
+def period_bounds(choice: str, today: date, custom: tuple[date, date]) -> tuple[date, date]:
+    """The dates of a quick choice, counted from ``today`` (the calendar's today, not the
+    last day of loaded data: « Ce mois-ci » is this month)."""
+    first_of_month = today.replace(day=1)
     if choice == "this_month":
-        return first_of_month, last_day
+        return first_of_month, today
     if choice == "last_month":
         end = first_of_month - timedelta(days=1)
         return end.replace(day=1), end
     if choice == "this_year":
-        return date(last_day.year, 1, 1), last_day
+        return date(today.year, 1, 1), today
     if choice == "last_12":
-        year, month = last_day.year, last_day.month - 11
+        year, month = today.year, today.month - 11
         if month <= 0:
             year, month = year - 1, month + 12
-        return date(year, month, 1), last_day
+        return date(year, month, 1), today
     if choice == "custom":
         return custom
-    # last full year: the year of the last day if it ends on 31 December, else the one before
-    year = last_day.year if (last_day.month, last_day.day) == (12, 31) else last_day.year - 1
-    return date(year, 1, 1), date(year, 12, 31)
+    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)  # the last full year
+
+
+# --- a page's own choices, kept in the URL ---------------------------------------------
+
+
+def url_index(param: str, options: list, default: int = 0) -> int:
+    """The index of the option the URL names (``?granularite=week``), else ``default``:
+    a page's own choices survive a reload and travel with a shared link."""
+    wanted = st.query_params.get(param)
+    values = [str(o) for o in options]
+    return values.index(wanted) if wanted in values else default
+
+
+def keep_in_url(param: str, value) -> None:
+    if st.query_params.get(param) != str(value):
+        st.query_params[param] = str(value)
 
 
 # --- charts and downloads ---------------------------------------------------------------
 
 
-def chart(c: alt.Chart) -> None:
-    st.altair_chart(c.configure(locale=FR_LOCALE), width="stretch")
+def chart(c: alt.Chart, key: str | None = None):
+    """French numbers and dates; legends below the chart, never cut, never eating the
+    width of a phone's screen. With a ``key``, the chart's selections rerun the page and
+    the event is returned (drill-down)."""
+    configured = c.configure(locale=FR_LOCALE).configure_legend(
+        orient="bottom", labelLimit=0, symbolLimit=0, columns=4
+    )
+    if key is None:
+        st.altair_chart(configured, width="stretch")
+        return None
+    return st.altair_chart(configured, width="stretch", key=key, on_select="rerun")
+
+
+def picked(event, name: str) -> dict | None:
+    """The first point a chart's selection ``name`` holds, as {field: value}; None."""
+    if event is None:
+        return None
+    points = (event.get("selection") or {}).get(name) or []
+    return points[0] if points else None
+
+
+def drill(state: dict, params: dict | None = None, forget: tuple[str, ...] = ()) -> None:
+    """Filter the page to what was clicked: the sidebar applies ``state`` before drawing
+    its widgets (so the URL follows), the page's own choices start from ``params``."""
+    st.session_state["_drill"] = state
+    for key in forget:
+        st.session_state.pop(key, None)
+    for param, value in (params or {}).items():
+        st.query_params[param] = value
+    st.rerun()
+
+
+def kpi_help(kpi_id: str) -> str:
+    """A tile's help: the catalogue's definition and reference (sigles: the Glossaire)."""
+    k = kpi(kpi_id)
+    reference = f" Référence : {k.reference}." if k.reference else ""
+    return f"{k.definition}.{reference} Sigles et définitions : page Glossaire."
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes shown by their labels (channels, categories, request types and statuses)."""
+    return exports.labelled(frame, {r: reference(r) for r in ("channels", "categories")})
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:

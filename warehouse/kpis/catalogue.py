@@ -120,7 +120,9 @@ CATALOGUE: list[Kpi] = [
         "ratio",
         "Demandes avec engagement échu ou déjà traitées : première action au plus tard à "
         "l'échéance (jours ouvrés ; voisinage : 7 jours calendaires)",
-        "Qu@lia : 1, 3 ou 10 jours selon l'urgence ; 7 jours pour le voisinage",
+        "Qu@lia : 1, 3 ou 10 jours selon l'urgence ; 7 jours pour le voisinage ; cible "
+        "retenue : 90 %",
+        (0.9, 1.0),
     ),
     Kpi(
         "close_days_median",
@@ -192,6 +194,7 @@ CATALOGUE: list[Kpi] = [
         "eur",
         "Coûts du dispositif (mise en place étalée sur 36 mois) / logements gérés, annualisé",
         "enquête : 22 € par logement et par an",
+        (0, 22),
     ),
     Kpi(
         "cost_per_answered_call",
