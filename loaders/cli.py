@@ -162,8 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help=(
-            "rows read, checked and staged at a time: bounds an import's memory "
-            "(default 250,000 for a regular text export, 200,000 otherwise)"
+            "rows read, checked and staged at a time: bounds an import's memory (default 200,000)"
         ),
     )
     look = sub.add_parser("preview", help="how files would be read, without importing them")

@@ -126,11 +126,10 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     state: dict = {}
     quarantined = staged_rows = 0
     costs: list[pd.DataFrame] = []
-    for chunk in export.chunks(chunk_size):
+    for chunk, typed, issues in _typed_ahead(export.chunks(chunk_size), source):
         report.rows_blank += chunk.blank
         report.notes += chunk.notes
         report.rows_read += len(chunk.frame) + len(chunk.malformed)
-        typed, issues = type_chunk(chunk.frame, source)
         unreadable = {(i["line"], i["column_name"]) for i in issues}
         # An unreadable value is also "missing": report the cause, not its echo.
         issues += [
@@ -166,6 +165,23 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     report.rows_inserted, report.rows_updated = inserted, updated
     report.rows_duplicate = staged_rows - inserted - updated
     drop_staging(conn, stg)
+
+
+def _typed_ahead(chunks, source):
+    """(chunk, typed, issues), the next chunk read and typed in a thread while this one is
+    checked, shaped and staged: Arrow's kernels and DuckDB's copy leave the GIL, so the
+    two overlap on a second core."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def next_typed():
+        chunk = next(chunks, None)
+        return None if chunk is None else (chunk, *type_chunk(chunk.frame, source))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="typing") as pool:
+        ahead = pool.submit(next_typed)
+        while (item := ahead.result()) is not None:
+            ahead = pool.submit(next_typed)
+            yield item
 
 
 def _quarantine(conn, report: ImportReport, export, entries: pd.DataFrame, before: int) -> int:

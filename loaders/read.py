@@ -94,9 +94,8 @@ class Export:
 
     def _read_chunks(self, size: int | None = None) -> Iterator[Chunk]:
         """The rows after the header, ``size`` at a time: through Arrow's CSV reader when
-        the file is regular (:mod:`loaders.regular`), else line by line. By default a
-        chunk holds 250,000 rows read by Arrow, 200,000 read line by line (as Python
-        strings, several times the memory)."""
+        the file is regular (:mod:`loaders.regular`), else line by line. A chunk holds
+        200,000 rows by default."""
         if self.layout is not None and self.header_fields:
             try:
                 table, lines, raws, blank = read_regular(
@@ -105,7 +104,7 @@ class Export:
             except Irregular:
                 pass
             else:
-                yield from self._regular_chunks(table, lines, raws, blank, size or 250_000)
+                yield from self._regular_chunks(table, lines, raws, blank, size or 200_000)
                 return
         yield from self._line_chunks(size or 200_000)
 

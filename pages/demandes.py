@@ -8,39 +8,17 @@ from pages.shared import fmt, ui
 st.title("Demandes")
 f = ui.require_filters()
 v = ui.kpis(f)["value"]
-cols = st.columns(3)
-cols[0].metric(
-    "Clôture au 1er niveau",
-    fmt.percent(v.get("first_level_closure_requests")),
-    help=ui.kpi_help("first_level_closure_requests"),
-)
-cols[1].metric(
-    "Engagements respectés",
-    fmt.percent(v.get("commitment_kept")),
-    help=ui.kpi_help("commitment_kept"),
-)
-cols[2].metric(
-    "Délai de clôture médian",
-    fmt.days(v.get("close_days_median")),
-    help=ui.kpi_help("close_days_median"),
-)
-cols = st.columns(3)
-cols[0].metric(
-    "Délai de clôture (90e centile)",
-    fmt.days(v.get("close_days_p90")),
-    help=ui.kpi_help("close_days_p90"),
-)
-cols[1].metric(
-    "Taux de relance",
-    fmt.percent(v.get("followup_rate")),
-    help="Part des demandes relancées au moins une fois (jamais plus de 100 %).",
-)
-cols[2].metric(
-    "Relances par demande",
-    fmt.number(v.get("followups_per_request"), 2),
-    help="Contacts de relance (nb_relances et appels du même numéro sur la même demande) "
-    "rapportés aux demandes.",
-)
+TILES = [  # (KPI, label, unit), two rows of three; the catalogue gives each its help
+    ("first_level_closure_requests", "Clôture au 1er niveau", "ratio"),
+    ("commitment_kept", "Engagements respectés", "ratio"),
+    ("close_days_median", "Délai de clôture médian", "days"),
+    ("close_days_p90", "Délai de clôture (90e centile)", "days"),
+    ("followup_rate", "Taux de relance", "ratio"),
+    ("followups_per_request", "Relances par demande", "followups/request"),
+]
+rows = [st.columns(3), st.columns(3)]
+for i, (kpi_id, label, unit) in enumerate(TILES):
+    rows[i // 3][i % 3].metric(label, fmt.by_unit(v.get(kpi_id), unit), help=ui.kpi_help(kpi_id))
 st.caption(
     f"Appels réglés par le centre : {fmt.percent(v.get('first_level_closure_calls'))} "
     "(secteur : 46 % à 83 %). Ce taux porte sur les appels décrochés où le conseiller a "
