@@ -94,7 +94,7 @@ def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Ser
     empty = _empty(raw)
     text = pa.array(raw.fillna(""), type=pa.large_string())
     text = pc.replace_substring_regex(text, "[\\s\u00a0\u202f]", "")
-    text = pc.replace_substring_regex(text, r"(?i)(eur|€|s)$", "")
+    text = pc.replace_substring_regex(text, r"(?i)(eur|€|s|%)$", "")
     if groups:
         dot_groups = pc.match_substring_regex(text, _DOT_GROUPS)
         text = pc.if_else(dot_groups, pc.replace_substring(text, ".", ""), text)

@@ -26,11 +26,23 @@ from warehouse.loads import (
 from warehouse.merge_dims import merge_agencies, merge_dwellings
 from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
 from warehouse.merge_requests import merge_requests, refresh_dwelling_months
+from warehouse.merge_survey import merge_answers, merge_questions, merge_references
 from warehouse.meta import lock_for_writing
 from warehouse.repeats import refresh_previous_calls
 
 # Reference data first, so that facts find their dimension members.
-SOURCE_ORDER = ["agences", "logements", "appels", "registres", "demandes", "couts", "effectifs"]
+SOURCE_ORDER = [
+    "agences",
+    "logements",
+    "questionnaire",
+    "references_satisfaction",
+    "appels",
+    "registres",
+    "demandes",
+    "couts",
+    "effectifs",
+    "enquetes",
+]
 
 
 def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
@@ -39,6 +51,12 @@ def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
         return merge_calls(conn, load_id), 0
     if source == "registres":
         return merge_contacts(conn, load_id), 0
+    if source == "enquetes":
+        return merge_answers(conn, load_id), 0
+    if source == "questionnaire":
+        return merge_questions(conn)
+    if source == "references_satisfaction":
+        return merge_references(conn, load_id)
     merge = {
         "demandes": lambda: merge_requests(conn, load_id),
         "agences": lambda: merge_agencies(conn),
@@ -151,7 +169,8 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
         if source.name == "couts":
             costs.append(staged.assign(**{RAW: typed.loc[staged.index, RAW]}))
         copy_frame(conn, stg, staged)
-        staged_rows += len(staged)
+        # A respondent is staged as one row per question: count file lines.
+        staged_rows += staged["line_number"].nunique() if source.name == "enquetes" else len(staged)
         if progress:
             progress(report.rows_read)
     chunk = typed = good = staged = bad = None  # free the last chunk before the merge

@@ -356,6 +356,8 @@ def _detect(path, rows, source_name, layout, delimiter, profiles=None) -> Export
         raise FileRejected(_unknown_source(source_name, nearest))
     line, source, found, fields = best
     _refuse_ambiguous(found)
+    if source.name == "enquetes":
+        _add_questions(found, fields)
     width = len(fields)
     while width > 1 and not fields[width - 1].strip():
         width -= 1
@@ -443,6 +445,22 @@ def _profile_misses(profile: Profile, rows) -> str:
         f"le fichier n'a pas les colonnes du profil « {profile.name} » ; il manque : "
         f"{', '.join(nearest)}"
     )
+
+
+def _add_questions(found: HeaderMap, fields: list[str]) -> None:
+    """A survey's question columns: every header shaped like a question code; the other
+    ignored columns (names, comments) stay ignored and are never stored."""
+    from loaders.survey_sources import QUESTION_HEADER, QUESTION_PREFIX
+
+    for i, header in enumerate(fields):
+        if i not in found.mapping and QUESTION_HEADER.match(header_key(header)):
+            found.mapping[i] = QUESTION_PREFIX + header.strip().upper()
+    found.ignored = [f for i, f in enumerate(fields) if i not in found.mapping and f.strip()]
+    if not any(name.startswith(QUESTION_PREFIX) for name in found.mapping.values()):
+        raise FileRejected(
+            "enquête sans colonne de question : attendu au moins une colonne « Q01 », "
+            "« Q02 »... (une note de 0 à 10 ou une réponse « très satisfait »...)"
+        )
 
 
 def _personal(header: str) -> bool:

@@ -194,3 +194,12 @@ SHAPERS = {
     "couts": costs,
     "effectifs": staffing,
 }
+
+
+def _add_survey_shapers() -> None:
+    from loaders.shape_survey import SURVEY_SHAPERS
+
+    SHAPERS.update(SURVEY_SHAPERS)
+
+
+_add_survey_shapers()

@@ -315,3 +315,12 @@ EFFECTIFS = Source(
 SOURCES: dict[str, Source] = {
     s.name: s for s in (APPELS, REGISTRES, DEMANDES, AGENCES, LOGEMENTS, COUTS, EFFECTIFS)
 }
+
+
+def _add_survey_sources() -> None:
+    from loaders.survey_sources import SURVEY_SOURCES
+
+    SOURCES.update({s.name: s for s in SURVEY_SOURCES})
+
+
+_add_survey_sources()

@@ -81,8 +81,34 @@ def type_chunk(
                 )
         if col.kind in _DATES:
             _implausible(values, bad, col, today, note)
+    if source.name == "enquetes":
+        _type_answers(frame, typed, note)
+        nowhere = typed["ref_logement"].isna() & typed["agence"].isna()
+        if nowhere.any():
+            note(nowhere, source.col("agence"), lambda i: NOWHERE)
     typed[RAW] = frame[RAW]
     return typed, issues
+
+
+NOWHERE = "ni logement ni agence : la réponse ne peut être rattachée à une agence"
+ANSWER_LABEL = (
+    "réponse illisible (attendu une note de 0 à 10, « très », « assez », « peu » ou « pas du "
+    "tout satisfait », ou « ne sait pas »)"
+)
+
+
+def _type_answers(frame: pd.DataFrame, typed: pd.DataFrame, note) -> None:
+    """A survey's question columns (``q:CODE``): one normalised answer per cell."""
+    from loaders.answers import parse_answers
+    from loaders.survey_sources import QUESTION_PREFIX
+
+    for name in [c for c in frame.columns if c.startswith(QUESTION_PREFIX)]:
+        raw = frame[name].astype("str")
+        values, bad = parse_answers(raw)
+        typed[name] = values
+        if bad.any():
+            col = Col(name.removeprefix(QUESTION_PREFIX), "text")
+            note(bad, col, lambda i, raw=raw: f"{ANSWER_LABEL} : « {raw[i].strip()[:80]} »")
 
 
 def _implausible(values: pd.Series, bad: pd.Series, col: Col, today: date, note) -> None:

@@ -76,6 +76,18 @@ def _extra_rules(gx) -> dict[str, list]:
                 "sortie du parc antérieure à l'entrée",
             ),
         ],
+        "enquetes": [
+            (
+                e.ExpectColumnValuesToBeBetween(column="poids", min_value=0, max_value=10_000),
+                "poids négatif ou aberrant",
+            ),
+        ],
+        "references_satisfaction": [
+            (
+                e.ExpectColumnValuesToBeBetween(column="taux", min_value=0, max_value=100),
+                "taux hors de 0 à 100",
+            ),
+        ],
         "effectifs": [
             (
                 e.ExpectColumnValuesToBeBetween(

@@ -8,6 +8,7 @@ PAGES = [
     ("canaux", "Canaux et captation", ":material/alt_route:"),
     ("demandes", "Demandes", ":material/assignment:"),
     ("agences", "Agences", ":material/apartment:"),
+    ("satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
     ("couts", "Coûts et effectifs", ":material/euro:"),
     ("dimensionnement", "Dimensionnement", ":material/groups:"),
     ("importer", "Importer", ":material/upload_file:"),

@@ -20,6 +20,8 @@ TILES = [
 st.title("Synthèse")
 f = ui.require_filters()
 values = ui.kpis(f)
+if "satisfaction.global" in values.index:  # a survey is loaded: what tenants say
+    TILES = [*TILES, "satisfaction.global"]
 before = ui.kpis(f.shifted_years(1))
 scope_reference = ui.organisme_reference(f)
 organisme = None if scope_reference is None else ui.kpis(scope_reference)
@@ -54,9 +56,16 @@ for i, kpi_id in enumerate(TILES):
     value = None if row is None else row["value"]
     old = before.loc[kpi_id]["value"] if kpi_id in before.index else None
     delta = fmt.change(value, old, kpi(kpi_id).unit)
+    if kpi_id == "satisfaction.global":  # against the previous wave, not a year before
+        survey = ui.survey(f)
+        old = next((r["rate"] for r in survey["before"] if r["theme"] == "global"), None)
+        delta = fmt.change(value, old, "ratio", f"depuis {survey['previous']}")
     colour = fmt.delta_colour(better(kpi_id))
     with rows[i // 4][i % 4]:
-        label = kpi(kpi_id).label + (" (centre)" if kpi_id == "capture_share.crl" else "")
+        label = kpi(kpi_id).label + {
+            "capture_share.crl": " (centre)",
+            "satisfaction.global": " globale",
+        }.get(kpi_id, "")
         st.metric(
             label,
             fmt.by_unit(value, kpi(kpi_id).unit),

@@ -272,6 +272,42 @@ fact_dwelling_month = Table(
     Column("dwellings_count", Integer, nullable=False),  # dwellings managed at month end
 )
 
+# --- Tenant satisfaction surveys -------------------------------------------------------
+
+dim_question = Table(
+    "dim_question",
+    metadata,
+    Column("question_code", String(40), primary_key=True),
+    Column("theme", String(60), nullable=False),  # global, accueil, demandes_techniques...
+    Column("label", Text),
+)
+
+fact_survey_answer = Table(
+    "fact_survey_answer",
+    metadata,
+    Column("wave", String(40), primary_key=True),
+    Column("respondent_id", String(80), primary_key=True),
+    Column("question_code", String(40), primary_key=True),
+    Column("load_id", Integer, nullable=False),
+    Column("answer_date", Date),
+    Column("agency_key", Integer),  # the dwelling's agency, else the agency given
+    Column("dwelling_key", Integer),
+    Column("request_id", String(80)),  # an « à chaud » survey: the request it follows
+    Column("weight", Double, nullable=False),
+    Column("mark", Double),  # 0-10
+    Column("level", SmallInteger),  # 4 très ... 1 pas du tout satisfait
+)
+
+fact_satisfaction_reference = Table(
+    "fact_satisfaction_reference",
+    metadata,
+    Column("wave", String(40), primary_key=True),
+    Column("perimeter", String(60), primary_key=True),  # national, regional, a benchmark
+    Column("theme", String(60), primary_key=True),
+    Column("load_id", Integer, nullable=False),
+    Column("rate", Double, nullable=False),
+)
+
 # --- Load tracking ----------------------------------------------------------------------
 
 load_history = Table(
@@ -281,7 +317,7 @@ load_history = Table(
     Column("file_name", String(300), nullable=False),
     Column("file_path", Text, nullable=False),
     Column("content_sha256", String(64), nullable=False),
-    Column("source", String(20)),
+    Column("source", String(40)),
     Column("status", String(20), nullable=False),  # loaded, rejected
     Column("rows_read", Integer, nullable=False),
     Column("rows_loaded", Integer, nullable=False),

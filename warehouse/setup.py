@@ -19,6 +19,7 @@ COLUMNS = table(
     column("table_schema"),
     column("table_name"),
     column("column_name"),
+    column("character_maximum_length"),
     schema="information_schema",
 )
 
@@ -61,6 +62,28 @@ def _missing_columns(present: dict[str, set[str]]) -> list:
     ]
 
 
+def _narrow_columns(conn: Connection) -> list:
+    """Text columns a later version widened (``load_history.source`` for the survey
+    sources' longer names): (table, column) whose stored length is shorter. PostgreSQL
+    only: DuckDB does not enforce a VARCHAR's length."""
+    if conn.dialect.name != "postgresql":
+        return []
+    query = select(
+        COLUMNS.c.table_name, COLUMNS.c.column_name, COLUMNS.c.character_maximum_length
+    ).where(
+        COLUMNS.c.table_schema == func.current_schema(),
+        COLUMNS.c.character_maximum_length.is_not(None),
+    )
+    stored = {(t, c): n for t, c, n in conn.execute(query)}
+    return [
+        (t, c)
+        for t in metadata.sorted_tables
+        for c in t.columns
+        if getattr(c.type, "length", None)
+        and stored.get((t.name, c.name), c.type.length) < c.type.length
+    ]
+
+
 def init_warehouse(engine: Engine) -> None:
     """Create every table that is missing, add the columns a later version introduced to
     existing tables (``fact_call.previous_offered_at`` is then computed for every call),
@@ -73,6 +96,9 @@ def init_warehouse(engine: Engine) -> None:
             kind = column.type.compile(dialect=conn.dialect)
             # Names and types come from schema.py, never from a user.
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))  # noqa: S608
+        for table, column in _narrow_columns(conn):
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} TYPE {kind}"))  # noqa: S608
         if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
             refresh_previous_calls(conn)
         _extend_calendar(conn)
@@ -108,11 +134,12 @@ def upgrade_if_needed(url: str) -> bool:
     try:
         with reader.connect() as conn:
             present = _present(conn)
+            narrow = _narrow_columns(conn) if present else []
     finally:
         reader.dispose()
     if not present:
         return False  # nothing loaded yet: the demo build or an import creates the schema
-    if set(metadata.tables) <= set(present) and not _missing_columns(present):
+    if set(metadata.tables) <= set(present) and not _missing_columns(present) and not narrow:
         return False
     writer = make_engine(url)
     try:

@@ -130,7 +130,39 @@ stg_staffing = _stg(
     Column("supervisor_fte", Double),
 )
 
+stg_answer = _stg(
+    "stg_answer",
+    Column("wave", String),
+    Column("respondent_id", String),
+    Column("answer_date", Date),
+    Column("dwelling_code", String),
+    Column("agency_code", String),
+    Column("request_id", String),
+    Column("weight", Double),
+    Column("question_code", String),
+    Column("mark", Double),
+    Column("level", SmallInteger),
+)
+
+stg_question = _stg(
+    "stg_question",
+    Column("question_code", String),
+    Column("theme", String),
+    Column("label", String),
+)
+
+stg_sat_reference = _stg(
+    "stg_sat_reference",
+    Column("wave", String),
+    Column("perimeter", String),
+    Column("theme", String),
+    Column("rate", Double),
+)
+
 STAGING_TABLES = {
+    "enquetes": stg_answer,
+    "questionnaire": stg_question,
+    "references_satisfaction": stg_sat_reference,
     "appels": stg_call,
     "registres": stg_contact,
     "demandes": stg_request,

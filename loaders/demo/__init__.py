@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from loaders.demo import surveys
 from loaders.demo.calls import make_calls
 from loaders.demo.finance import make_costs, make_staffing
 from loaders.demo.reference import make_agencies, make_dwellings
@@ -62,4 +63,11 @@ def build_demo(
     files.append(
         write_csv(make_staffing(rng, dwellings, start, end), out / "effectifs.csv", "utf-8", ";")
     )
+    files.append(write_csv(surveys.questionnaire(), out / "questionnaire.csv", "utf-8", ";"))
+    refs = surveys.references()
+    files.append(write_csv(refs, out / "references_satisfaction.csv", "utf-8", ";"))
+    for year, wave in surveys.waves(rng, dwelling_frame, requests, start, end):
+        files.append(write_csv(wave, out / f"enquete_satisfaction_{year}.csv", "cp1252", ";"))
+    hot = surveys.after_requests(rng, requests, end)
+    files.append(write_csv(hot, out / "enquetes_a_chaud.csv", "utf-8", ";"))
     return files

@@ -137,6 +137,7 @@ def _milestones(rng, r: pd.DataFrame) -> None:
     r["closed"] = first + pd.to_timedelta(close_days, unit="D")
     r["level"] = np.where(level1, "1", "2")
     r["cancelled"] = rng.random(n) < 0.02
+    r["late"] = ~kept & (urgency > 0)  # the commitment slipped: the surveys feel it
     late = r["first"].to_numpy() > pd.to_datetime(first_day).to_numpy() + np.timedelta64(1, "D")
     r["relances"] = rng.poisson(np.where(late | (close_days > 30), 1.2, 0.1))
 

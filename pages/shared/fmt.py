@@ -74,17 +74,18 @@ def days(value) -> str:
     return EMPTY if _missing(value) else number(value, 1) + f"{NNBSP}j"
 
 
-def change(value, before, unit: str) -> str | None:
-    """A year-on-year change: in points for a rate (``+2,3 pts``), relative otherwise."""
+def change(value, before, unit: str, since: str = "sur un an") -> str | None:
+    """A change against a year before (or ``since`` another reference: « depuis la vague
+    2022 »): in points for a rate (``+2,3 pts``), relative otherwise."""
     if _missing(value) or _missing(before):
         return None
     if unit == "ratio":
         points = (value - before) * 100
-        return f"{'+' if points >= 0 else ''}{number(points, 1)}{NNBSP}pts sur un an"
+        return f"{'+' if points >= 0 else ''}{number(points, 1)}{NNBSP}pts {since}"
     if not before:
         return None
     relative = value / before - 1
-    return f"{'+' if relative >= 0 else ''}{percent(relative)} sur un an"
+    return f"{'+' if relative >= 0 else ''}{percent(relative)} {since}"
 
 
 def delta_colour(better: str | None) -> str:

@@ -17,7 +17,7 @@ from pages.shared import exports, fmt
 from warehouse import queries
 from warehouse.access import LOCAL, Access
 from warehouse.engine import make_engine, warehouse_url
-from warehouse.kpis import Filters, compute_all, series
+from warehouse.kpis import Filters, compute_all, satisfaction, series
 from warehouse.kpis.catalogue import kpi
 from warehouse.kpis.costs import costs_by_nature
 from warehouse.kpis.staffing import Target, sizing_table
@@ -107,6 +107,12 @@ def sizing(f: Filters, target: Target) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def agency_table(f: Filters) -> pd.DataFrame:
     return series.agency_table(engine(), f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def survey(f: Filters) -> dict:
+    """The Satisfaction page's figures (warehouse.kpis.satisfaction.overview)."""
+    return satisfaction.overview(engine(), f)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -133,6 +133,37 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
         {"date": "03/03/2025", "equipe": "CRL", "conseillers_etp": "8,5", "encadrants_etp": "1,5"},
         {"date": "04/03/2025", "equipe": "CRL", "conseillers_etp": "9", "encadrants_etp": "1"},
     ],
+    "enquetes": [
+        {
+            "id_repondant": "Répondant-É1",
+            "vague": "2025",
+            "date_reponse": "10/03/2025",
+            "ref_logement": "",
+            "agence": "AG01",
+            "num_demande": "",
+            "poids": "1,5",
+            "Q1": "8",
+            "Q2": "très satisfait",
+        },
+        {
+            "id_repondant": "E2",
+            "vague": "2025",
+            "date_reponse": "11/03/2025",
+            "ref_logement": "",
+            "agence": "AG02",
+            "num_demande": "",
+            "poids": "",
+            "Q1": "ne sait pas",
+            "Q2": "Plutôt satisfait",
+        },
+    ],
+    "questionnaire": [
+        {"code_question": "Q1", "theme": "Global", "libelle": "Êtes-vous satisfait ?"},
+        {"code_question": "Q2", "theme": "Accueil", "libelle": "De l'accueil"},
+    ],
+    "references_satisfaction": [
+        {"vague": "2022", "perimetre": "Régional", "theme": "accueil", "taux": "85"},
+    ],
 }
 
 # Reference files loaded before the facts in tests that need them.

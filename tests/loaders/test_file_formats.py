@@ -23,6 +23,9 @@ TARGET = {
     "demandes": (schema.fact_request, "subcategory", "bruit nocturne"),
     "couts": (schema.fact_cost, "nature", "personnel"),
     "effectifs": (schema.fact_staffing, "team", "CRL"),
+    "enquetes": (schema.fact_survey_answer, "respondent_id", "Répondant-É1"),
+    "questionnaire": (schema.dim_question, "label", "Êtes-vous satisfait ?"),
+    "references_satisfaction": (schema.fact_satisfaction_reference, "perimeter", "regional"),
 }
 
 

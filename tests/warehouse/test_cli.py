@@ -28,7 +28,7 @@ def test_table(url, capsys):
     rows = {line.split()[0]: line for line in out[1:]}
     assert rows["offered_calls"].split()[1] == "7"
     assert rows["answer_rate"].split()[1] == "0,7143"  # 5 / 7
-    assert "aucune source d'enquête" in rows["satisfaction"]
+    assert "aucune enquête de satisfaction" in rows["satisfaction"]
     for k in CATALOGUE:  # every id of the catalogue is printed
         assert any(i == k.id or i.startswith(k.id + ".") for i in rows), k.id
 

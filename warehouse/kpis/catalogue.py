@@ -212,8 +212,19 @@ CATALOGUE: list[Kpi] = [
         "satisfaction",
         "Satisfaction",
         "ratio",
-        "Part de locataires satisfaits par thème (données d'enquête)",
-        "2014 : accueil 85 %, communication 83 %, technique 67 %, autres 75 %",
+        "Part pondérée des réponses satisfaites (note de 7 à 10, ou « très » / « assez "
+        "satisfait ») par thème, pour les vagues d'enquête de la période (la dernière "
+        "sinon) ; « ne sait pas » exclu",
+        "2014 : accueil 85 %, communication 83 %, technique 67 %, autres 75 % ; USH/BVA "
+        "2019 : logement 85 %",
+    ),
+    Kpi(
+        "satisfaction_after_request",
+        "Satisfaction après une demande",
+        "ratio",
+        "Part des réponses satisfaites des enquêtes « à chaud » liées à une demande, selon "
+        "la date de création de la demande",
+        "",
     ),
     Kpi(
         "yoy",
@@ -249,6 +260,7 @@ BETTER = {
     "cost_per_answered_call": "down",
     "cost_per_first_level_request": "down",
     "satisfaction": "up",
+    "satisfaction_after_request": "up",
 }
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, Engine, func, select
 
-from warehouse.kpis import calls, costs, requests, scopes
+from warehouse.kpis import calls, costs, requests, satisfaction, scopes
 from warehouse.kpis.catalogue import YOY_VOLUMES, kpi
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import ratio
@@ -15,7 +15,8 @@ NO_DATA = "dénominateur nul sur la période : pas de valeur"
 NO_COSTS = "aucun fichier de coûts chargé"
 NO_STAFFING = "aucun fichier d'effectifs chargé"
 NO_DWELLINGS = "aucun logement géré sur la période (référentiel logements non chargé ?)"
-NO_SURVEY = "aucune source d'enquête de satisfaction n'est importée"
+NO_SURVEY = "aucune enquête de satisfaction importée pour ces filtres"
+NO_AFTER = "aucune enquête « à chaud » sur les demandes créées dans la période"
 STAFF_SCOPE = "effectifs du centre : non répartis par agence ni par organisme"
 CALL_SCOPE = (
     "filtre agence : seuls les appels dont le logement a été identifié sont rattachés à "
@@ -79,6 +80,18 @@ def volumes(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
     }
 
 
+def _satisfaction(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
+    chosen, _ = satisfaction.waves(conn, f, s)
+    rates = satisfaction.theme_rates(conn, f, chosen, s)
+    out = [_value(f"satisfaction.{r['theme']}", r["rate"]) for r in rates]
+    if not rates:
+        out.append(_value("satisfaction", None, NO_SURVEY))
+    after = satisfaction.after_request(conn, f, s)
+    rate = after[0]["rate"] if after else None
+    out.append(_value("satisfaction_after_request", rate, "" if after else NO_AFTER))
+    return out
+
+
 def compute_all(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> list[KpiValue]:
     """One value per KPI id; a KPI the loaded data cannot give has no value and a note."""
     with engine.connect() as conn:
@@ -137,7 +150,7 @@ def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
         out.append(_value("cost_per_dwelling_year", per_dwelling, "" if dm else NO_DWELLINGS))
         out.append(_value("cost_per_answered_call", ratio(cost, ca["answered"])))
         out.append(_value("cost_per_first_level_request", ratio(cost, ra["closed_level1"])))
-    out.append(_value("satisfaction", None, NO_SURVEY))
+    out += _satisfaction(conn, f, s)
 
     now = {
         "offered_calls": ca["offered"],

@@ -47,6 +47,7 @@ class Settings:
     open_to_slot: int = 35  # 17:30 (exclusive)
     age_buckets_days: tuple[int, ...] = (7, 30, 90)
     repeat_window_days: int = 7
+    satisfied_from_mark: int = 7  # a survey mark from this (to 10) is « satisfied »
 
 
 DEFAULT_SETTINGS = Settings()

@@ -12,16 +12,22 @@ from warehouse.kpis.ratios import number, ratio
 from warehouse.schema import agg_request_repeat
 
 
-def aggregates(q, f: Filters) -> dict:
-    c = q.c
+def commitment(c, f: Filters):
+    """(assessed, kept) of a request's commitment at the end of the period: its deadline
+    has passed or its first action has come; kept when that action came by the deadline."""
     end_key = scopes.date_key(f.end)
     acted = cast(c.first_action_at, Date)
-    has_commitment = c.first_action_due_date.is_not(None)
     assessed = and_(
-        has_commitment,
+        c.first_action_due_date.is_not(None),
         or_(c.first_action_due_date < f.end, c.first_action_date_key <= end_key),
     )
     kept = and_(assessed, c.first_action_date_key <= end_key, acted <= c.first_action_due_date)
+    return assessed, kept
+
+
+def aggregates(q, f: Filters) -> dict:
+    c = q.c
+    assessed, kept = commitment(c, f)
     closed = c.status == "cloturee"
     count = func.count
     return {

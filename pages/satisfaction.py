@@ -1,0 +1,213 @@
+"""Satisfaction: what tenants say, theme by theme and agency by agency, against the
+previous wave, the sector's references and what the operations show."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pages.shared import charts, fmt, ui
+from warehouse.kpis.satisfaction import MIN_RESPONDENTS
+
+THEMES = {
+    "global": "Satisfaction globale",
+    "accueil": "Accueil",
+    "communication": "Communication",
+    "demandes_techniques": "Demandes techniques",
+    "demandes_administratives": "Demandes administratives",
+    "proprete": "Propreté",
+    "logement": "Logement",
+    "cadre_de_vie": "Cadre de vie",
+    "voisinage": "Voisinage",
+}
+BRIDGE_THEMES = ("demandes_techniques", "demandes_administratives", "global")
+
+
+def theme_label(code: str) -> str:
+    return THEMES.get(code, code.replace("_", " ").capitalize())
+
+
+st.title("Satisfaction des locataires")
+f = ui.require_filters()
+data = ui.survey(f)
+if not data["now"]:
+    ui.empty(
+        "Aucune enquête de satisfaction importée pour ces filtres : importez le fichier des "
+        "répondants (`enquetes`) et le questionnaire qui rattache chaque question à un thème."
+    )
+    st.stop()
+
+waves = ", ".join(data["waves"])
+previous = data["previous"]
+st.caption(
+    f"Vague{'s' * (len(data['waves']) > 1)} {fmt.md(waves)}"
+    + (
+        f", comparée{'s' * (len(data['waves']) > 1)} à la vague {fmt.md(previous)}"
+        if previous
+        else ""
+    )
+    + f". Satisfait : une note de 7 à 10, ou « très » / « assez satisfait » ; « ne sait pas » "
+    f"exclu. Un taux appuyé sur moins de {MIN_RESPONDENTS} répondants est signalé : sa marge "
+    "d'erreur dépasse ±18 points."
+)
+now = pd.DataFrame(data["now"])
+before = {r["theme"]: r["rate"] for r in data["before"]}
+order = [t for t in THEMES if t in set(now["theme"])] + sorted(set(now["theme"]) - set(THEMES))
+now = now.set_index("theme").loc[order].reset_index()
+rows = [st.columns(4) for _ in range(0, len(now), 4)]
+for i, row in now.iterrows():
+    old = before.get(row["theme"])
+    with rows[i // 4][i % 4]:
+        st.metric(
+            theme_label(row["theme"]),
+            fmt.percent(row["rate"]),
+            fmt.change(row["rate"], old, "ratio", f"depuis {previous}")
+            if old is not None
+            else None,
+            help=f"{fmt.number(row['respondents'])} répondants ; vague précédente : "
+            f"{fmt.percent(old) if old is not None else fmt.EMPTY}. " + ui.kpi_help("satisfaction"),
+        )
+        if row["respondents"] < MIN_RESPONDENTS:
+            st.caption(f":orange-badge[{fmt.number(row['respondents'])} répondants : fragile]")
+
+st.subheader("Par thème, face à la vague précédente et aux références")
+refs = pd.DataFrame(data["references"], columns=["wave", "perimeter", "theme", "rate"])
+compared = [
+    {"thème": theme_label(r["theme"]), "série": f"Vague {waves}", "taux": r["rate"]}
+    for r in data["now"]
+] + [
+    {"thème": theme_label(r["theme"]), "série": f"Vague {previous}", "taux": r["rate"]}
+    for r in data["before"]
+]
+for (perimeter, theme), group in refs.groupby(["perimeter", "theme"]):
+    latest = group.sort_values("wave").iloc[-1]
+    compared.append(
+        {
+            "thème": theme_label(theme),
+            "série": f"{perimeter.capitalize()} ({latest['wave']})",
+            "taux": latest["rate"],
+        }
+    )
+compared = pd.DataFrame(compared)
+series_names = list(dict.fromkeys(compared["série"]))
+ui.chart(
+    alt.Chart(compared)
+    .mark_bar()
+    .encode(
+        y=alt.Y("thème:N", title=None, sort=[theme_label(t) for t in order]),
+        yOffset=alt.YOffset("série:N", sort=series_names),
+        x=alt.X(
+            "taux:Q", title="Satisfaits", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+        ),
+        color=charts.category_colour("série", series_names, series_names, "Série"),
+        tooltip=[
+            alt.Tooltip("thème:N", title="Thème"),
+            alt.Tooltip("série:N", title="Série"),
+            alt.Tooltip("taux:Q", format=".1%", title="Satisfaits"),
+        ],
+    )
+)
+ui.downloads(compared, "satisfaction_par_theme", "sat_themes")
+
+st.subheader("Agences comparées")
+agencies = pd.DataFrame(data["agencies"])
+agencies = agencies.assign(thème=agencies["theme"].map(theme_label))
+table = agencies.pivot_table(index="agency", columns="thème", values="rate", aggfunc="first")
+counts = agencies.groupby("agency")["respondents"].max()
+table = table.assign(Répondants=counts).reset_index().rename(columns={"agency": "Agence"})
+fragile = table.loc[table["Répondants"] < MIN_RESPONDENTS, "Agence"].tolist()
+rates = {c: "ratio" for c in table.columns if c not in ("Agence", "Répondants")}
+st.dataframe(fmt.shown(table, rates | {"Répondants": "requests"}), hide_index=True)
+if fragile:
+    st.warning(
+        f"Moins de {MIN_RESPONDENTS} répondants : {', '.join(fragile)} ; leurs taux sont "
+        "indicatifs (marge d'erreur au-delà de ±18 points)."
+    )
+ui.downloads(table, "satisfaction_par_agence", "sat_agencies")
+
+st.subheader("Ce que disent les locataires, face à ce que montrent les opérations")
+theme = next((t for t in BRIDGE_THEMES if t in set(agencies["theme"])), None)
+operations = ui.agency_table(f)
+if theme is None or operations.empty:
+    ui.empty("Pas d'enquête par agence ou pas de demandes pour ces filtres.")
+else:
+    said = agencies[agencies["theme"] == theme][["agency", "rate", "respondents"]]
+    bridge = said.merge(operations, on="agency", how="inner")
+    measures = {
+        "commitment_kept": "Engagements respectés",
+        "first_level_closure_requests": "Clôture au 1er niveau",
+    }
+    measures = {k: v for k, v in measures.items() if k in bridge}
+    measure = st.radio(
+        "Indicateur des opérations",
+        list(measures),
+        format_func=measures.get,
+        horizontal=True,
+        key="bridge_measure",
+    )
+    st.caption(
+        f"Chaque point est une agence : en abscisse « {measures[measure]} », en ordonnée la "
+        f"satisfaction « {theme_label(theme)} » de la vague {waves}. En haut à droite, les "
+        "locataires confirment ce que montrent les opérations."
+    )
+    shown = bridge.dropna(subset=[measure])
+    ui.chart(
+        alt.Chart(shown)
+        .mark_circle(size=160)
+        .encode(
+            x=alt.X(f"{measure}:Q", title=measures[measure], axis=alt.Axis(format="%")),
+            y=alt.Y(
+                "rate:Q", title=f"Satisfaction {theme_label(theme)}", axis=alt.Axis(format="%")
+            ),
+            tooltip=[
+                alt.Tooltip("agency:N", title="Agence"),
+                alt.Tooltip("rate:Q", format=".1%", title="Satisfaction"),
+                alt.Tooltip(f"{measure}:Q", format=".1%", title=measures[measure]),
+                alt.Tooltip("respondents:Q", title="Répondants"),
+            ],
+        )
+        + alt.Chart(shown).mark_text(dy=-14).encode(x=f"{measure}:Q", y="rate:Q", text="agency:N")
+    )
+    bridge_table = bridge[["agency", "rate", "respondents", *measures]].rename(
+        columns={"rate": f"satisfaction_{theme}", "respondents": "repondants"}
+    )
+    ui.downloads(bridge_table, "satisfaction_et_operations", "sat_bridge")
+
+st.subheader("Enquêtes « à chaud » après une demande")
+kept = pd.DataFrame(data["after_kept"])
+by_category = pd.DataFrame(data["after_category"])
+if kept.empty:
+    ui.empty("Aucune enquête « à chaud » sur les demandes créées dans la période.")
+else:
+    left, right = st.columns(2)
+    with left:
+        st.caption("Selon le respect de l'engagement de délai")
+        st.dataframe(
+            fmt.shown(
+                kept.rename(
+                    columns={
+                        "kept": "Engagement",
+                        "rate": "Satisfaits",
+                        "respondents": "Répondants",
+                    }
+                )[["Engagement", "Satisfaits", "Répondants"]],
+                {"Satisfaits": "ratio", "Répondants": "requests"},
+            ),
+            hide_index=True,
+        )
+    with right:
+        st.caption("Selon la catégorie de la demande")
+        labelled = ui.labelled(by_category)
+        st.dataframe(
+            fmt.shown(
+                labelled.rename(
+                    columns={
+                        "category": "Catégorie",
+                        "rate": "Satisfaits",
+                        "respondents": "Répondants",
+                    }
+                )[["Catégorie", "Satisfaits", "Répondants"]],
+                {"Satisfaits": "ratio", "Répondants": "requests"},
+            ),
+            hide_index=True,
+        )
+    ui.downloads(kept, "satisfaction_a_chaud_engagements", "sat_kept")

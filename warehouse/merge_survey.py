@@ -1,0 +1,118 @@
+"""Merge the survey sources: questions and references upserted, answers insert-if-new.
+
+A wave is loaded beside the older ones; a respondent already loaded for a wave is a
+duplicate (re-importing a file changes nothing). The answer's agency is its dwelling's
+agency, or the agency the institute gives when the dwelling is not known.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+
+from warehouse.merge_dims import add_inferred_agencies, add_inferred_dwellings
+from warehouse.schema import (
+    dim_agency,
+    dim_dwelling,
+    dim_question,
+    fact_satisfaction_reference,
+    fact_survey_answer,
+)
+from warehouse.staging import stg_answer, stg_question, stg_sat_reference
+
+
+def _last_per_key(stg, keys: list[str]):
+    """The last line of the file for each key (a later line corrects an earlier one)."""
+    ranked = select(
+        stg,
+        func.row_number()
+        .over(partition_by=[stg.c[k] for k in keys], order_by=stg.c.line_number.desc())
+        .label("rn"),
+    ).subquery()
+    return select(ranked).where(ranked.c.rn == 1).subquery()
+
+
+def _replace(conn: Connection, fact, stg, keys: list[str], attrs: list[str], load_id=None):
+    """Upsert ``stg`` into ``fact`` on ``keys``; returns (inserted, updated)."""
+    s = _last_per_key(stg, keys)
+    match = and_(*[fact.c[k] == s.c[k] for k in keys])
+    differs = or_(*[fact.c[a].is_distinct_from(s.c[a]) for a in attrs])
+    inserted = conn.execute(
+        select(func.count()).select_from(s).where(~exists().where(match))
+    ).scalar_one()
+    updated = conn.execute(
+        select(func.count()).select_from(s.join(fact, match)).where(differs)
+    ).scalar_one()
+    changed = select(*[s.c[k] for k in keys]).where(exists().where(match, differs))
+    conn.execute(delete(fact).where(tuple_(*[fact.c[k] for k in keys]).in_(changed)))
+    extra = {"load_id": literal(load_id)} if load_id is not None else {}
+    cols = [*keys, *attrs]
+    rows = select(*[s.c[c] for c in cols], *extra.values()).where(~exists().where(match))
+    conn.execute(insert(fact).from_select([*cols, *extra], rows))
+    return inserted, updated
+
+
+def merge_questions(conn: Connection) -> tuple[int, int]:
+    return _replace(conn, dim_question, stg_question, ["question_code"], ["theme", "label"])
+
+
+def merge_references(conn: Connection, load_id: int) -> tuple[int, int]:
+    keys = ["wave", "perimeter", "theme"]
+    return _replace(conn, fact_satisfaction_reference, stg_sat_reference, keys, ["rate"], load_id)
+
+
+def merge_answers(conn: Connection, load_id: int) -> int:
+    """Insert the answers of the respondents not loaded yet; returns how many respondents
+    (file lines) were inserted."""
+    s = stg_answer
+    add_inferred_dwellings(conn, s.c.dwelling_code)
+    add_inferred_agencies(conn, s.c.agency_code)
+    first = select(
+        s,
+        func.row_number()
+        .over(
+            partition_by=[s.c.wave, s.c.respondent_id, s.c.question_code], order_by=s.c.line_number
+        )
+        .label("occurrence"),
+    ).subquery()
+    f = fact_survey_answer
+    match = and_(
+        f.c.wave == first.c.wave,
+        f.c.respondent_id == first.c.respondent_id,
+        f.c.question_code == first.c.question_code,
+    )
+    joined = first.outerjoin(dim_dwelling, dim_dwelling.c.dwelling_code == first.c.dwelling_code)
+    joined = joined.outerjoin(dim_agency, dim_agency.c.agency_code == first.c.agency_code)
+    new = (
+        select(
+            first.c.line_number,
+            first.c.wave,
+            first.c.respondent_id,
+            first.c.question_code,
+            literal(load_id).label("load_id"),
+            first.c.answer_date,
+            func.coalesce(dim_dwelling.c.agency_key, dim_agency.c.agency_key).label("agency_key"),
+            dim_dwelling.c.dwelling_key,
+            first.c.request_id,
+            first.c.weight,
+            first.c.mark,
+            first.c.level,
+        )
+        .select_from(joined)
+        .where(first.c.occurrence == 1, ~exists().where(match))
+    )
+    new = new.subquery()
+    respondents = conn.execute(select(func.count(func.distinct(new.c.line_number)))).scalar_one()
+    cols = [c.name for c in new.c if c.name != "line_number"]
+    conn.execute(insert(f).from_select(cols, select(*[new.c[c] for c in cols])))
+    return respondents
