@@ -107,7 +107,9 @@ else:
         alt.Chart(ranked)
         .mark_bar()
         .encode(
-            y=alt.Y("nom:N", sort="-x", title=None),
+            y=alt.Y(
+                "nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)
+            ),
             x=alt.X(f"{measure}:Q", title=RANKED[measure], axis=axis),
             tooltip=[
                 alt.Tooltip("nom:N", title="Agence"),
@@ -126,7 +128,7 @@ else:
                 tooltip=[alt.Tooltip("x:Q", title="Ensemble", format=".1%" if ratio else ",.2f")],
             )
         )
-    event = ui.chart(alt.layer(*layers).properties(height=max(120, 32 * len(ranked))), key="ranked")
+    event = ui.chart(alt.layer(*layers).properties(height=alt.Step(30)), key="ranked")
     clicked = ui.picked(event, "pick")
     if clicked:
         focus(clicked["agency"], "ranked")

@@ -93,7 +93,12 @@ ui.chart(
     alt.Chart(compared)
     .mark_bar()
     .encode(
-        y=alt.Y("thème:N", title=None, sort=[theme_label(t) for t in order]),
+        y=alt.Y(
+            "thème:N",
+            title=None,
+            sort=[theme_label(t) for t in order],
+            axis=alt.Axis(labelLimit=240),
+        ),
         yOffset=alt.YOffset("série:N", sort=series_names),
         x=alt.X(
             "taux:Q", title="Satisfaits", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
