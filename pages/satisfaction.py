@@ -184,33 +184,15 @@ if kept.empty:
     ui.empty("Aucune enquête « à chaud » sur les demandes créées dans la période.")
 else:
     left, right = st.columns(2)
-    with left:
-        st.caption("Selon le respect de l'engagement de délai")
-        st.dataframe(
+    for column, frame, by, title, caption in (
+        (left, kept, "kept", "Engagement", "Selon le respect de l'engagement de délai"),
+        (right, ui.labelled(by_category), "category", "Catégorie", "Selon la catégorie"),
+    ):
+        names = {by: title, "rate": "Satisfaits", "respondents": "Répondants"}
+        column.caption(caption)
+        column.dataframe(
             fmt.shown(
-                kept.rename(
-                    columns={
-                        "kept": "Engagement",
-                        "rate": "Satisfaits",
-                        "respondents": "Répondants",
-                    }
-                )[["Engagement", "Satisfaits", "Répondants"]],
-                {"Satisfaits": "ratio", "Répondants": "requests"},
-            ),
-            hide_index=True,
-        )
-    with right:
-        st.caption("Selon la catégorie de la demande")
-        labelled = ui.labelled(by_category)
-        st.dataframe(
-            fmt.shown(
-                labelled.rename(
-                    columns={
-                        "category": "Catégorie",
-                        "rate": "Satisfaits",
-                        "respondents": "Répondants",
-                    }
-                )[["Catégorie", "Satisfaits", "Répondants"]],
+                frame.rename(columns=names)[list(names.values())],
                 {"Satisfaits": "ratio", "Répondants": "requests"},
             ),
             hide_index=True,

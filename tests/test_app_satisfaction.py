@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from loaders.pipeline import import_file
-from tests.test_app import APP, PERIOD
+from tests.test_app import PERIOD
+from tests.test_app import _open as open_page
 from tests.util import write_export
 from tests.warehouse import survey_dataset
 from tests.warehouse.kpi_dataset import build_warehouse
@@ -36,15 +37,7 @@ def app(surveyed_url, monkeypatch):
 
 
 def _open(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in PERIOD.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    if page != "synthese":
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(page, PERIOD)
 
 
 @pytest.mark.usefixtures("app")
