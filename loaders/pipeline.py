@@ -26,7 +26,12 @@ from warehouse.loads import (
 from warehouse.merge_dims import merge_agencies, merge_dwellings
 from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
 from warehouse.merge_requests import merge_requests, refresh_dwelling_months
-from warehouse.merge_survey import merge_answers, merge_questions, merge_references
+from warehouse.merge_survey import (
+    merge_answers,
+    merge_events,
+    merge_questions,
+    merge_references,
+)
 from warehouse.meta import lock_for_writing
 from warehouse.repeats import refresh_previous_calls
 
@@ -36,6 +41,7 @@ SOURCE_ORDER = [
     "logements",
     "questionnaire",
     "references_satisfaction",
+    "evenements",
     "appels",
     "registres",
     "demandes",
@@ -57,6 +63,8 @@ def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
         return merge_questions(conn)
     if source == "references_satisfaction":
         return merge_references(conn, load_id)
+    if source == "evenements":
+        return merge_events(conn, load_id)
     merge = {
         "demandes": lambda: merge_requests(conn, load_id),
         "agences": lambda: merge_agencies(conn),

@@ -76,7 +76,21 @@ def references(t: pd.DataFrame, state: dict) -> pd.DataFrame:
     )
 
 
+def events(t: pd.DataFrame, state: dict) -> pd.DataFrame:
+    """An event without an end lasts its first day."""
+    return pd.DataFrame(
+        {
+            "line_number": t[LINE],
+            "start_date": t["debut"],
+            "end_date": t["fin"].fillna(t["debut"]),
+            "label": t["libelle"],
+            "kind": t["type"],
+        }
+    )
+
+
 SURVEY_SHAPERS = {
+    "evenements": events,
     "enquetes": answers,
     "questionnaire": questions,
     "references_satisfaction": references,

@@ -1,5 +1,6 @@
 """The satisfaction survey sources of ``formats.md`` §7: respondents (one column per
-question), the questionnaire (question -> theme) and the sector's reference rates.
+question), the questionnaire (question -> theme) and the sector's reference rates; and the
+``evenements`` that explain a series' peaks (rent notices, charge adjustments, storms...).
 
 A respondent file's question columns are not listed: every header shaped like a question
 code (``Q01``, ``q12b``, ``SAT_3``, ``EC-07``) is one. Any other column the institute adds
@@ -50,4 +51,48 @@ REFERENCES_SATISFACTION = Source(
     ),
 )
 
-SURVEY_SOURCES = (ENQUETES, QUESTIONNAIRE, REFERENCES_SATISFACTION)
+EVENT_KINDS = (
+    "avis_echeance",
+    "regularisation_charges",
+    "enquete_sls_ops",
+    "chauffage",
+    "intemperies",
+    "panne_telephonique",
+    "autre",
+)
+EVENEMENTS = Source(
+    "evenements",
+    "événements",
+    (
+        Col("debut", "date", True, ("start", "date debut", "du")),
+        Col("fin", "date", False, ("end", "date fin", "au")),
+        Col("libelle", "text", True, ("label", "evenement", "description"), max_length=120),
+        Col(
+            "type",
+            "code",
+            True,
+            ("kind", "type evenement", "categorie"),
+            EVENT_KINDS,
+            {
+                "avis d echeance": "avis_echeance",
+                "avis echeance": "avis_echeance",
+                "quittancement": "avis_echeance",
+                "regularisation des charges": "regularisation_charges",
+                "regularisation charges": "regularisation_charges",
+                "enquete sls": "enquete_sls_ops",
+                "enquete ops": "enquete_sls_ops",
+                "enquete sls ops": "enquete_sls_ops",
+                "sls": "enquete_sls_ops",
+                "chauffage": "chauffage",
+                "mise en chauffe": "chauffage",
+                "intemperies": "intemperies",
+                "tempete": "intemperies",
+                "panne telephonique": "panne_telephonique",
+                "panne": "panne_telephonique",
+                "other": "autre",
+            },
+        ),
+    ),
+)
+
+SURVEY_SOURCES = (ENQUETES, QUESTIONNAIRE, REFERENCES_SATISFACTION, EVENEMENTS)

@@ -82,6 +82,17 @@ def _extra_rules(gx) -> dict[str, list]:
                 "poids négatif ou aberrant",
             ),
         ],
+        "evenements": [
+            (
+                e.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="fin",
+                    column_B="debut",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                "fin de l'événement antérieure à son début",
+            ),
+        ],
         "references_satisfaction": [
             (
                 e.ExpectColumnValuesToBeBetween(column="taux", min_value=0, max_value=100),

@@ -56,25 +56,32 @@ volumes = frame.melt(field, ["answered_calls", "lost_calls"], "série", "appels"
 volumes["série"] = volumes["série"].map({"answered_calls": "Traités", "lost_calls": "Perdus"})
 volumes, x = charts.time_x(volumes, grain, field)
 pick = alt.selection_point(fields=["début", "fin"], name="pick")
+bars = (
+    alt.Chart(volumes)
+    .mark_bar()
+    .encode(
+        x=x,
+        y=alt.Y("appels:Q", title="Appels", stack=True),
+        color=charts.series_colour(["Traités", "Perdus"]),
+        tooltip=[
+            charts.time_tooltip(grain, field),
+            alt.Tooltip("série:N", title="Série"),
+            alt.Tooltip("appels:Q", format=",", title="Appels"),
+        ],
+    )
+    .add_params(pick)
+)
+events = ui.events(f)
+marks = charts.event_marks(events, grain, field, x)
 clicked = ui.picked(
     ui.chart(
-        alt.Chart(volumes)
-        .mark_bar()
-        .encode(
-            x=x,
-            y=alt.Y("appels:Q", title="Appels", stack=True),
-            color=charts.series_colour(["Traités", "Perdus"]),
-            tooltip=[
-                charts.time_tooltip(grain, field),
-                alt.Tooltip("série:N", title="Série"),
-                alt.Tooltip("appels:Q", format=",", title="Appels"),
-            ],
-        )
-        .add_params(pick),
+        bars if marks is None else alt.layer(bars, marks),
         key="calls_bars" if grain != "day" else None,
     ),
     "pick",
 )
+if not events.empty:
+    st.caption(charts.event_caption(events))
 if clicked:  # a month or a week: the page shows its days
     start, end = date.fromisoformat(clicked["début"]), date.fromisoformat(clicked["fin"])
     if (start, end) != (f.start, f.end):

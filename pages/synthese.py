@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages.shared import charts, fmt, ui
 from warehouse.kpis.catalogue import better, kpi
 
 TILES = [
@@ -92,18 +92,24 @@ else:
     volumes["série"] = volumes["série"].map(
         {"offered_calls": "Présentés", "answered_calls": "Traités"}
     )
-    ui.chart(
+    events = ui.events(f)
+    x = alt.X("month:T", title="Mois", axis=alt.Axis(format="%b %Y"))
+    marks = charts.event_marks(events, "day", "month", x)
+    trend = (
         alt.Chart(volumes)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title="Mois", axis=alt.Axis(format="%b %Y")),
+            x=x,
             y=alt.Y("appels:Q", title="Appels"),
-            color=alt.Color("série:N", title=None),
+            color=charts.series_colour(["Présentés", "Traités"]),
             tooltip=[
                 alt.Tooltip("month:T", format="%B %Y", title="Mois"),
-                "série:N",
-                alt.Tooltip("appels:Q", format=","),
+                alt.Tooltip("série:N", title="Série"),
+                alt.Tooltip("appels:Q", format=",", title="Appels"),
             ],
         )
     )
+    ui.chart(trend if marks is None else alt.layer(trend, marks))
+    if not events.empty:
+        st.caption(charts.event_caption(events))
     ui.downloads(months, "tendances_mensuelles", "synthese_mois")

@@ -25,10 +25,11 @@ from warehouse.schema import (
     dim_agency,
     dim_dwelling,
     dim_question,
+    fact_event,
     fact_satisfaction_reference,
     fact_survey_answer,
 )
-from warehouse.staging import stg_answer, stg_question, stg_sat_reference
+from warehouse.staging import stg_answer, stg_event, stg_question, stg_sat_reference
 
 
 def _last_per_key(stg, keys: list[str]):
@@ -69,6 +70,11 @@ def merge_questions(conn: Connection) -> tuple[int, int]:
 def merge_references(conn: Connection, load_id: int) -> tuple[int, int]:
     keys = ["wave", "perimeter", "theme"]
     return _replace(conn, fact_satisfaction_reference, stg_sat_reference, keys, ["rate"], load_id)
+
+
+def merge_events(conn: Connection, load_id: int) -> tuple[int, int]:
+    keys = ["start_date", "label"]
+    return _replace(conn, fact_event, stg_event, keys, ["end_date", "kind"], load_id)
 
 
 def merge_answers(conn: Connection, load_id: int) -> int:

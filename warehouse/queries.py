@@ -18,6 +18,7 @@ from warehouse.schema import (
     fact_call,
     fact_contact,
     fact_cost,
+    fact_event,
     fact_request,
     fact_staffing,
     load_history,
@@ -161,6 +162,17 @@ def coverage(engine: Engine) -> pd.DataFrame:
 
 def _key_date(key: int) -> date:
     return date(key // 10000, key // 100 % 100, key % 100)
+
+
+def events(engine: Engine, start: date, end: date) -> pd.DataFrame:
+    """The events that overlap the period (rent notices, charge adjustments, storms...)."""
+    e = fact_event.c
+    query = (
+        select(e.start_date, e.end_date, e.label, e.kind)
+        .where(e.start_date <= end, e.end_date >= start)
+        .order_by(e.start_date, e.label)
+    )
+    return _frame(engine, query, ["start_date", "end_date", "label", "kind"])
 
 
 def last_import(engine: Engine):

@@ -308,6 +308,16 @@ fact_satisfaction_reference = Table(
     Column("rate", Double, nullable=False),
 )
 
+fact_event = Table(
+    "fact_event",
+    metadata,
+    Column("start_date", Date, primary_key=True),
+    Column("label", String(120), primary_key=True),
+    Column("load_id", Integer, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("kind", String(30), nullable=False),  # avis_echeance, chauffage, intemperies...
+)
+
 # --- Load tracking ----------------------------------------------------------------------
 
 load_history = Table(

@@ -159,7 +159,16 @@ stg_sat_reference = _stg(
     Column("rate", Double),
 )
 
+stg_event = _stg(
+    "stg_event",
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("label", String),
+    Column("kind", String),
+)
+
 STAGING_TABLES = {
+    "evenements": stg_event,
     "enquetes": stg_answer,
     "questionnaire": stg_question,
     "references_satisfaction": stg_sat_reference,

@@ -16,6 +16,7 @@ import numpy as np
 
 from loaders.demo import surveys
 from loaders.demo.calls import make_calls
+from loaders.demo.events import demo_events
 from loaders.demo.finance import make_costs, make_staffing
 from loaders.demo.reference import make_agencies, make_dwellings
 from loaders.demo.requests import make_contacts, make_requests, request_exports
@@ -63,6 +64,7 @@ def build_demo(
     files.append(
         write_csv(make_staffing(rng, dwellings, start, end), out / "effectifs.csv", "utf-8", ";")
     )
+    files.append(write_csv(demo_events(start, end), out / "evenements.csv", "utf-8", ";"))
     files.append(write_csv(surveys.questionnaire(), out / "questionnaire.csv", "utf-8", ";"))
     refs = surveys.references()
     files.append(write_csv(refs, out / "references_satisfaction.csv", "utf-8", ";"))

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from loaders.demo.events import call_factor
 from loaders.demo.reference import phone_numbers
 from warehouse.calendar import french_holidays
 
@@ -41,7 +42,7 @@ def _day_volumes(rng, dwellings: int, start: date, end: date) -> pd.DataFrame:
     years = days.year - start.year
     monthly_rate = 0.55 * 1.08**years  # calls per dwelling per month, growing 8% a year
     business = dwellings * monthly_rate * 12 / 250 * WEEKDAY_FACTOR[days.weekday]
-    business = np.where(is_holiday, 0, business)
+    business = np.where(is_holiday, 0, business) * call_factor(days)  # events' peaks
     on_call = dwellings * monthly_rate * 12 / 250 * np.where(business > 0, 0.035, 0.12)
     return pd.DataFrame(
         {

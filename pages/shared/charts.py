@@ -91,3 +91,60 @@ def time_tooltip(grain: str, field: str) -> alt.Tooltip:
     if grain == "year":
         return alt.Tooltip(f"{field}:O", title="Année")
     return alt.Tooltip(f"{field}:T", format="%A %d/%m/%Y", title="Jour")
+
+
+EVENT_KINDS = {
+    "avis_echeance": "Avis d'échéance",
+    "regularisation_charges": "Régularisation des charges",
+    "enquete_sls_ops": "Enquête SLS / OPS",
+    "chauffage": "Mise en chauffe",
+    "intemperies": "Intempéries",
+    "panne_telephonique": "Panne téléphonique",
+    "autre": "Autre",
+}
+
+
+def event_marks(events: pd.DataFrame, grain: str, field: str, x: alt.X):
+    """The period's events as dashed rules on a time axis (at their first day, or on the
+    band of their month or week), with their label in the tooltip; None without any."""
+    if events.empty:
+        return None
+    start = pd.to_datetime(events["start_date"])
+    frame = events.assign(
+        type=events["kind"].map(EVENT_KINDS).fillna(events["kind"]),
+        du=start.dt.strftime("%d/%m/%Y"),
+        au=pd.to_datetime(events["end_date"]).dt.strftime("%d/%m/%Y"),
+    )
+    if grain == "month":
+        frame["période"] = start.map(_month_label)
+    elif grain == "week":
+        iso = start.dt.isocalendar()
+        frame["période"] = (iso["year"] * 100 + iso["week"]).map(week_label)
+    elif grain == "year":
+        frame[field] = start.dt.year
+    else:
+        frame[field] = start
+    return (
+        alt.Chart(frame)
+        .mark_rule(color="#555555", strokeDash=[4, 3], strokeWidth=2)
+        .encode(
+            x=x,
+            tooltip=[
+                alt.Tooltip("label:N", title="Événement"),
+                alt.Tooltip("type:N", title="Type"),
+                alt.Tooltip("du:N", title="Du"),
+                alt.Tooltip("au:N", title="Au"),
+            ],
+        )
+    )
+
+
+def event_caption(events: pd.DataFrame) -> str:
+    """« Événements : 01/04 au 15/04 Régularisation des charges ; ... »."""
+    items = [
+        f"{pd.Timestamp(e.start_date):%d/%m}"
+        + (f" au {pd.Timestamp(e.end_date):%d/%m}" if e.end_date != e.start_date else "")
+        + f" {e.label}"
+        for e in events.itertuples()
+    ]
+    return "Événements (traits pointillés) : " + " ; ".join(items) + "."

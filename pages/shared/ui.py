@@ -110,6 +110,12 @@ def agency_table(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def events(f: Filters) -> pd.DataFrame:
+    """The events of the period, drawn on the time series."""
+    return queries.events(engine(), f.start, f.end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def survey(f: Filters) -> dict:
     """The Satisfaction page's figures (warehouse.kpis.satisfaction.overview)."""
     return satisfaction.overview(engine(), f)

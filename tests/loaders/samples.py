@@ -164,6 +164,15 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "references_satisfaction": [
         {"vague": "2022", "perimetre": "Régional", "theme": "accueil", "taux": "85"},
     ],
+    "evenements": [
+        {
+            "debut": "01/04/2025",
+            "fin": "15/04/2025",
+            "libelle": "Régularisation des charges été",
+            "type": "Régularisation des charges",
+        },
+        {"debut": "12/02/2025", "fin": "", "libelle": "Tempête", "type": "intempéries"},
+    ],
 }
 
 # Reference files loaded before the facts in tests that need them.

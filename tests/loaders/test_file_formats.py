@@ -26,6 +26,7 @@ TARGET = {
     "enquetes": (schema.fact_survey_answer, "respondent_id", "Répondant-É1"),
     "questionnaire": (schema.dim_question, "label", "Êtes-vous satisfait ?"),
     "references_satisfaction": (schema.fact_satisfaction_reference, "perimeter", "regional"),
+    "evenements": (schema.fact_event, "label", "Régularisation des charges été"),
 }
 
 
