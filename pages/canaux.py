@@ -36,7 +36,7 @@ capture = ui.capture_series(f, grain)
 if not capture.empty:
     capture = capture.assign(canal=capture["channel"].map(labels))
     capture, x = charts.time_x(capture, grain, grain)
-    ui.chart(
+    shares = (
         alt.Chart(capture)
         .mark_bar()
         .encode(
@@ -56,6 +56,11 @@ if not capture.empty:
             ],
         )
     )
+    events = ui.events(f)
+    marks = charts.event_marks(events, grain, grain, x)
+    ui.chart(shares if marks is None else alt.layer(shares, marks))
+    if not events.empty:
+        st.caption(charts.event_caption(events))
     ui.downloads(capture, f"captation_par_{grain}", "capture")
 
 st.subheader("Demandes par canal et par catégorie")

@@ -46,10 +46,17 @@ def app(events_url, monkeypatch):
 
 @pytest.mark.usefixtures("app")
 @pytest.mark.parametrize(
-    ("page", "grain"), [("appels", "month"), ("appels", "day"), ("synthese", None)]
+    ("page", "params"),
+    [
+        ("appels", {"granularite": "month"}),
+        ("appels", {"granularite": "day"}),
+        ("synthese", {}),
+        ("canaux", {"evolution": "month"}),  # complaints by capture channel, a request series
+        ("canaux", {"evolution": "year"}),
+    ],
 )
-def test_the_period_s_events_are_drawn_and_listed(page, grain):
-    at = _open(page, MARCH, **({"granularite": grain} if grain else {}))
+def test_the_period_s_events_are_drawn_and_listed(page, params):
+    at = _open(page, MARCH, **params)
     captions = " ".join(c.value for c in at.caption)
     assert "Événements (traits pointillés) : 03/03 au 07/03 Avis de mars." in captions
     assert "Mise en chauffe" not in captions  # October: outside the period
