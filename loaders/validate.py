@@ -19,6 +19,14 @@ from loaders.sources import SOURCES, Source
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
+def _not_before(e, later: str, earlier: str, reason: str) -> tuple:
+    """``later`` is on or after ``earlier`` where both are given."""
+    rule = e.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing"
+    )
+    return rule, reason
+
+
 def _extra_rules(gx) -> dict[str, list]:
     """Range and ordering rules beyond the column specs, with their French reasons."""
     e = gx.expectations
@@ -46,34 +54,19 @@ def _extra_rules(gx) -> dict[str, list]:
                 e.ExpectColumnValuesToBeBetween(column="nb_relances", min_value=0),
                 "nombre de relances négatif",
             ),
-            (
-                e.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="date_cloture",
-                    column_B="date_creation",
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
-                "date de clôture antérieure à la création",
+            _not_before(
+                e, "date_cloture", "date_creation", "date de clôture antérieure à la création"
             ),
-            (
-                e.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="date_premiere_action",
-                    column_B="date_creation",
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
+            _not_before(
+                e,
+                "date_premiere_action",
+                "date_creation",
                 "première action antérieure à la création",
             ),
         ],
         "logements": [
-            (
-                e.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="date_sortie_parc",
-                    column_B="date_entree_parc",
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
-                "sortie du parc antérieure à l'entrée",
+            _not_before(
+                e, "date_sortie_parc", "date_entree_parc", "sortie du parc antérieure à l'entrée"
             ),
         ],
         "enquetes": [
@@ -83,15 +76,7 @@ def _extra_rules(gx) -> dict[str, list]:
             ),
         ],
         "evenements": [
-            (
-                e.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="fin",
-                    column_B="debut",
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
-                "fin de l'événement antérieure à son début",
-            ),
+            _not_before(e, "fin", "debut", "fin de l'événement antérieure à son début"),
         ],
         "references_satisfaction": [
             (

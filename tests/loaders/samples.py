@@ -163,6 +163,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     ],
     "references_satisfaction": [
         {"vague": "2022", "perimetre": "Régional", "theme": "accueil", "taux": "85"},
+        {"vague": "2019", "perimetre": "national", "theme": "logement", "taux": "0,85"},
     ],
     "evenements": [
         {

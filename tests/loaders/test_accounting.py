@@ -70,6 +70,10 @@ def test_malformed_line_is_quarantined_and_blank_lines_are_counted_apart(engine,
         ("logements", {"agence": ""}, "agence"),
         ("couts", {"montant_eur": "beaucoup"}, "montant_eur"),
         ("effectifs", {"conseillers_etp": "-2"}, "conseillers_etp"),
+        ("enquetes", {"Q1": "bof"}, "Q1"),
+        ("questionnaire", {"theme": ""}, "theme"),
+        ("references_satisfaction", {"taux": "beaucoup"}, "taux"),
+        ("evenements", {"debut": "20/02/2025", "fin": "01/02/2025"}, "fin"),
     ],
 )
 def test_each_source_quarantines_its_bad_rows(engine, tmp_path, source, changes, column):
