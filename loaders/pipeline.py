@@ -177,8 +177,8 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
         if source.name == "couts":
             costs.append(staged.assign(**{RAW: typed.loc[staged.index, RAW]}))
         copy_frame(conn, stg, staged)
-        # A respondent is staged as one row per question: count file lines.
-        staged_rows += staged["line_number"].nunique() if source.name == "enquetes" else len(staged)
+        # File lines, not staged rows: a respondent is staged once per question.
+        staged_rows += staged["line_number"].nunique()
         if progress:
             progress(report.rows_read)
     chunk = typed = good = staged = bad = None  # free the last chunk before the merge

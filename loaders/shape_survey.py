@@ -8,16 +8,13 @@ import pandas as pd
 from loaders.normalise import fold
 from loaders.pseudonym import mask_free_text
 from loaders.read import LINE
+from loaders.shape import _code
 from loaders.survey_sources import QUESTION_PREFIX
 
 
 def theme_code(values: pd.Series) -> pd.Series:
     """``Demandes techniques`` -> ``demandes_techniques``: themes compare folded."""
     return values.map(lambda v: fold(v).replace(" ", "_") if isinstance(v, str) else None)
-
-
-def _upper(values: pd.Series) -> pd.Series:
-    return values.str.strip().str.upper().where(values.notna(), None)
 
 
 def answers(t: pd.DataFrame, state: dict) -> pd.DataFrame:
@@ -30,8 +27,8 @@ def answers(t: pd.DataFrame, state: dict) -> pd.DataFrame:
         "wave": t["vague"].str.strip(),
         "respondent_id": t["id_repondant"].str.strip(),
         "answer_date": t["date_reponse"],
-        "dwelling_code": _upper(t["ref_logement"]),
-        "agency_code": _upper(t["agence"]),
+        "dwelling_code": _code(t["ref_logement"]),
+        "agency_code": _code(t["agence"]),
         "request_id": mask_free_text(t["num_demande"]),
         "weight": t["poids"].fillna(1.0),
     }
@@ -55,7 +52,7 @@ def questions(t: pd.DataFrame, state: dict) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "line_number": t[LINE],
-            "question_code": _upper(t["code_question"]),
+            "question_code": _code(t["code_question"]),
             "theme": theme_code(t["theme"]),
             "label": t["libelle"],
         }

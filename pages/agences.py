@@ -37,12 +37,11 @@ reference = {
     "calls_per_dwelling_month": identified / months if identified is not None and months else None,
     "offered_calls": identified,
 }
-agencies = ui.reference("agencies")
-names = dict(zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True))
+labels = ui.agency_labels()
 
 
 def agency_label(code: str) -> str:
-    return f"{code} – {names[code]}" if names.get(code) else code
+    return labels.get(code, code)
 
 
 shown = table[[c for c in COLUMNS if c in table]].copy()

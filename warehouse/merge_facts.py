@@ -40,15 +40,49 @@ from warehouse.schema import (
 from warehouse.staging import stg_call, stg_contact, stg_cost, stg_staffing
 
 
-def first_per_id(stg: Table, id_col: str):
-    """One row per natural id: its first line in the file (later lines are duplicates)."""
+def first_per_id(stg: Table, id_cols: str | list[str]):
+    """One row per natural id (one column or several): its first line in the file (later
+    lines are duplicates)."""
+    ids = [id_cols] if isinstance(id_cols, str) else id_cols
     ranked = select(
         stg,
         func.row_number()
-        .over(partition_by=stg.c[id_col], order_by=stg.c.line_number)
+        .over(partition_by=[stg.c[i] for i in ids], order_by=stg.c.line_number)
         .label("occurrence"),
     ).subquery()
     return ranked
+
+
+def upsert_last(
+    conn: Connection, fact: Table, stg: Table, keys: list[str], attrs: list[str], load_id=None
+) -> tuple[int, int]:
+    """Upsert ``stg`` into ``fact`` on ``keys``, the last line of the file winning for a
+    key (a later line corrects an earlier one); ``load_id`` stamps the rows when given.
+
+    Returns (inserted, updated); a row identical to the stored one counts as neither.
+    """
+    ranked = select(
+        stg,
+        func.row_number()
+        .over(partition_by=[stg.c[k] for k in keys], order_by=stg.c.line_number.desc())
+        .label("rn"),
+    ).subquery()
+    s = select(ranked).where(ranked.c.rn == 1).subquery()
+    match = and_(*[fact.c[k] == s.c[k] for k in keys])
+    differs = or_(*[fact.c[a].is_distinct_from(s.c[a]) for a in attrs])
+    inserted = conn.execute(
+        select(func.count()).select_from(s).where(~exists().where(match))
+    ).scalar_one()
+    updated = conn.execute(
+        select(func.count()).select_from(s.join(fact, match)).where(differs)
+    ).scalar_one()
+    changed = select(*[s.c[k] for k in keys]).where(exists().where(match, differs))
+    conn.execute(delete(fact).where(tuple_(*[fact.c[k] for k in keys]).in_(changed)))
+    extra = {"load_id": literal(load_id)} if load_id is not None else {}
+    cols = [*keys, *attrs]
+    rows = select(*[s.c[c] for c in cols], *extra.values()).where(~exists().where(match))
+    conn.execute(insert(fact).from_select([*cols, *extra], rows))
+    return inserted, updated
 
 
 def _insert_new(conn: Connection, fact: Table, id_col: str, src, columns: dict, joins) -> int:
@@ -196,36 +230,5 @@ def merge_staffing(conn: Connection, load_id: int) -> tuple[int, int]:
 
     Returns (inserted, updated); an identical row counts as neither.
     """
-    ranked = select(
-        stg_staffing,
-        func.row_number()
-        .over(
-            partition_by=[stg_staffing.c.date_key, stg_staffing.c.team],
-            order_by=stg_staffing.c.line_number.desc(),
-        )
-        .label("rn"),
-    ).subquery()
-    s = select(ranked).where(ranked.c.rn == 1).subquery()
-    match = and_(fact_staffing.c.date_key == s.c.date_key, fact_staffing.c.team == s.c.team)
-    differs = or_(
-        fact_staffing.c.advisor_fte != s.c.advisor_fte,
-        fact_staffing.c.supervisor_fte != s.c.supervisor_fte,
-    )
-    inserted = conn.execute(
-        select(func.count()).select_from(s).where(~exists().where(match))
-    ).scalar_one()
-    updated = conn.execute(
-        select(func.count()).select_from(s.join(fact_staffing, match)).where(differs)
-    ).scalar_one()
-    changed = select(s.c.date_key, s.c.team).where(~exists().where(match, ~differs))
-    conn.execute(
-        delete(fact_staffing).where(
-            tuple_(fact_staffing.c.date_key, fact_staffing.c.team).in_(changed)
-        )
-    )
-    cols = ["date_key", "team", "advisor_fte", "supervisor_fte"]
-    rows = select(*[s.c[c] for c in cols], literal(load_id).label("load_id")).where(
-        ~exists().where(match)
-    )
-    conn.execute(insert(fact_staffing).from_select([*cols, "load_id"], rows))
-    return inserted, updated
+    attrs = ["advisor_fte", "supervisor_fte"]
+    return upsert_last(conn, fact_staffing, stg_staffing, ["date_key", "team"], attrs, load_id)

@@ -10,17 +10,15 @@ from __future__ import annotations
 from sqlalchemy import (
     Connection,
     and_,
-    delete,
     exists,
     func,
     insert,
     literal,
-    or_,
     select,
-    tuple_,
 )
 
 from warehouse.merge_dims import add_inferred_agencies, add_inferred_dwellings
+from warehouse.merge_facts import first_per_id, upsert_last
 from warehouse.schema import (
     dim_agency,
     dim_dwelling,
@@ -32,49 +30,20 @@ from warehouse.schema import (
 from warehouse.staging import stg_answer, stg_event, stg_question, stg_sat_reference
 
 
-def _last_per_key(stg, keys: list[str]):
-    """The last line of the file for each key (a later line corrects an earlier one)."""
-    ranked = select(
-        stg,
-        func.row_number()
-        .over(partition_by=[stg.c[k] for k in keys], order_by=stg.c.line_number.desc())
-        .label("rn"),
-    ).subquery()
-    return select(ranked).where(ranked.c.rn == 1).subquery()
-
-
-def _replace(conn: Connection, fact, stg, keys: list[str], attrs: list[str], load_id=None):
-    """Upsert ``stg`` into ``fact`` on ``keys``; returns (inserted, updated)."""
-    s = _last_per_key(stg, keys)
-    match = and_(*[fact.c[k] == s.c[k] for k in keys])
-    differs = or_(*[fact.c[a].is_distinct_from(s.c[a]) for a in attrs])
-    inserted = conn.execute(
-        select(func.count()).select_from(s).where(~exists().where(match))
-    ).scalar_one()
-    updated = conn.execute(
-        select(func.count()).select_from(s.join(fact, match)).where(differs)
-    ).scalar_one()
-    changed = select(*[s.c[k] for k in keys]).where(exists().where(match, differs))
-    conn.execute(delete(fact).where(tuple_(*[fact.c[k] for k in keys]).in_(changed)))
-    extra = {"load_id": literal(load_id)} if load_id is not None else {}
-    cols = [*keys, *attrs]
-    rows = select(*[s.c[c] for c in cols], *extra.values()).where(~exists().where(match))
-    conn.execute(insert(fact).from_select([*cols, *extra], rows))
-    return inserted, updated
-
-
 def merge_questions(conn: Connection) -> tuple[int, int]:
-    return _replace(conn, dim_question, stg_question, ["question_code"], ["theme", "label"])
+    return upsert_last(conn, dim_question, stg_question, ["question_code"], ["theme", "label"])
 
 
 def merge_references(conn: Connection, load_id: int) -> tuple[int, int]:
     keys = ["wave", "perimeter", "theme"]
-    return _replace(conn, fact_satisfaction_reference, stg_sat_reference, keys, ["rate"], load_id)
+    return upsert_last(
+        conn, fact_satisfaction_reference, stg_sat_reference, keys, ["rate"], load_id
+    )
 
 
 def merge_events(conn: Connection, load_id: int) -> tuple[int, int]:
     keys = ["start_date", "label"]
-    return _replace(conn, fact_event, stg_event, keys, ["end_date", "kind"], load_id)
+    return upsert_last(conn, fact_event, stg_event, keys, ["end_date", "kind"], load_id)
 
 
 def merge_answers(conn: Connection, load_id: int) -> int:
@@ -83,14 +52,7 @@ def merge_answers(conn: Connection, load_id: int) -> int:
     s = stg_answer
     add_inferred_dwellings(conn, s.c.dwelling_code)
     add_inferred_agencies(conn, s.c.agency_code)
-    first = select(
-        s,
-        func.row_number()
-        .over(
-            partition_by=[s.c.wave, s.c.respondent_id, s.c.question_code], order_by=s.c.line_number
-        )
-        .label("occurrence"),
-    ).subquery()
+    first = first_per_id(s, ["wave", "respondent_id", "question_code"])
     f = fact_survey_answer
     match = and_(
         f.c.wave == first.c.wave,

@@ -90,13 +90,13 @@ def sidebar_filters(access: Access) -> Filters | None:
         agencies = agencies[agencies["agency_code"].isin(access.agencies)]
     channels = ui.reference("channels")
     categories = ui.reference("categories")
-    names = dict(zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True))
+    codes = list(agencies["agency_code"])
     labels = dict(zip(channels["channel_code"], channels["channel_label"], strict=True))
     cat_labels = dict(zip(categories["category_code"], categories["category_label"], strict=True))
     organismes = sorted(agencies["organisme"].dropna().unique())
     _restore_from_url(
         {
-            "agences": list(names),
+            "agences": codes,
             "canaux": list(labels),
             "categories": list(cat_labels),
             "organisme": organismes,
@@ -130,7 +130,7 @@ def sidebar_filters(access: Access) -> Filters | None:
     organisme = sb.selectbox("Organisme", [ALL, *organismes], key="f_org")
     in_scope = [
         c
-        for c in names
+        for c in codes
         if organisme == ALL or agencies.set_index("agency_code").at[c, "organisme"] == organisme
     ]
     if st.session_state.get("f_agencies"):
@@ -141,7 +141,7 @@ def sidebar_filters(access: Access) -> Filters | None:
         "Agences",
         in_scope,
         key="f_agencies",
-        format_func=lambda c: f"{c} – {names[c]}" if names[c] else c,
+        format_func=ui.agency_labels().get,
         placeholder="Toutes",
     )
     chan = sb.multiselect(

@@ -235,6 +235,13 @@ def drill(state: dict, params: dict | None = None, forget: tuple[str, ...] = ())
     st.rerun()
 
 
+def agency_labels() -> dict[str, str]:
+    """``AG01 – Nord`` by agency code (the code alone when the agency has no name)."""
+    agencies = reference("agencies")
+    names = zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True)
+    return {code: f"{code} – {name}" if name else code for code, name in names}
+
+
 def kpi_help(kpi_id: str) -> str:
     """A tile's help: the catalogue's definition and reference (sigles: the Glossaire)."""
     k = kpi(kpi_id)
