@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
+_SEPARATORS = re.compile(r"[\s_\-'’]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -25,7 +25,8 @@ def strip_accents(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case-, accent- and separator-insensitive form: ``Clôturée`` -> ``cloturee``."""
+    """Case-, accent- and separator-insensitive form: ``Clôturée`` -> ``cloturee``,
+    ``Avis d’échéance`` -> ``avis d echeance``."""
     return _SEPARATORS.sub(" ", strip_accents(text).lower()).strip()
 
 

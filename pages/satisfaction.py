@@ -6,24 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from pages.shared import charts, fmt, ui
-from warehouse.kpis.satisfaction import MIN_RESPONDENTS
+from warehouse.kpis.satisfaction import MIN_RESPONDENTS, THEMES, theme_label
 
-THEMES = {
-    "global": "Satisfaction globale",
-    "accueil": "Accueil",
-    "communication": "Communication",
-    "demandes_techniques": "Demandes techniques",
-    "demandes_administratives": "Demandes administratives",
-    "proprete": "Propreté",
-    "logement": "Logement",
-    "cadre_de_vie": "Cadre de vie",
-    "voisinage": "Voisinage",
-}
 BRIDGE_THEMES = ("demandes_techniques", "demandes_administratives", "global")
-
-
-def theme_label(code: str) -> str:
-    return THEMES.get(code, code.replace("_", " ").capitalize())
 
 
 st.title("Satisfaction des locataires")

@@ -32,6 +32,14 @@ if ui.access().agencies is not None and scope_reference is None:
         "aucune ne figure encore dans l'entrepôt."
     )
 
+alerts = ui.active_alerts(ui.access().agencies)
+if not alerts.empty:
+    with st.container(border=True, key="alerts"):
+        st.markdown(f"**{len(alerts)} alerte(s) active(s)** (contrôle de la nuit)")
+        for a in alerts.itertuples():
+            since = fmt.day(a.since_at.date())
+            st.markdown(f":red-badge[alerte] {fmt.md(a.message)}, depuis le {since}")
+
 
 def per_dwelling(offered) -> str:
     """The sector's 0.5 to 1 call per dwelling and month, as this landlord's volume for the

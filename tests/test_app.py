@@ -148,7 +148,7 @@ def test_download_bytes_give_the_table_back():
 
     import pandas as pd
 
-    from pages.shared.exports import csv_bytes, xlsx_bytes
+    from warehouse.exports import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame({"Agence": ["AG01", "AG02"], "Taux": [0.714285, 0.5], "Appels": [1234, 7]})
     data = csv_bytes(frame)
@@ -297,7 +297,7 @@ def test_exports_speak_french_with_values_rounded_to_what_they_mean():
     import openpyxl
     import pandas as pd
 
-    from pages.shared.exports import file_name, for_people, xlsx_bytes
+    from warehouse.exports import file_name, for_people, xlsx_bytes
     from warehouse.kpis import Filters
 
     refs = {

@@ -65,3 +65,31 @@ def test_the_period_s_events_are_drawn_and_listed(page, params):
     ]
     spec = " ".join(str(getattr(c, "proto", "")) for c in charts)
     assert "Avis de mars" in spec and "strokeDash" in spec
+
+
+@pytest.mark.usefixtures("app")
+def test_the_synthese_shows_the_active_alerts(events_url):
+    """What the nightly ``python -m warehouse alerts`` found crossed is on the Synthèse, for
+    the users who may see the agencies it watches."""
+    from sqlalchemy import delete
+
+    from warehouse import alerts
+    from warehouse.schema import alert_state
+
+    engine = make_engine(events_url)
+    rules = [alerts.Rule("sl", "service_level_90", alerts.OUTSIDE_TARGET, None, "mois")]
+    alerts.record(engine, alerts.evaluate(engine, rules, date(2025, 3, 31)), rules)
+    engine.dispose()
+    try:
+        at = _open("synthese", MARCH)
+        shown = " ".join(m.value for m in at.markdown)
+        assert "1 alerte(s) active(s)" in shown
+        assert "Niveau de service \\(90 s\\) hors de sa cible" in shown
+        assert "57,1\u202f% sur le mois au 31/03/2025" in shown
+    finally:
+        engine = make_engine(events_url)
+        with engine.begin() as conn:
+            conn.execute(delete(alert_state))
+        engine.dispose()
+    st.cache_data.clear()
+    assert not any("alerte(s) active(s)" in m.value for m in _open("synthese", MARCH).markdown)

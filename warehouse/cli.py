@@ -1,4 +1,5 @@
-"""``python -m warehouse``: create the schema, export KPIs, purge old call detail."""
+"""``python -m warehouse``: create the schema, export KPIs, purge old call detail, write
+the monthly report, evaluate the alerts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date
 
@@ -66,6 +68,27 @@ def calendar_day(text: str) -> date:
     return day
 
 
+def _report_commands(sub) -> None:
+    from warehouse.report.run import calendar_month
+
+    r = sub.add_parser("report", help="the monthly report: a PDF and an XLSX audit pack")
+    r.add_argument("--month", type=calendar_month, help="aaaa-mm (default: last month)")
+    r.add_argument("--agence", action="append", default=[], help="agency code (repeatable)")
+    r.add_argument("--out", required=True, help="folder the two files are written to")
+    a = sub.add_parser("alerts", help="evaluate the alert rules, mail what newly crossed")
+    a.add_argument(
+        "--rules",
+        default=os.environ.get("PILOTAGE_ALERT_RULES", "alertes.toml"),
+        help="rules file (default: PILOTAGE_ALERT_RULES or alertes.toml)",
+    )
+    a.add_argument("--date", type=calendar_day, help="reference day (default: yesterday)")
+    for command in (r, a):
+        command.add_argument("--mail", action="store_true", help="send by mail (SMTP)")
+        command.add_argument(
+            "--mail-config", help="mail settings (default: PILOTAGE_MAIL_CONFIG or mail.toml)"
+        )
+
+
 @busy_says_so
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
@@ -91,7 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         default=retention_months(),
         help="months of call detail kept (default: PILOTAGE_RETENTION_MONTHS or 36)",
     )
+    _report_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in ("report", "alerts"):
+        from warehouse.alerts import RulesError
+        from warehouse.mail import MailError
+        from warehouse.report import run
+
+        try:
+            return getattr(run, args.command)(args)
+        except (RulesError, MailError) as error:
+            print(f"erreur : {error}", file=sys.stderr)
+            return 2
     if args.command == "init":
         init_warehouse(make_engine(args.url))
         return 0

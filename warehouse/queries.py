@@ -11,6 +11,7 @@ from sqlalchemy import Date, Engine, and_, cast, exists, func, literal, or_, sel
 from warehouse.kpis import scopes
 from warehouse.kpis.params import Filters
 from warehouse.schema import (
+    alert_state,
     dim_agency,
     dim_category,
     dim_channel,
@@ -175,6 +176,29 @@ def events(engine: Engine, start: date, end: date) -> pd.DataFrame:
     return _frame(engine, query, ["start_date", "end_date", "label", "kind"])
 
 
+def active_alerts(engine: Engine, allowed_agencies: tuple[str, ...] | None = None):
+    """The alerts the last ``python -m warehouse alerts`` found crossed, newest first; a
+    user limited to some agencies sees only the alerts on those agencies."""
+    s = alert_state.c
+    query = select(
+        s.rule_id,
+        s.kpi_id,
+        s.agencies,
+        s.period_start,
+        s.period_end,
+        s.value,
+        s.message,
+        s.since_at,
+    ).order_by(s.since_at.desc(), s.rule_id)
+    frame = _frame(engine, query)
+    if allowed_agencies is not None:
+        mine = frame["agencies"].map(
+            lambda text: bool(text) and set(text.split(",")) <= set(allowed_agencies)
+        )
+        frame = frame[mine].reset_index(drop=True)
+    return frame
+
+
 def last_import(engine: Engine):
     """When the last file was loaded (None before any)."""
     query = select(func.max(load_history.c.finished_at)).where(load_history.c.status == "loaded")
@@ -196,32 +220,38 @@ def data_period(engine: Engine) -> tuple[date, date] | None:
     return _key_date(int(low)), _key_date(int(high))
 
 
-def open_requests(engine: Engine, f: Filters, late_only: bool = False, limit: int = 5_000):
-    """Requests open at the end of the period (or late there), oldest first, bounded."""
+def _open_requests(f: Filters, late_only: bool):
     q = scopes.requests(f)
     end_key = scopes.date_key(f.end)
     still_open = or_(q.c.closed_date_key.is_(None), q.c.closed_date_key > end_key)
     late = q.c.first_action_due_date < f.end
     no_action = or_(q.c.first_action_date_key.is_(None), q.c.first_action_date_key > end_key)
-    query = (
-        select(
-            q.c.request_id,
-            q.c.day.label("created"),
-            q.c.agency,
-            q.c.channel,
-            q.c.category,
-            q.c.request_type,
-            q.c.urgency_days,
-            q.c.first_action_due_date.label("due"),
-            cast(q.c.first_action_at, Date).label("first_action"),
-            q.c.status,
-            (cast(literal(f.end), Date) - q.c.day).label("age_days"),
-            q.c.followup_count,
-        )
-        .where(still_open, q.c.status.not_in(["annulee", "cloturee"]))
-        .order_by(q.c.day, q.c.request_id)
-        .limit(limit)
-    )
-    if late_only:
-        query = query.where(late, no_action)
-    return _frame(engine, query)
+    query = select(
+        q.c.request_id,
+        q.c.day.label("created"),
+        q.c.agency,
+        q.c.channel,
+        q.c.category,
+        q.c.request_type,
+        q.c.urgency_days,
+        q.c.first_action_due_date.label("due"),
+        cast(q.c.first_action_at, Date).label("first_action"),
+        q.c.status,
+        (cast(literal(f.end), Date) - q.c.day).label("age_days"),
+        q.c.followup_count,
+    ).where(still_open, q.c.status.not_in(["annulee", "cloturee"]))
+    return query.where(late, no_action) if late_only else query
+
+
+def open_requests(engine: Engine, f: Filters, late_only: bool = False, limit: int = 5_000):
+    """Requests open at the end of the period (or late there: past their first-action
+    deadline with no action yet), oldest first, bounded."""
+    query = _open_requests(f, late_only)
+    return _frame(engine, query.order_by("created", "request_id").limit(limit))
+
+
+def open_request_count(engine: Engine, f: Filters, late_only: bool = False) -> int:
+    """How many requests ``open_requests`` would list, without its bound."""
+    query = select(func.count()).select_from(_open_requests(f, late_only).subquery())
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

@@ -362,3 +362,20 @@ warehouse_setting = Table(
     Column("setting_value", String(200), nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
+
+# The alerts found crossed by the last ``python -m warehouse alerts``: a row per active
+# alert, removed when it clears, so that a rule mails once per crossing.
+alert_state = Table(
+    "alert_state",
+    metadata,
+    Column("rule_id", String(80), primary_key=True),
+    Column("kpi_id", String(60), nullable=False),
+    Column("agencies", String(400), nullable=False),  # comma-separated; empty: all
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Double, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("since_at", DateTime, nullable=False),  # first found crossed
+    Column("checked_at", DateTime, nullable=False),
+    Column("notified_at", DateTime),  # None until a mail has gone out
+)

@@ -2,90 +2,26 @@
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import date
 
-from warehouse import french
-from warehouse.french import NNBSP
-
-DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
-DAYS_LONG = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = [
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-]
-MONTHS_LONG = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-EMPTY = "—"
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def number(value, decimals: int = 0) -> str:
-    return EMPTY if _missing(value) else french.number(value, decimals)
-
-
-def percent(value, decimals: int = 1) -> str:
-    return EMPTY if _missing(value) else number(value * 100, decimals) + f"{NNBSP}%"
-
-
-def euros(value, decimals: int = 2) -> str:
-    return EMPTY if _missing(value) else number(value, decimals) + f"{NNBSP}€"
-
-
-def seconds(value) -> str:
-    """``41 s``, ``2 min 05 s``, ``1 h 02 min``."""
-    if _missing(value):
-        return EMPTY
-    total = int(round(value))
-    if total < 60:
-        return f"{total}{NNBSP}s"
-    if total < 3600:
-        return f"{total // 60}{NNBSP}min {total % 60:02d}{NNBSP}s"
-    return f"{total // 3600}{NNBSP}h {total % 3600 // 60:02d}{NNBSP}min"
-
-
-def days(value) -> str:
-    return EMPTY if _missing(value) else number(value, 1) + f"{NNBSP}j"
-
-
-def change(value, before, unit: str, since: str = "sur un an") -> str | None:
-    """A change against a year before (or ``since`` another reference: « depuis la vague
-    2022 »): in points for a rate (``+2,3 pts``), relative otherwise."""
-    if _missing(value) or _missing(before):
-        return None
-    if unit == "ratio":
-        points = (value - before) * 100
-        return f"{'+' if points >= 0 else ''}{number(points, 1)}{NNBSP}pts {since}"
-    if not before:
-        return None
-    relative = value / before - 1
-    return f"{'+' if relative >= 0 else ''}{percent(relative)} {since}"
+from warehouse.french import (  # noqa: F401  (re-exported for the pages)
+    DAYS,
+    DAYS_LONG,
+    EMPTY,
+    MONTHS,
+    MONTHS_LONG,
+    NNBSP,
+    by_unit,
+    change,
+    day,
+    days,
+    euros,
+    missing,
+    month,
+    number,
+    percent,
+    seconds,
+)
 
 
 def delta_colour(better: str | None) -> str:
@@ -96,34 +32,10 @@ def delta_colour(better: str | None) -> str:
 
 def badge(target: tuple[float, float] | None, value) -> str:
     """A tile's badge against its target band: none without a target or a value."""
-    if target is None or _missing(value):
+    if target is None or missing(value):
         return ""
     inside = target[0] <= value <= target[1]
     return ":green-badge[dans la cible]" if inside else ":red-badge[hors cible]"
-
-
-def day(value: date) -> str:
-    """``lun. 3 mars 2025``."""
-    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def month(value: date) -> str:
-    return f"{MONTHS_LONG[value.month - 1]} {value.year}"
-
-
-def by_unit(value, unit: str) -> str:
-    """Format a KPI value by its catalogue unit."""
-    if unit == "ratio":
-        return percent(value)
-    if unit == "eur":
-        return euros(value)
-    if unit == "seconds":
-        return seconds(value)
-    if unit == "days":
-        return days(value)
-    if unit in ("calls", "requests"):
-        return number(value)
-    return number(value, 2)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -142,6 +54,6 @@ def shown(frame, units: dict[str, str]):
     out = frame.copy()
     for column, unit in units.items():
         if column in out:
-            write = (lambda v: EMPTY if _missing(v) else day(v)) if unit == "date" else None
+            write = (lambda v: EMPTY if missing(v) else day(v)) if unit == "date" else None
             out[column] = out[column].map(write or (lambda v, u=unit: by_unit(v, u)))
     return out

@@ -13,8 +13,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.shared import exports, fmt
-from warehouse import queries
+from pages.shared import fmt
+from warehouse import exports, queries
 from warehouse.access import LOCAL, Access
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.kpis import Filters, compute_all, satisfaction, series
@@ -107,6 +107,12 @@ def sizing(f: Filters, target: Target) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def agency_table(f: Filters) -> pd.DataFrame:
     return series.agency_table(engine(), f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def active_alerts(allowed: tuple[str, ...] | None) -> pd.DataFrame:
+    """The alerts the last nightly check found crossed (``python -m warehouse alerts``)."""
+    return queries.active_alerts(engine(), allowed)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

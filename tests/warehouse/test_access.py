@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.warehouse.test_kpis import PERIOD, loaded, values  # noqa: F401 (fixture)
+from tests.warehouse.test_kpis import PERIOD, values
 from warehouse import queries
 from warehouse.access import LOCAL, Access, AccessFileError, load_access, resolve
 from warehouse.kpis import Filters, series

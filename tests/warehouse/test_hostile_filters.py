@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.util import snapshot
-from tests.warehouse.test_kpis import PERIOD, loaded  # noqa: F401 - fixture
+from tests.warehouse.test_kpis import PERIOD
 from warehouse import queries
 from warehouse.kpis import Filters, compute_all
 from warehouse.kpis.series import (

@@ -9,20 +9,9 @@ from datetime import date
 
 import pytest
 
-from loaders.pipeline import import_file
-from tests.util import write_export
-from tests.warehouse.kpi_dataset import FILES
 from warehouse.kpis import Filters, compute_all
 
 PERIOD = Filters(date(2025, 3, 1), date(2025, 4, 30))
-
-
-@pytest.fixture
-def loaded(engine, tmp_path):
-    for source, rows in FILES:
-        report = import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-        assert report.status == "loaded" and report.rows_quarantined == 0, report
-    return engine
 
 
 def values(engine, filters=PERIOD) -> dict:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.util import engine_url
-from tests.warehouse.test_kpis import PERIOD, loaded, values  # noqa: F401 (fixture)
+from tests.warehouse.test_kpis import PERIOD, values
 from warehouse.cli import main
 from warehouse.kpis import Filters, series
 from warehouse.retention import purge_calls, retention_start

@@ -64,7 +64,7 @@ def test_a_scoped_user_sees_no_other_agencys_register(engine, tmp_path):
 
 
 def test_downloads_never_carry_a_live_formula():
-    from pages.shared.exports import csv_bytes, xlsx_bytes
+    from warehouse.exports import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame(
         {

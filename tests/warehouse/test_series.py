@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.warehouse.test_kpis import PERIOD, loaded  # noqa: F401 - fixture
+from tests.warehouse.test_kpis import PERIOD
 from warehouse.kpis.params import Filters
 from warehouse.kpis.series import (
     call_breakdown,

@@ -26,6 +26,24 @@ from warehouse.schema import (
 MIN_RESPONDENTS = 30  # below, a rate's margin of error passes ±18 points (95 %, p = 0.5)
 
 
+# The themes' French labels, in the order the pages and the report list them.
+THEMES = {
+    "global": "Satisfaction globale",
+    "accueil": "Accueil",
+    "communication": "Communication",
+    "demandes_techniques": "Demandes techniques",
+    "demandes_administratives": "Demandes administratives",
+    "proprete": "Propreté",
+    "logement": "Logement",
+    "cadre_de_vie": "Cadre de vie",
+    "voisinage": "Voisinage",
+}
+
+
+def theme_label(code: str) -> str:
+    return THEMES.get(code, code.replace("_", " ").capitalize())
+
+
 def _answers(f: Filters, s: Settings, periodic: bool = True):
     a = fact_survey_answer.c
     answered = or_(a.mark.is_not(None), a.level.is_not(None))

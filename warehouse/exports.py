@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from pages.shared import fmt
+from warehouse import french as fmt
 from warehouse.kpis.catalogue import BY_ID
 
 # Headers of the columns that are not KPIs (those take their catalogue label).
@@ -51,6 +51,12 @@ HEADERS = {
     "part": "Part",
     "request_type": "Type",
     "status": "Statut",
+    "request_id": "Demande",
+    "created": "Créée le",
+    "due": "Échéance",
+    "first_action": "1re action",
+    "age_days": "Ancienneté (j)",
+    "followup_count": "Relances",
 }
 # Chart-only label columns: the export labels the code column itself.
 CHART_LABELS = {"canal", "jour", "créneau", "urgence", "période", "début", "fin", "étiquette"}
@@ -175,24 +181,34 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "données") -> bytes:
     """XLSX where every text is a text (never a formula, never a link), numbers are
     numbers with French-readable formats (percent for shares), columns wide enough."""
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as w:
-        frame.to_excel(w, index=False, sheet_name=sheet[:31])
-        book, page = w.book, w.sheets[sheet[:31]]
-        percent = book.add_format({"num_format": "0.0%"})
-        whole = book.add_format({"num_format": "#,##0"})
-        decimal = book.add_format({"num_format": "#,##0.00"})
-        for i, column in enumerate(frame.columns):
-            values = frame[column]
-            style = None
-            if pd.api.types.is_integer_dtype(values):
-                style = whole
-            elif pd.api.types.is_float_dtype(values):
-                is_share = values.dropna().between(0, 1).all() and _is_share(column)
-                style = percent if is_share else decimal
-            width = max(len(str(column)), *(len(str(v)) for v in values.head(200)), 8) + 2
-            page.set_column(i, i, min(width, 60), style)
+    with xlsx_writer(buffer) as writer:
+        write_sheet(writer, frame, sheet)
     return buffer.getvalue()
+
+
+def xlsx_writer(target) -> pd.ExcelWriter:
+    """A workbook writer that never turns a text into a formula or a link."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    return pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": options})
+
+
+def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None:
+    """One sheet of ``frame``: numbers formatted (percent for shares), columns sized."""
+    frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    book, page = writer.book, writer.sheets[sheet[:31]]
+    percent = book.add_format({"num_format": "0.0%"})
+    whole = book.add_format({"num_format": "#,##0"})
+    decimal = book.add_format({"num_format": "#,##0.00"})
+    for i, column in enumerate(frame.columns):
+        values = frame[column]
+        style = None
+        if pd.api.types.is_integer_dtype(values):
+            style = whole
+        elif pd.api.types.is_float_dtype(values):
+            is_share = values.dropna().between(0, 1).all() and _is_share(column)
+            style = percent if is_share else decimal
+        width = max(len(str(column)), *(len(str(v)) for v in values.head(200)), 8) + 2
+        page.set_column(i, i, min(width, 60), style)
 
 
 def _is_share(header: str) -> bool:

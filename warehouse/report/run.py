@@ -1,0 +1,82 @@
+"""``python -m warehouse report`` and ``python -m warehouse alerts``: what the monthly and
+nightly cron lines run."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+from pathlib import Path
+
+from warehouse import alerts as rules_
+from warehouse.engine import make_engine, warehouse_url
+from warehouse.french import month as month_name
+from warehouse.mail import read_settings, send, settings_path
+from warehouse.setup import init_warehouse, upgrade_if_needed
+
+
+def calendar_month(text: str) -> date:
+    """``aaaa-mm``: the first day of that month."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"mois illisible « {text} » (attendu aaaa-mm)") from None
+
+
+def previous_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def report(args: argparse.Namespace) -> int:
+    from warehouse.report import content, pdf, xlsx
+
+    month = args.month or previous_month(date.today())
+    agencies = tuple(a.upper() for a in args.agence)
+    upgrade_if_needed(args.url or warehouse_url())
+    engine = make_engine(args.url, read_only=True)
+    gathered = content.gather(engine, month, agencies)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "_".join([f"{month:%Y-%m}", *agencies])
+    files = (
+        pdf.write(gathered, out / f"rapport_qualite_{suffix}.pdf"),
+        xlsx.write(gathered, out / f"dossier_audit_{suffix}.xlsx"),
+    )
+    for path in files:
+        print(path)
+    if args.mail:
+        settings = read_settings(settings_path(args.mail_config))
+        title = f"rapport qualité de {month_name(month)} ({gathered.scope()})"
+        body = (
+            f"Bonjour,\n\nVeuillez trouver le {title} : le rapport (PDF) et le dossier "
+            "d'audit (XLSX) avec chaque indicateur, sa définition, sa cible et la liste des "
+            "demandes en retard.\n\nPilotage GRL\n"
+        )
+        send(settings, settings.report_to, f"Pilotage GRL — {title}", body, files)
+        print(f"envoyé à {', '.join(settings.report_to)}")
+    return 0
+
+
+def alerts(args: argparse.Namespace) -> int:
+    rules = rules_.read_rules(Path(args.rules))
+    day = args.date or date.today() - timedelta(days=1)
+    engine = make_engine(args.url)
+    init_warehouse(engine)  # the alert_state table of a warehouse built before it
+    crossed = rules_.evaluate(engine, rules, day)
+    new = rules_.record(engine, crossed, rules)
+    print(f"{len(rules)} règle(s) évaluée(s) au {day:%d/%m/%Y} : {len(crossed)} franchie(s).")
+    fresh = {a.rule.id for a in new}
+    for a in crossed:
+        print(("NOUVELLE  " if a.rule.id in fresh else "active    ") + a.message)
+    if args.mail and new:
+        settings = read_settings(settings_path(args.mail_config))
+        lines = "\n".join(f"- {a.message}" for a in new)
+        body = (
+            f"Bonjour,\n\n{len(new)} alerte(s) franchie(s) depuis le dernier contrôle :\n\n"
+            f"{lines}\n\nElles restent affichées sur la Synthèse tant qu'elles durent ; "
+            "ce message ne sera pas renvoyé pour elles.\n\nPilotage GRL\n"
+        )
+        send(settings, settings.alerts_to, f"Pilotage GRL — {len(new)} alerte(s)", body)
+        rules_.mark_notified(engine, new)
+        print(f"envoyé à {', '.join(settings.alerts_to)}")
+    return 0
