@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages import PAGES
+from pages.shared import ui
 from pages.shared.auth import current_access, sidebar_identity
 from pages.shared.filters import sidebar_filters
 from warehouse.engine import (
@@ -105,3 +106,5 @@ except WarehouseBusy:
         "L'entrepôt est occupé par un import qui dure : les chiffres s'afficheront dès qu'il "
         "sera terminé. Réessayez dans quelques minutes."
     )
+finally:
+    ui.release()  # the run's DuckDB connection: an import may take the file now

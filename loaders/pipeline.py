@@ -14,6 +14,7 @@ from loaders.pseudonym import KeyRefused, check_key
 from loaders.read import LINE, RAW, FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
+from warehouse.aggregates import refresh_after_calls, refresh_call_days
 from warehouse.bulk import copy_frame
 from warehouse.loads import (
     create_staging,
@@ -125,8 +126,10 @@ def import_file(
             _load_chunks(conn, export, report, chunk_size, progress)
             if report.source == "logements":
                 refresh_dwelling_months(conn)
+                refresh_call_days(conn)  # a dwelling's agency is its calls' agency
             if report.source == "appels":
                 refresh_previous_calls(conn, report.load_id)
+                refresh_after_calls(conn, report.load_id)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
     except KeyRefused as exc:
         report.status, report.message = "rejected", str(exc)

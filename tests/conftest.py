@@ -8,6 +8,7 @@ PostgreSQL tests use ``PILOTAGE_TEST_PG_URL`` (default: the local server, databa
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 
 import pytest
@@ -25,6 +26,10 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", "test-key-not-a-secret-0123456789abcdef")
     monkeypatch.delenv("WAREHOUSE_URL", raising=False)
+    yield
+    ui = sys.modules.get("pages.shared.ui")
+    if ui is not None:  # AppTest re-runs a page without app.py, which closes each run's
+        ui.release(every=True)  # DuckDB connection: close them here
 
 
 def _pg_available() -> str | None:

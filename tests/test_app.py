@@ -204,6 +204,20 @@ def test_a_warehouse_held_by_an_import_gives_a_message_not_a_traceback(
     assert "occupé par un import" in at.warning[0].value
 
 
+def test_a_page_run_leaves_the_file_to_an_import(app, warehouse_url):
+    """A run's queries share one DuckDB connection, closed when the run ends: a writer
+    (the nightly import) takes the file at once afterwards."""
+    import subprocess
+    import sys
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception and at.title[0].value == "Synthèse"
+    path = warehouse_url.removeprefix("duckdb:///")
+    writer = f"import duckdb\nduckdb.connect({path!r}).close()\n"
+    assert subprocess.run([sys.executable, "-c", writer], timeout=60).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("value", "before", "unit", "shown"),
     [

@@ -7,9 +7,12 @@ DuckDB scans a registered frame; PostgreSQL takes a COPY. ``executemany`` and
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Connection, Table
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the command lines start faster
+    import pandas as pd
 
 
 def _quoted(conn: Connection, table: Table, columns: list[str]) -> tuple[str, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used: the command lines start faster
+    import pandas as pd
+
 
 CALENDAR_START = date(2000, 1, 1)
 CALENDAR_END = date(2045, 12, 31)
@@ -27,6 +28,8 @@ def french_holidays() -> dict[date, str]:
 
 @lru_cache(maxsize=2)
 def _holidays(last_year: int) -> dict[date, str]:
+    import holidays
+
     years = range(CALENDAR_START.year, last_year + 1)
     return dict(holidays.France(years=years, language="fr"))
 
@@ -41,6 +44,9 @@ def date_dimension(end: date | None = None) -> pd.DataFrame:
     The index is the number of business days from the calendar start up to and including
     the day, so "N business days after D" is the business day whose index is index(D) + N.
     """
+    import numpy as np
+    import pandas as pd
+
     end = end or calendar_end()
     days = pd.date_range(CALENDAR_START, end, freq="D")
     hol = _holidays(end.year)
@@ -72,6 +78,9 @@ def date_dimension(end: date | None = None) -> pd.DataFrame:
 
 def time_dimension() -> pd.DataFrame:
     """The 48 half-hour slots of a day; ``time_key`` is the slot number 0-47."""
+    import numpy as np
+    import pandas as pd
+
     keys = np.arange(48)
     return pd.DataFrame(
         {
@@ -92,6 +101,9 @@ def commitment_due_dates(
     off), or ``days`` calendar days where ``calendar_days`` is true (neighbour
     disturbance). Null where there is no creation date or no commitment.
     """
+    import numpy as np
+    import pandas as pd
+
     created_day = pd.to_datetime(created).dt.normalize()
     ok = created_day.notna() & days.notna()
     out = pd.Series(pd.NaT, index=created.index, dtype="datetime64[us]")

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG = logging.getLogger(__name__)
@@ -63,12 +63,13 @@ def duckdb_path(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
-def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
+def make_engine(url: str | None = None, *, read_only: bool = False, pooled: bool = False) -> Engine:
     """Create an engine for ``url`` (default: :func:`warehouse_url`).
 
     DuckDB locks its file per process, so DuckDB engines keep no pooled connection:
     each use opens and closes its own, letting an import and the dashboard take turns.
-    ``read_only`` opens DuckDB read-only; on PostgreSQL it marks sessions read-only.
+    ``pooled`` keeps them (for a caller that disposes of the engine soon: one dashboard
+    run). ``read_only`` opens DuckDB read-only; on PostgreSQL it marks sessions read-only.
     """
     url = url or warehouse_url()
     if url.startswith("duckdb"):
@@ -81,7 +82,8 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
             # DuckDB's buffer pool, which would otherwise grow to 80% of the memory.
             memory = os.environ.get("PILOTAGE_DUCKDB_MEMORY", "500MB")
             connect_args = {"read_only": True, "config": {"memory_limit": memory}}
-        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+        pool = QueuePool if pooled else NullPool
+        engine = create_engine(url, poolclass=pool, connect_args=connect_args)
 
         @event.listens_for(engine, "do_connect")
         def _wait_for_lock(dialect, _record, cargs, cparams):

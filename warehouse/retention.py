@@ -15,15 +15,14 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, delete, func, insert, literal, select
+from sqlalchemy import Engine, delete, func, insert, select
 
+from warehouse.aggregates import daily_rows
 from warehouse.bulk import execute_count
 from warehouse.kpis import calls, scopes
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters
 from warehouse.meta import lock_for_writing
-from warehouse.schema import agg_call_day, agg_request_repeat, fact_call
-
-KEYS = ("date_key", "queue_key", "agency_key")
+from warehouse.schema import agg_call_day, agg_call_kept, agg_request_repeat, fact_call
 
 
 def retention_months() -> int:
@@ -50,21 +49,10 @@ def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
     f = Filters(date(1900, 1, 1), kept_from - timedelta(days=1))
     with engine.begin() as conn:
         lock_for_writing(conn)
-        q = scopes.calls(f, s)
-        agg = calls.aggregates(q, s)
-        measures = (
-            select(*[q.c[k] for k in KEYS], *[v.label(k) for k, v in agg.items()])
-            .group_by(*[q.c[k] for k in KEYS])
-            .subquery()
-        )
-        rows = select(
-            *[measures.c[k] for k in KEYS],
-            *[func.coalesce(measures.c[k], 0) for k in agg],  # a sum over no answered call
-            literal(0),  # repeat_unlinked: no longer read, kept for older warehouses
-        )
-        groups = execute_count(
-            conn, insert(agg_call_day).from_select([*KEYS, *agg, "repeat_unlinked"], rows)
-        )
+        columns, rows = daily_rows(f)
+        groups = execute_count(conn, insert(agg_call_day).from_select(columns, rows))
+        before = agg_call_kept.c.date_key < scopes.date_key(kept_from)
+        conn.execute(delete(agg_call_kept).where(before))  # those days are agg_call_day's now
         r = calls.repeat_calls(f, s)
         linked = (
             select(r.c.request_id, r.c.date_key, func.count())

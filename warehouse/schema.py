@@ -154,39 +154,50 @@ fact_call = Table(
     Index(None, "date_key"),
 )
 
-# Call detail past the retention period (warehouse/retention.py) leaves these aggregates:
-# per day, queue and agency, the measures of warehouse.kpis.calls.aggregates computed
-# with the default settings, and the repeat calls each request had among the purged calls.
-agg_call_day = Table(
-    "agg_call_day",
-    metadata,
-    Column("date_key", Integer, nullable=False),
-    Column("queue_key", Integer, nullable=False),
-    Column("agency_key", Integer),  # of the identified dwelling; NULL when none
-    *[
-        Column(name, Double if name.endswith("_sum") else BigInteger, nullable=False)
-        for name in (
-            "offered",
-            "answered",
-            "abandoned",
-            "wait_sum",
-            "talk_sum",
-            "out_of_hours",
-            "answered_in_hours",
-            "qualified",
-            "complaints",
-            "settled_known",
-            "settled",
-            "outbound",
-            "answered_60",
-            "answered_90",
-            "repeat_unlinked",
-            "identified",
-            "repeats",
-        )
-    ],
-    Index(None, "date_key"),
+# Daily call aggregates: per day, queue and agency (of the identified dwelling; NULL when
+# none), the measures of warehouse.kpis.calls.aggregates computed with the default settings.
+CALL_DAY_MEASURES = (
+    "offered",
+    "answered",
+    "abandoned",
+    "wait_sum",
+    "talk_sum",
+    "out_of_hours",
+    "answered_in_hours",
+    "qualified",
+    "complaints",
+    "settled_known",
+    "settled",
+    "outbound",
+    "answered_60",
+    "answered_90",
+    "repeat_unlinked",
+    "identified",
+    "repeats",
 )
+
+
+def _call_day_table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("date_key", Integer, nullable=False),
+        Column("queue_key", Integer, nullable=False),
+        Column("agency_key", Integer),
+        *[
+            Column(m, Double if m.endswith("_sum") else BigInteger, nullable=False)
+            for m in CALL_DAY_MEASURES
+        ],
+        Index(None, "date_key"),
+    )
+
+
+# Call detail past the retention period (warehouse/retention.py) leaves these aggregates,
+# and the repeat calls each request had among the purged calls (agg_request_repeat).
+agg_call_day = _call_day_table("agg_call_day")
+# The same for the days whose detail is kept, refreshed at import (warehouse/aggregates.py):
+# what call totals and series are served from.
+agg_call_kept = _call_day_table("agg_call_kept")
 
 agg_request_repeat = Table(
     "agg_request_repeat",

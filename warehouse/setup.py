@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, Engine, column, func, select, table, text
 
 from warehouse import reference
+from warehouse.aggregates import refresh_call_days
 from warehouse.bulk import copy_frame
 from warehouse.calendar import calendar_end, date_dimension, time_dimension
 from warehouse.engine import duckdb_path, make_engine
 from warehouse.meta import lock_for_writing
 from warehouse.repeats import refresh_previous_calls
 from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, fact_call, metadata
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the command lines start faster
+    import pandas as pd
 
 # The standard catalogue view, the same on DuckDB and PostgreSQL.
 COLUMNS = table(
@@ -88,9 +93,12 @@ def init_warehouse(engine: Engine) -> None:
     """Create every table that is missing, add the columns a later version introduced to
     existing tables (``fact_call.previous_offered_at`` is then computed for every call),
     and fill the fixed dimensions once."""
+    import pandas as pd
+
     with engine.begin() as conn:
         lock_for_writing(conn)
-        missing = _missing_columns(_present(conn))
+        present = _present(conn)
+        missing = _missing_columns(present)
         metadata.create_all(conn, checkfirst=True)
         for table, column in missing:
             kind = column.type.compile(dialect=conn.dialect)
@@ -101,6 +109,8 @@ def init_warehouse(engine: Engine) -> None:
             conn.execute(text(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} TYPE {kind}"))  # noqa: S608
         if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
             refresh_previous_calls(conn)
+        if "fact_call" in present and "agg_call_kept" not in present:
+            refresh_call_days(conn)  # a warehouse built before the daily aggregates
         _extend_calendar(conn)
         _seed(conn, dim_time, time_dimension())
         _seed(

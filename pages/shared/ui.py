@@ -5,6 +5,7 @@ Pages call only this module and the warehouse's KPI and query functions; no SQL 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,11 +13,12 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlalchemy import make_url
 
 from pages.shared import fmt
 from warehouse import exports, queries
 from warehouse.access import LOCAL, Access
-from warehouse.engine import make_engine, warehouse_url
+from warehouse.engine import duckdb_path, make_engine, warehouse_url
 from warehouse.kpis import Filters, compute_all, satisfaction, series
 from warehouse.kpis.catalogue import kpi
 from warehouse.kpis.costs import costs_by_nature
@@ -54,11 +56,44 @@ FR_LOCALE = {
 
 
 @st.cache_resource
+def _checked(url: str) -> str:
+    """The warehouse's URL, once its schema is brought up to date (a newer version added
+    tables): checked once per process."""
+    upgrade_if_needed(url)
+    return url
+
+
+@st.cache_resource
+def _shared(url: str):
+    """PostgreSQL: one engine and its pool for the process."""
+    return make_engine(url, read_only=True)
+
+
+_runs: dict[int, object] = {}  # thread id -> engine: Streamlit runs each script run in a thread
+
+
 def engine():
-    """One read-only engine for the process (DuckDB connections are short-lived), over a
-    schema brought up to date if a newer version added tables."""
-    upgrade_if_needed(warehouse_url())
-    return make_engine(warehouse_url(), read_only=True)
+    """The read-only engine of this script run. On DuckDB its one connection serves every
+    query of the run (opening the file costs ~30 ms a time) and is closed when the run
+    ends (:func:`release`, from ``app.py``), so that an import can take the file between
+    two runs. PostgreSQL's engine is the process's."""
+    url = _checked(warehouse_url())
+    if duckdb_path(url) is None:
+        return _shared(url)
+    current = _runs.get(threading.get_ident())
+    if current is None or current.url != make_url(url):
+        release()
+        current = _runs[threading.get_ident()] = make_engine(url, read_only=True, pooled=True)
+    return current
+
+
+def release(every: bool = False) -> None:
+    """Close this run's DuckDB connection (the end of a script run); ``every`` run's (the
+    tests, whose AppTest runs a page without ``app.py``)."""
+    for ident in list(_runs) if every else [threading.get_ident()]:
+        current = _runs.pop(ident, None)
+        if current is not None:
+            current.dispose()
 
 
 # --- cached reads (keyed by the filters, which are hashable) ------------------------------

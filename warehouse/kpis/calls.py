@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import Connection, and_, func, select
 
@@ -67,34 +68,50 @@ def totals(conn: Connection, f: Filters, s: Settings, only: list[str] | None = N
     return grouped_aggregates(conn, f, s, [], only)[()]  # an aggregate without GROUP BY: one row
 
 
+@cache
 def aggregates_of(s: Settings) -> list[str]:
     return list(aggregates(scopes.calls(Filters(date.min, date.min), s), s))
 
 
 def grouped_aggregates(
-    conn: Connection, f: Filters, s: Settings, by: list[str], only: list[str] | None = None
+    conn: Connection,
+    f: Filters,
+    s: Settings,
+    by: list[str],
+    only: list[str] | None = None,
+    detail: bool = False,
 ) -> dict[tuple, dict]:
-    """Raw aggregates per value of the grouping columns: the call detail plus the daily
-    aggregates of purged days (kept for the default settings; they have no slot)."""
+    """Raw aggregates per value of the grouping columns. With the default settings and no
+    half-hour slot, from the daily aggregates (``scopes.call_days``); otherwise (or with
+    ``detail``) from the call detail plus the purged days' aggregates (which have no slot
+    and hold the default settings' measures only)."""
+    names = [k for k in aggregates_of(s) if only is None or k in only]
+    if s == DEFAULT_SETTINGS and "slot" not in by and not detail:
+        return _summed(conn, scopes.call_days(f), by, names, {})
     q = scopes.calls(f, s, with_agency="agency" in by)
     keys = [q.c[b] for b in by]
-    agg = {k: v for k, v in aggregates(q, s).items() if only is None or k in only}
+    agg = {k: v for k, v in aggregates(q, s).items() if k in names}
     out: dict[tuple, dict] = {}
     query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys)
     for row in conn.execute(query).mappings():
         out[tuple(row[b] for b in by)] = {k: (row[k] or 0) for k in agg}
     if s != DEFAULT_SETTINGS or "slot" in by:
         return out
-    p = scopes.purged_calls(f)
-    sums = [func.sum(p.c[k]).label(k) for k in agg]
-    purged = select(*[p.c[b] for b in by], *sums).group_by(*[p.c[b] for b in by])
-    for row in conn.execute(purged).mappings():
-        if row["offered"] is None:  # no purged day in the period
+    return _summed(conn, scopes.purged_calls(f), by, names, out)
+
+
+def _summed(conn: Connection, days, by: list[str], names: list[str], out: dict) -> dict:
+    """``out`` plus the sums of daily aggregates per value of the grouping columns."""
+    sums = [func.sum(days.c[k]).label(k) for k in names]
+    query = select(*[days.c[b] for b in by], *sums).group_by(*[days.c[b] for b in by])
+    for row in conn.execute(query).mappings():
+        if row[names[0]] is None:  # no day in the period
             continue
-        key = tuple(row[b] for b in by)
-        base = out.setdefault(key, dict.fromkeys(agg, 0))
-        for k in agg:
-            base[k] += row[k] or 0
+        base = out.setdefault(tuple(row[b] for b in by), dict.fromkeys(names, 0))
+        for k in names:  # PostgreSQL sums integers as numeric: back to int and float
+            base[k] += float(row[k] or 0) if k.endswith("_sum") else int(row[k] or 0)
+    if not by:  # an aggregate without GROUP BY has one row, even over nothing
+        out.setdefault((), dict.fromkeys(names, 0))
     return out
 
 

@@ -18,11 +18,14 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union_all,
 )
 
 from warehouse.kpis.params import Filters, Settings
 from warehouse.schema import (
+    CALL_DAY_MEASURES,
     agg_call_day,
+    agg_call_kept,
     dim_agency,
     dim_category,
     dim_channel,
@@ -134,10 +137,10 @@ def calls(
     return query.subquery("calls")
 
 
-def purged_calls(f: Filters):
-    """Daily call aggregates left by the retention purge, with the call scope's grouping
-    columns (but the half-hour slot) and filters."""
-    a = agg_call_day.c
+def _call_days(f: Filters, table):
+    """Daily call aggregates of ``table`` with the call scope's grouping columns (but the
+    half-hour slot) and filters."""
+    a = table.c
     d = dim_date
     channel_code = case((dim_queue.c.is_on_call, literal("astreinte")), else_=literal("crl"))
     query = (
@@ -146,10 +149,10 @@ def purged_calls(f: Filters):
             dim_agency.c.agency_code.label("agency"),
             channel_code.label("channel"),
             dim_queue.c.queue_code.label("queue"),
-            *[col for col in agg_call_day.c if col.name not in ("date_key", "queue_key")],
+            *[a[m] for m in CALL_DAY_MEASURES],
         )
         .select_from(
-            agg_call_day.join(d, d.c.date_key == a.date_key)
+            table.join(d, d.c.date_key == a.date_key)
             .join(dim_queue, dim_queue.c.queue_key == a.queue_key)
             .outerjoin(dim_agency, dim_agency.c.agency_key == a.agency_key)
         )
@@ -160,7 +163,20 @@ def purged_calls(f: Filters):
         query = query.where(channel_code.in_(f.channels))
     if f.queues:
         query = query.where(dim_queue.c.queue_code.in_(f.queues))
-    return query.subquery("purged_calls")
+    return query
+
+
+def purged_calls(f: Filters):
+    """The retention purge's daily aggregates of the period (the days without detail)."""
+    return _call_days(f, agg_call_day).subquery("purged_calls")
+
+
+def call_days(f: Filters):
+    """Every day of the period as daily aggregates: the kept days' (refreshed at import)
+    and the purged days'. What call totals and series read with the default settings."""
+    return union_all(_call_days(f, agg_call_kept), _call_days(f, agg_call_day)).subquery(
+        "call_days"
+    )
 
 
 def _agency_and_channel(query: Select, f: Filters) -> Select:
