@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages import PAGES
-from pages.shared import ui
+from pages.shared import ui, warm
 from pages.shared.auth import current_access, sidebar_identity
 from pages.shared.filters import sidebar_filters
 from warehouse.engine import (
@@ -91,6 +91,7 @@ def _build_demo(url: str, path: Path) -> None:
 
 access = current_access()  # stops here until the user is signed in and known
 build_demo_if_missing(warehouse_url())
+warm.start(warm.interval())  # once per process: the default view stays computed
 navigation = st.navigation(navigation_for(access.role))
 if "_wanted_params" in st.session_state:  # a page opened by URL before app.py ever ran
     st.query_params.from_dict(st.session_state.pop("_wanted_params"))

@@ -93,6 +93,7 @@ def probe_kpis(url: str, start: str, end: str, runs: int) -> dict:
 
 def probe_pages(url: str, runs: int) -> dict:
     os.environ["WAREHOUSE_URL"] = url
+    os.environ["PILOTAGE_WARM_S"] = "0"  # cold means cold: no warming thread
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 

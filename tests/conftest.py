@@ -26,6 +26,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", "test-key-not-a-secret-0123456789abcdef")
     monkeypatch.delenv("WAREHOUSE_URL", raising=False)
+    monkeypatch.setenv("PILOTAGE_WARM_S", "0")  # no warming thread: tests call it themselves
     yield
     ui = sys.modules.get("pages.shared.ui")
     if ui is not None:  # AppTest re-runs a page without app.py, which closes each run's

@@ -204,6 +204,23 @@ def test_a_warehouse_held_by_an_import_gives_a_message_not_a_traceback(
     assert "occupé par un import" in at.warning[0].value
 
 
+def test_the_first_visitor_finds_the_default_view_computed(app, monkeypatch):
+    """What the warming thread computes is what the Synthèse asks for by default: the
+    visitor's run computes no KPI (the last full year and the year before are cached)."""
+    from pages.shared import ui, warm
+
+    computed = []
+    real = ui.compute_all
+    monkeypatch.setattr(ui, "compute_all", lambda e, f, *a: computed.append(f) or real(e, f, *a))
+    f = warm.warm_default_view()
+    assert f is not None and (f.start.month, f.start.day, f.end.month, f.end.day) == (1, 1, 12, 31)
+    assert len(computed) == 2  # the period and the year before
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception and at.title[0].value == "Synthèse"
+    assert len(computed) == 2  # nothing more: the visitor's figures were warm
+
+
 def test_a_page_run_leaves_the_file_to_an_import(app, warehouse_url):
     """A run's queries share one DuckDB connection, closed when the run ends: a writer
     (the nightly import) takes the file at once afterwards."""
