@@ -21,6 +21,12 @@ def calendar_end(today: date | None = None) -> date:
     return max(CALENDAR_END, date(today.year + 2, 12, 31))
 
 
+def months_before(day: date, months: int) -> date:
+    """The first day of the month ``months`` months before ``day``'s (0: its own)."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def french_holidays() -> dict[date, str]:
     """Metropolitan French public holidays (Easter Monday, Ascension, Whit Monday included)."""
     return _holidays(calendar_end().year)

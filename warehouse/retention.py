@@ -19,6 +19,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from warehouse.aggregates import daily_rows
 from warehouse.bulk import execute_count
+from warehouse.calendar import months_before
 from warehouse.kpis import calls, scopes
 from warehouse.kpis.params import DEFAULT_SETTINGS, Filters
 from warehouse.meta import lock_for_writing
@@ -32,8 +33,7 @@ def retention_months() -> int:
 
 def retention_start(today: date, months: int) -> date:
     """The first day kept: the first of the month ``months`` months before ``today``'s."""
-    index = today.year * 12 + today.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
+    return months_before(today, months)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,14 @@ to = ["qualite@example.org"]
     return path
 
 
+def _rules(tmp_path: Path, period: str = "") -> Path:
+    """One rule: the service level outside its target (80 % or more)."""
+    path = tmp_path / "alertes.toml"
+    rule = '[[alerte]]\nid = "sl"\nindicateur = "service_level_90"\ncible = true\n'
+    path.write_text(rule + period + "\n", encoding="utf-8")
+    return path
+
+
 def test_the_report_is_mailed_with_both_files(loaded, smtp, tmp_path, monkeypatch, capsys):
     inbox, port = smtp
     monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
@@ -96,11 +104,7 @@ def test_the_report_is_mailed_with_both_files(loaded, smtp, tmp_path, monkeypatc
 def test_alerts_are_mailed_once(loaded, smtp, tmp_path, monkeypatch, capsys):
     inbox, port = smtp
     monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
-    rules = tmp_path / "alertes.toml"
-    rules.write_text(
-        '[[alerte]]\nid = "sl"\nindicateur = "service_level_90"\ncible = true\nperiode = "mois"\n',
-        encoding="utf-8",
-    )
+    rules = _rules(tmp_path, 'periode = "mois"')
     argv = ["--url", engine_url(loaded), "alerts", "--rules", str(rules), "--date", "2025-03-31"]
     mail = ["--mail", "--mail-config", str(_settings(tmp_path, port))]
     assert main([*argv, *mail]) == 0
@@ -118,11 +122,7 @@ def test_a_failed_send_is_sent_again_the_next_night(loaded, tmp_path, monkeypatc
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    rules = tmp_path / "alertes.toml"
-    rules.write_text(
-        '[[alerte]]\nid = "sl"\nindicateur = "service_level_90"\ncible = true\n',
-        encoding="utf-8",
-    )
+    rules = _rules(tmp_path)  # the reference day only
     argv = ["--url", engine_url(loaded), "alerts", "--rules", str(rules), "--date", "2025-03-03"]
     mail = ["--mail", "--mail-config", str(_settings(tmp_path, closed))]
     assert main([*argv, *mail]) == 2

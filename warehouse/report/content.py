@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from warehouse import queries
+from warehouse.calendar import months_before
 from warehouse.french import by_unit
 from warehouse.kpis import Filters, KpiValue, compute_all, satisfaction, series
 from warehouse.kpis.catalogue import Kpi, kpi
@@ -43,11 +44,6 @@ def month_filters(month: date, agencies: tuple[str, ...] = ()) -> Filters:
     """The whole calendar month of ``month``, for the chosen agencies (all when empty)."""
     last = calendar.monthrange(month.year, month.month)[1]
     return Filters(month.replace(day=1), month.replace(day=last), agencies=agencies)
-
-
-def _months_back(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,7 @@ class MonthlyReport:
 def gather(engine: Engine, month: date, agencies: tuple[str, ...] = ()) -> MonthlyReport:
     """Every figure of the report for ``month`` (any day of it) and the chosen agencies."""
     f = month_filters(month, agencies)
-    trend_filters = replace(f, start=_months_back(f.start, TREND_MONTHS - 1))
+    trend_filters = replace(f, start=months_before(f.start, TREND_MONTHS - 1))
     last_year = {v.id: v for v in compute_all(engine, f.shifted_years(1))}
     names = queries.agencies(engine)
     agency_names = {

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from warehouse import alerts as rules_
+from warehouse.calendar import months_before
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.french import month as month_name
 from warehouse.mail import read_settings, send, settings_path
@@ -24,7 +25,7 @@ def calendar_month(text: str) -> date:
 
 
 def previous_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return months_before(today, 1)
 
 
 def report(args: argparse.Namespace) -> int:
