@@ -78,25 +78,28 @@ def rate_with_target(frame: pd.DataFrame, kpi_id: str, title: str) -> alt.LayerC
 
 
 def agencies_ranked(table: pd.DataFrame, names: dict[str, str], kpi_id: str) -> alt.LayerChart:
-    """Agencies on one rate, the weakest at the top (as the table ranks them), with the target as a line."""
+    """Agencies on one rate, the weakest at the top (as the table ranks them): a dot each,
+    on an axis that starts near the lowest value so that forty agencies stay apart, with
+    the target as a line."""
     frame = table.dropna(subset=[kpi_id]).assign(
         agence=lambda t: t["agency"].map(lambda a: names.get(a, a))
     )
-    bars = (
+    target = kpi(kpi_id).target
+    low = min([*frame[kpi_id], *([target[0]] if target else [])])
+    scale = alt.Scale(domain=[max(0.0, low - 0.05), 1.0])
+    dots = (
         alt.Chart(frame, title=f"{kpi(kpi_id).label} par agence")
-        .mark_bar(color=COLOURS["Présentés"])
+        .mark_circle(size=50, color=COLOURS["Présentés"], opacity=1)
         .encode(
-            y=alt.Y("agence:N", sort="x", title=None),
-            x=alt.X(f"{kpi_id}:Q", title=kpi(kpi_id).label, axis=alt.Axis(format="%")),
+            y=alt.Y("agence:N", sort="x", title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X(f"{kpi_id}:Q", title=kpi(kpi_id).label, axis=alt.Axis(format="%"), scale=scale),
         )
     )
-    layers = [bars]
-    target = kpi(kpi_id).target
+    layers = [dots]
     if target is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"cible": [target[0]]}))
             .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4])
-            .encode(x="cible:Q")
+            .encode(x=alt.X("cible:Q", scale=scale))
         )
-    height = max(60, 18 * len(frame))
-    return alt.layer(*layers).properties(width=WIDTH - 80, height=height)
+    return alt.layer(*layers).properties(width=WIDTH - 120, height=max(60, 11 * len(frame)))

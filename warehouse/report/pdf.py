@@ -189,11 +189,11 @@ def _agencies(report: MonthlyReport, styles: dict) -> list:
         out.append(_image(charts.agencies_ranked(table, report.agency_names, "commitment_kept")))
     columns = [
         ("requests", "Demandes"),
-        ("complaints", "Réclamations"),
+        ("complaints", "Réclam."),
         ("first_level_closure_requests", "Clôture 1er niveau"),
         ("commitment_kept", "Engagements respectés"),
         ("offered_calls", "Appels présentés"),
-        ("calls_per_dwelling_month", "Appels / logement / mois"),
+        ("calls_per_dwelling_month", "Appels par logt et mois"),
     ]
     rows = [["Agence", *[title for _, title in columns]]]
     for r in table.to_dict("records"):
@@ -204,7 +204,7 @@ def _agencies(report: MonthlyReport, styles: dict) -> list:
             value = None if value is None or pd.isna(value) else value
             cells.append(by_unit(value, unit) if unit else number(value, 2 if "per" in name else 0))
         rows.append(cells)
-    out.append(_table(rows, [4.4, 1.9, 2.1, 2.1, 2.3, 2.0, 2.2], styles))
+    out.append(_table(rows, [3.8, 2.2, 1.8, 2.2, 2.6, 2.2, 2.2], styles))
     return out
 
 
