@@ -51,22 +51,19 @@ WHY = {
         "row checks as SQL over the staging table. The ceiling is the raw `read_csv` above."
     ),
     "pages": (
-        "A cold page computes everything it shows from the facts: the Synthèse runs the "
-        "whole catalogue twice (this year and the year before) and a monthly series, about "
-        "0.9 s each at 10m. Warm pages meet the target because `st.cache_data` keeps each "
-        "result 10 minutes for every session of the process. What would close it: serve "
-        "call totals and series from a daily aggregate per queue and agency (the table "
-        "the retention purge already fills, `agg_call_day`) refreshed at import for the "
-        "days a file touches, which reads ~100,000 rows instead of 3 million; and warm the "
-        "cache of the default view after the nightly import."
+        "Call totals and series come from the daily aggregates (`agg_call_kept`); what is left "
+        "of a cold Synthèse at 10m is `app.py` and the sidebar, the whole catalogue over the "
+        "year (about half of it the follow-ups: one pass over the year's calls about a "
+        "request), the tiles over the year before and a monthly series. What would close "
+        "it: the follow-ups from per-request repeat counts kept at import, as the call "
+        "aggregates are. Meanwhile the dashboard's warming thread (`PILOTAGE_WARM_S`) computes "
+        "the default view before the first visitor, who then finds it warm."
     ),
     "command": ("Python start-up and imports (pandas, SQLAlchemy, DuckDB) take about 1.1 s of it."),
     "kpi": (
-        "A KPI that misses by a few percent is `followup_rate`: it reads a year of calls "
-        "twice (the repeat calls per request, counted per number, and the calls naming no "
-        "request whose number called in the week before, from the previous call kept at "
-        "import). One pass over the calls for both, or daily repeat counts kept at import "
-        "beside the aggregates of the pages' plan, would bring it under."
+        "The slowest KPI is `followup_rate`: one pass over the year's calls about a request "
+        "(the repeat calls per request and number). Per-request repeat counts kept at "
+        "import, as the daily call aggregates are, would take it off the calls."
     ),
     "memory": "DuckDB's buffer pool is capped by `PILOTAGE_DUCKDB_MEMORY` (500MB).",
 }

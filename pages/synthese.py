@@ -6,23 +6,14 @@ import streamlit as st
 from pages.shared import charts, fmt, ui
 from warehouse.kpis.catalogue import better, kpi
 
-TILES = [
-    "offered_calls",
-    "answer_rate",
-    "service_level_90",
-    "first_level_closure_calls",
-    "calls_per_dwelling_month",
-    "cost_per_dwelling_year",
-    "commitment_kept",
-    "capture_share.crl",
-]
+TILES = list(ui.SYNTHESE_TILES)
 
 st.title("Synthèse")
 f = ui.require_filters()
 values = ui.kpis(f)
 if "satisfaction.global" in values.index:  # a survey is loaded: what tenants say
     TILES = [*TILES, "satisfaction.global"]
-before = ui.kpis(f.shifted_years(1))
+before = ui.kpis(f.shifted_years(1), ui.SYNTHESE_TILES)  # the year before: its tiles only
 scope_reference = ui.organisme_reference(f)
 organisme = None if scope_reference is None else ui.kpis(scope_reference)
 st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")

@@ -211,7 +211,9 @@ def test_the_first_visitor_finds_the_default_view_computed(app, monkeypatch):
 
     computed = []
     real = ui.compute_all
-    monkeypatch.setattr(ui, "compute_all", lambda e, f, *a: computed.append(f) or real(e, f, *a))
+    monkeypatch.setattr(
+        ui, "compute_all", lambda e, f, *a, **k: computed.append(f) or real(e, f, *a, **k)
+    )
     f = warm.warm_default_view()
     assert f is not None and (f.start.month, f.start.day, f.end.month, f.end.day) == (1, 1, 12, 31)
     assert len(computed) == 2  # the period and the year before

@@ -99,9 +99,24 @@ def release(every: bool = False) -> None:
 # --- cached reads (keyed by the filters, which are hashable) ------------------------------
 
 
+# The Synthèse's tiles, in their order (satisfaction is added when a survey is loaded).
+SYNTHESE_TILES = (
+    "offered_calls",
+    "answer_rate",
+    "service_level_90",
+    "first_level_closure_calls",
+    "calls_per_dwelling_month",
+    "cost_per_dwelling_year",
+    "commitment_kept",
+    "capture_share.crl",
+)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def kpis(f: Filters) -> pd.DataFrame:
-    return pd.DataFrame([k.as_dict() for k in compute_all(engine(), f)]).set_index("id")
+def kpis(f: Filters, only: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The catalogue's values (``only`` some ids: fewer queries), indexed by id."""
+    values = compute_all(engine(), f, only=only)
+    return pd.DataFrame([k.as_dict() for k in values]).set_index("id")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

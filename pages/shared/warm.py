@@ -42,7 +42,7 @@ def warm_default_view(today: date | None = None) -> Filters | None:
     start, end = ui.period_bounds("last_year", today or date.today(), period)
     f = Filters(start, end, allowed_agencies=None)
     values = ui.kpis(f)
-    ui.kpis(f.shifted_years(1))
+    ui.kpis(f.shifted_years(1), ui.SYNTHESE_TILES)
     ui.call_series(f, "month")
     ui.events(f)
     ui.active_alerts(None)

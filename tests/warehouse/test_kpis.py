@@ -86,6 +86,26 @@ def test_every_kpi_by_hand(loaded, expected):
         assert got[kpi_id] == pytest.approx(value), kpi_id
 
 
+def test_some_ids_only_give_the_same_values(loaded):
+    """``only``: the queries of the other KPIs are skipped; the values asked are the same."""
+    every = {k.id: k for k in compute_all(loaded, PERIOD)}
+    asked = ("offered_calls", "capture_share", "followup_rate", "cost_per_dwelling_year")
+    some = {k.id: k for k in compute_all(loaded, PERIOD, only=asked)}
+    assert set(some) == {
+        "offered_calls",
+        "capture_share.crl",
+        "capture_share.agence",
+        "capture_share.gardien",
+        "capture_share.extranet",
+        "followup_rate",
+        "cost_per_dwelling_year",
+    }
+    assert all(some[i] == every[i] for i in some)
+    assert [k.id for k in compute_all(loaded, PERIOD, only=("capture_share.crl",))] == [
+        "capture_share.crl"
+    ]
+
+
 def test_kpis_without_data_have_no_value_and_say_why(loaded):
     got = {k.id: k for k in compute_all(loaded, PERIOD)}
     assert got["satisfaction"].value is None and "enquête" in got["satisfaction"].note

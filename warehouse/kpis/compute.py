@@ -92,13 +92,50 @@ def _satisfaction(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
     return out
 
 
-def compute_all(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> list[KpiValue]:
-    """One value per KPI id; a KPI the loaded data cannot give has no value and a note."""
+STAFF_IDS = ("calls_per_advisor_day", "supervision_ratio")
+COST_IDS = ("cost_per_dwelling_year", "cost_per_answered_call", "cost_per_first_level_request")
+
+
+def _staffing(conn: Connection, f: Filters, ca: dict) -> list[KpiValue]:
+    staff = costs.staffing(conn, f)
+    if staff is None or f.has_scope:
+        note = NO_STAFFING if staff is None else STAFF_SCOPE
+        return [_value(i, None, note) for i in STAFF_IDS]
+    return [
+        _value("calls_per_advisor_day", ratio(ca["answered_in_hours"], staff[0])),
+        _value("supervision_ratio", ratio(staff[0], staff[1])),
+    ]
+
+
+def _costs(conn: Connection, f: Filters, ca: dict, ra: dict, dm: float) -> list[KpiValue]:
+    cost = costs.costs(conn, f)
+    if cost is None:
+        return [_value(i, None, NO_COSTS) for i in COST_IDS]
+    return [
+        _value("cost_per_dwelling_year", ratio(cost * 12, dm), "" if dm else NO_DWELLINGS),
+        _value("cost_per_answered_call", ratio(cost, ca["answered"])),
+        _value("cost_per_first_level_request", ratio(cost, ra["closed_level1"])),
+    ]
+
+
+def compute_all(
+    engine: Engine,
+    f: Filters,
+    s: Settings = DEFAULT_SETTINGS,
+    only: tuple[str, ...] | None = None,
+) -> list[KpiValue]:
+    """One value per KPI id; a KPI the loaded data cannot give has no value and a note.
+    ``only`` some ids (``capture_share`` for every channel's): the queries the others
+    alone need are not run (the Synthèse's year before needs its tiles only)."""
     with engine.connect() as conn:
-        return _compute(conn, f, s)
+        out = _compute(conn, f, s, None if only is None else {i.split(".")[0] for i in only})
+    return out if only is None else [v for v in out if v.id in only or v.id.split(".")[0] in only]
 
 
-def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
+def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None) -> list[KpiValue]:
+    def want(*ids: str) -> bool:
+        return wanted is None or any(i in wanted for i in ids)
+
     ca = calls.totals(conn, f, s)
     cv = calls.derive(ca, s)
     ra = requests.totals(conn, f)
@@ -117,40 +154,33 @@ def _compute(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
         _value("calls_per_dwelling_month", ratio(ca["offered"], dm), "" if dm else NO_DWELLINGS)
     )
     out.append(_value("complaint_share", cv["complaint_share"]))
-    for row in requests.capture_shares(conn, f):
-        out.append(_value(f"capture_share.{row['channel']}", row["share"]))
+    if want("capture_share"):
+        for row in requests.capture_shares(conn, f):
+            out.append(_value(f"capture_share.{row['channel']}", row["share"]))
     out.append(_value("first_level_closure_calls", cv["first_level_closure_calls"]))
     out.append(_value("first_level_closure_requests", rv["first_level_closure_requests"]))
     out.append(_value("commitment_kept", rv["commitment_kept"]))
-    for key, value in requests.close_days(conn, f).items():
-        out.append(_value(key, value))
-    backlog = requests.backlog(conn, f, s)
-    out.append(_value("backlog_open", backlog.pop("total")))
-    out += [_value(f"backlog_open.{bucket}", n) for bucket, n in backlog.items()]
-    chased = requests.followups(conn, f, s)
-    out.append(_value("followup_rate", chased["followup_rate"]))
-    out.append(_value("followups_per_request", chased["followups_per_request"]))
+    if want("close_days_median", "close_days_p90"):
+        out += [_value(key, value) for key, value in requests.close_days(conn, f).items()]
+    if want("backlog_open"):
+        backlog = requests.backlog(conn, f, s)
+        out.append(_value("backlog_open", backlog.pop("total")))
+        out += [_value(f"backlog_open.{bucket}", n) for bucket, n in backlog.items()]
+    if want("followup_rate", "followups_per_request"):
+        chased = requests.followups(conn, f, s)
+        out.append(_value("followup_rate", chased["followup_rate"]))
+        out.append(_value("followups_per_request", chased["followups_per_request"]))
     out.append(_value("repeat_call_rate", cv["repeat_call_rate"], scope_note))
     out.append(_value("out_of_hours_share", cv["out_of_hours_share"], scope_note))
 
-    staff = costs.staffing(conn, f)
-    if staff is None or f.has_scope:
-        note = NO_STAFFING if staff is None else STAFF_SCOPE
-        out += [_value(i, None, note) for i in ("calls_per_advisor_day", "supervision_ratio")]
-    else:
-        out.append(_value("calls_per_advisor_day", ratio(ca["answered_in_hours"], staff[0])))
-        out.append(_value("supervision_ratio", ratio(staff[0], staff[1])))
-
-    cost = costs.costs(conn, f)
-    if cost is None:
-        ids = ("cost_per_dwelling_year", "cost_per_answered_call", "cost_per_first_level_request")
-        out += [_value(i, None, NO_COSTS) for i in ids]
-    else:
-        per_dwelling = ratio(cost * 12, dm)
-        out.append(_value("cost_per_dwelling_year", per_dwelling, "" if dm else NO_DWELLINGS))
-        out.append(_value("cost_per_answered_call", ratio(cost, ca["answered"])))
-        out.append(_value("cost_per_first_level_request", ratio(cost, ra["closed_level1"])))
-    out += _satisfaction(conn, f, s)
+    if want(*STAFF_IDS):
+        out += _staffing(conn, f, ca)
+    if want(*COST_IDS):
+        out += _costs(conn, f, ca, ra, dm)
+    if want("satisfaction", "satisfaction_after_request"):
+        out += _satisfaction(conn, f, s)
+    if not want("yoy"):
+        return out
 
     now = {
         "offered_calls": ca["offered"],
