@@ -33,8 +33,19 @@ from warehouse.merge_survey import (
     merge_questions,
     merge_references,
 )
-from warehouse.meta import lock_for_writing
+from warehouse.meta import lock_for_writing, refresh_statistics
 from warehouse.repeats import refresh_previous_calls
+from warehouse.schema import (
+    agg_call_kept,
+    dim_agency,
+    dim_dwelling,
+    dim_queue,
+    fact_call,
+    fact_contact,
+    fact_dwelling_month,
+    fact_request,
+    fact_survey_answer,
+)
 
 # Reference data first, so that facts find their dimension members.
 SOURCE_ORDER = [
@@ -50,6 +61,17 @@ SOURCE_ORDER = [
     "effectifs",
     "enquetes",
 ]
+
+
+# The large tables each source writes, whose statistics PostgreSQL's planner needs fresh.
+WRITTEN = {
+    "appels": (fact_call, agg_call_kept, dim_dwelling, dim_queue),
+    "registres": (fact_contact, dim_dwelling),
+    "demandes": (fact_request, dim_dwelling),
+    "logements": (dim_dwelling, fact_dwelling_month, agg_call_kept),
+    "agences": (dim_agency,),
+    "enquetes": (fact_survey_answer,),
+}
 
 
 def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
@@ -141,6 +163,8 @@ def import_file(
             f"échec du chargement, rien n'a été importé : {exc.__class__.__name__} : {exc}"
         )
         _record_failure(engine, path, sha, report.source, report, started)
+    if report.status == "loaded":
+        refresh_statistics(engine, WRITTEN.get(report.source, ()))
     return report
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, exists, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, exists, func, insert, select, text
 
 from warehouse.schema import dim_advisor, fact_call, warehouse_setting
 
@@ -42,3 +43,16 @@ def lock_for_writing(conn: Connection) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(func.current_schema()))))
+
+
+def refresh_statistics(engine: Engine, tables: Iterable[Table]) -> None:
+    """PostgreSQL: ``ANALYZE`` the tables a load wrote, so that the planner knows their new
+    sizes. Autovacuum may come much later, and a planner that believes a fact table empty
+    picks nested loops: one agency's follow-ups took 1.9 s instead of 0.1 s at a million
+    calls. DuckDB keeps its statistics itself."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        prep = conn.dialect.identifier_preparer
+        for table in tables:
+            conn.execute(text(f"ANALYZE {prep.format_table(table)}"))  # a schema name
