@@ -78,7 +78,7 @@ def test_the_synthese_shows_the_active_alerts(events_url):
 
     engine = make_engine(events_url)
     rules = [alerts.Rule("sl", "service_level_90", alerts.OUTSIDE_TARGET, None, "mois")]
-    alerts.record(engine, alerts.evaluate(engine, rules, date(2025, 3, 31)), rules)
+    alerts.record(engine, alerts.evaluate(engine, rules, date(2025, 3, 31)))
     engine.dispose()
     try:
         at = _open("synthese", MARCH)

@@ -69,8 +69,4 @@ def refresh_after_calls(conn: Connection, load_id: int) -> int:
     if low is None:
         return 0
     window = timedelta(days=DEFAULT_SETTINGS.repeat_window_days + 1)
-    return refresh_call_days(conn, _day(low), _day(high) + window)
-
-
-def _day(key: int) -> date:
-    return date(key // 10000, key // 100 % 100, key % 100)
+    return refresh_call_days(conn, scopes.key_date(low), scopes.key_date(high) + window)

@@ -147,7 +147,7 @@ def evaluate(engine: Engine, rules: list[Rule], day: date) -> list[Alert]:
     return alerts
 
 
-def record(engine: Engine, alerts: list[Alert], rules: list[Rule]) -> list[Alert]:
+def record(engine: Engine, alerts: list[Alert]) -> list[Alert]:
     """Keep ``alert_state`` to the alerts found now; the ones to mail: newly crossed, or
     crossed before but never mailed. A cleared alert's row goes, so that it mails again the
     next time it crosses. Rules no longer in the file leave the state too."""

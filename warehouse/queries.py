@@ -83,6 +83,13 @@ def quarantine_frame(
     return _frame(engine, query.limit(limit), list(quarantine.c.keys()))
 
 
+def agency_labels(agencies: pd.DataFrame) -> dict[str, str]:
+    """``AG01 – Nord`` by agency code (the code alone when the agency has no name), from
+    the frame :func:`agencies` returns."""
+    names = zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True)
+    return {code: f"{code} – {name}" if name else code for code, name in names}
+
+
 def agencies(engine: Engine) -> pd.DataFrame:
     query = select(
         dim_agency.c.agency_code, dim_agency.c.agency_name, dim_agency.c.organisme
@@ -156,13 +163,9 @@ def coverage(engine: Engine) -> pd.DataFrame:
     frame = _frame(engine, parts[0].union_all(*parts[1:]))
     for col in ("first_key", "last_key"):
         frame[col.replace("_key", "")] = [
-            None if pd.isna(k) else _key_date(int(k)) for k in frame[col]
+            None if pd.isna(k) else scopes.key_date(int(k)) for k in frame[col]
         ]
     return frame.drop(columns=["first_key", "last_key"])
-
-
-def _key_date(key: int) -> date:
-    return date(key // 10000, key // 100 % 100, key % 100)
 
 
 def events(engine: Engine, start: date, end: date) -> pd.DataFrame:
@@ -192,8 +195,10 @@ def active_alerts(engine: Engine, allowed_agencies: tuple[str, ...] | None = Non
     ).order_by(s.since_at.desc(), s.rule_id)
     frame = _frame(engine, query)
     if allowed_agencies is not None:
-        mine = frame["agencies"].map(
-            lambda text: bool(text) and set(text.split(",")) <= set(allowed_agencies)
+        mine = (
+            frame["agencies"]
+            .map(lambda text: bool(text) and set(text.split(",")) <= set(allowed_agencies))
+            .astype(bool)
         )
         frame = frame[mine].reset_index(drop=True)
     return frame
@@ -217,7 +222,7 @@ def data_period(engine: Engine) -> tuple[date, date] | None:
         low, high = conn.execute(select(func.min(keys.c.k), func.max(keys.c.k))).one()
     if low is None:
         return None
-    return _key_date(int(low)), _key_date(int(high))
+    return scopes.key_date(int(low)), scopes.key_date(int(high))
 
 
 def _open_requests(f: Filters, late_only: bool):

@@ -293,9 +293,7 @@ def drill(state: dict, params: dict | None = None, forget: tuple[str, ...] = ())
 
 def agency_labels() -> dict[str, str]:
     """``AG01 – Nord`` by agency code (the code alone when the agency has no name)."""
-    agencies = reference("agencies")
-    names = zip(agencies["agency_code"], agencies["agency_name"].fillna(""), strict=True)
-    return {code: f"{code} – {name}" if name else code for code, name in names}
+    return queries.agency_labels(reference("agencies"))
 
 
 def kpi_help(kpi_id: str) -> str:

@@ -49,12 +49,12 @@ def test_rules_cross_as_worked_out_by_hand(loaded, given, day, value):
 def test_an_alert_is_mailed_once_per_crossing(loaded):
     r = rule("answer_rate", "<", 0.8)
     crossed = alerts.evaluate(loaded, [r], END)
-    assert alerts.record(loaded, crossed, [r]) == crossed  # new
-    assert alerts.record(loaded, crossed, [r]) == crossed  # not mailed yet: still to send
+    assert alerts.record(loaded, crossed) == crossed  # new
+    assert alerts.record(loaded, crossed) == crossed  # not mailed yet: still to send
     alerts.mark_notified(loaded, crossed)
-    assert alerts.record(loaded, crossed, [r]) == []  # mailed, still crossed: not resent
-    assert alerts.record(loaded, [], [r]) == []  # cleared: its row goes
-    assert alerts.record(loaded, crossed, [r]) == crossed  # crossed again: mailed again
+    assert alerts.record(loaded, crossed) == []  # mailed, still crossed: not resent
+    assert alerts.record(loaded, []) == []  # cleared: its row goes
+    assert alerts.record(loaded, crossed) == crossed  # crossed again: mailed again
 
 
 def test_active_alerts_are_listed_for_the_users_who_may_see_them(loaded):
@@ -63,7 +63,7 @@ def test_active_alerts_are_listed_for_the_users_who_may_see_them(loaded):
     everyone = rule("answer_rate", "<", 0.8, rule_id="all")
     south = rule("commitment_kept", "<", 0.9, agencies=["AG02"], rule_id="south")
     crossed = alerts.evaluate(loaded, [everyone, south], END)
-    alerts.record(loaded, crossed, [everyone, south])
+    alerts.record(loaded, crossed)
     assert set(active_alerts(loaded)["rule_id"]) == {"all", "south"}
     assert list(active_alerts(loaded, ("AG02",))["rule_id"]) == ["south"]
     assert active_alerts(loaded, ("AG01",)).empty

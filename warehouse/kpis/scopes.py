@@ -6,6 +6,8 @@ its grouping columns. Every user value reaches SQL as a bound parameter.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import (
     Float,
     Integer,
@@ -40,6 +42,11 @@ from warehouse.schema import (
 
 def date_key(d) -> int:
     return d.year * 10000 + d.month * 100 + d.day
+
+
+def key_date(key: int) -> date:
+    """The day of a ``date_key`` (``20250301`` -> 1 March 2025)."""
+    return date(key // 10000, key // 100 % 100, key % 100)
 
 
 def is_offered(c, s: Settings):

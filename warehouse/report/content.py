@@ -14,7 +14,7 @@ from warehouse import queries
 from warehouse.calendar import months_before
 from warehouse.french import by_unit
 from warehouse.kpis import Filters, KpiValue, compute_all, satisfaction, series
-from warehouse.kpis.catalogue import Kpi, kpi
+from warehouse.kpis.catalogue import Kpi, better
 
 # The tiles of the report's first page, in the order a director reads them.
 TILES = [
@@ -86,15 +86,10 @@ def gather(engine: Engine, month: date, agencies: tuple[str, ...] = ()) -> Month
     f = month_filters(month, agencies)
     trend_filters = replace(f, start=months_before(f.start, TREND_MONTHS - 1))
     last_year = {v.id: v for v in compute_all(engine, f.shifted_years(1))}
-    names = queries.agencies(engine)
-    agency_names = {
-        code: f"{code} – {name}" if name else code
-        for code, name in zip(names["agency_code"], names["agency_name"].fillna(""), strict=True)
-    }
     urgency = series.request_series(engine, f, "urgency").dropna(subset=["urgency_days"])
     return MonthlyReport(
         filters=f,
-        agency_names=agency_names,
+        agency_names=queries.agency_labels(queries.agencies(engine)),
         refs={"channels": queries.channels(engine), "categories": queries.categories(engine)},
         kpis=compute_all(engine, f),
         last_year=last_year,
@@ -119,7 +114,7 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     best (the catalogue's target is on that KPI); agencies without a value last."""
     if table.empty or RANKED_BY not in table:
         return table
-    ascending = kpi(RANKED_BY).target is not None
+    ascending = better(RANKED_BY) == "up"  # the weakest first
     return table.sort_values(
         [RANKED_BY, "agency"], ascending=[ascending, True], na_position="last"
     ).reset_index(drop=True)

@@ -64,7 +64,7 @@ def alerts(args: argparse.Namespace) -> int:
     engine = make_engine(args.url)
     init_warehouse(engine)  # the alert_state table of a warehouse built before it
     crossed = rules_.evaluate(engine, rules, day)
-    new = rules_.record(engine, crossed, rules)
+    new = rules_.record(engine, crossed)
     print(f"{len(rules)} règle(s) évaluée(s) au {day:%d/%m/%Y} : {len(crossed)} franchie(s).")
     fresh = {a.rule.id for a in new}
     for a in crossed:
