@@ -172,8 +172,6 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     """Read, type, check and stage the file chunk by chunk, then merge it once: a key
     spread over several chunks (the lines of one month's costs, a request's rows) is
     merged as the whole file has it."""
-    from loaders.validate import failing_rows
-
     source = export.source
     stg = create_staging(conn, source.name)
     state: dict = {}
@@ -183,13 +181,6 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
         report.rows_blank += chunk.blank
         report.notes += chunk.notes
         report.rows_read += len(chunk.frame) + len(chunk.malformed)
-        unreadable = {(i["line"], i["column_name"]) for i in issues}
-        # An unreadable value is also "missing": report the cause, not its echo.
-        issues += [
-            i
-            for i in failing_rows(typed, source)
-            if (i["line"], i["column_name"]) not in unreadable
-        ]
         bad = pd.DataFrame(issues, columns=["line", "column_name", "reason"])
         entries = quarantine.entries(chunk, bad)
         quarantined += _quarantine(conn, report, export, entries, quarantined)
@@ -227,9 +218,21 @@ def _typed_ahead(chunks, source):
     two overlap on a second core."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from loaders.validate import failing_rows
+
     def next_typed():
         chunk = next(chunks, None)
-        return None if chunk is None else (chunk, *type_chunk(chunk.frame, source))
+        if chunk is None:
+            return None
+        typed, issues = type_chunk(chunk.frame, source)
+        unreadable = {(i["line"], i["column_name"]) for i in issues}
+        # An unreadable value is also "missing": report the cause, not its echo.
+        issues += [
+            i
+            for i in failing_rows(typed, source)
+            if (i["line"], i["column_name"]) not in unreadable
+        ]
+        return chunk, typed, issues
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="typing") as pool:
         ahead = pool.submit(next_typed)
