@@ -20,7 +20,6 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
