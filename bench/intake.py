@@ -123,12 +123,13 @@ def measure(work: Path, runs: int) -> dict:
     calls = sorted(exports.glob("appels_*.csv"))[0]
     out = {"file": calls.name, "mb": calls.stat().st_size / 1e6, "runs": runs}
     out |= {"duckdb": [], "duckdb_peak_mb": [], "read_csv": [], "postgres": [], "pg_peak_mb": []}
-    out |= {"startup": []}
+    out |= {"startup": [], "cpu": []}
     for i in range(runs):
         result = probe("import", _fresh_duckdb(work, i, exports), str(calls))
         out["rows"] = result["rows"]
         out["duckdb"].append(result["seconds"])
         out["startup"].append(result["startup"])
+        out["cpu"].append(result["cpu"])
         out["duckdb_peak_mb"].append(result["peak_mb"])
         out["read_csv"].append(read_csv_seconds(work, i, calls))
         result = probe("import", _fresh_postgres(exports), str(calls))
@@ -141,7 +142,7 @@ def report(m: dict, started: datetime, ended: datetime) -> list[str]:
     import duckdb
 
     ours, raw, pg = med(m["duckdb"]), med(m["read_csv"]), med(m["postgres"])
-    startup = med(m["startup"])
+    startup, cpu = med(m["startup"]), med(m.get("cpu") or [0.0])
     rate, pg_rate = m["rows"] / ours, m["rows"] / pg
     peak = max(m["duckdb_peak_mb"])
     return [
@@ -163,6 +164,9 @@ def report(m: dict, started: datetime, ended: datetime) -> list[str]:
         f"| the same, first file of a fresh process: + loading the loaders and Great "
         f"Expectations ({startup:.2f} s, once per process) | {ours + startup:.2f} | "
         f"{m['rows'] / (ours + startup):,.0f} | | | | |",
+        f"| processor time of that import, all threads (DuckDB's included) | "
+        f"{cpu:.2f} | | {_runs(m['cpu'])} | | | at best {cpu / _cpus():.2f} s of wall time on "
+        f"{_cpus()} cores |",
         f"| DuckDB `read_csv` into a table (all varchar) | {raw:.2f} | {m['rows'] / raw:,.0f} | "
         f"{_runs(m['read_csv'])} | | | |",
         f"| ratio ours / read_csv | {ours / raw:.1f}x | | | | ≤ 5x | "

@@ -85,6 +85,7 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 _DOT_GROUPS = r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"
 _COMMA_GROUPS = r"^-?\d{1,3}(,\d{3})+\.\d*$"
 _PLAIN = r"^-?\d{1,15}(\.\d{0,15})?$"
+_DIGITS_OR_NOTHING = r"^\d{0,15}$"
 
 
 def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -92,6 +93,21 @@ def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Ser
 
     ``groups=False`` reads a point as a decimal mark only (seconds: ``62.500`` is 62.5 s).
     """
+    text = pa.array(raw.fillna(""), type=pa.large_string())
+    # The usual value, plain digits or nothing, is cast at once; the others are cleaned.
+    simple = pc.match_substring_regex(text, _DIGITS_OR_NOTHING).to_numpy(zero_copy_only=False)
+    values = np.full(len(raw), np.nan)
+    given = pc.filter(text, simple)
+    cast = pc.cast(pc.if_else(pc.equal(given, ""), None, given), pa.float64())
+    values[simple] = cast.to_numpy(zero_copy_only=False)
+    bad = np.zeros(len(raw), dtype=bool)
+    if not simple.all():
+        rest = ~simple
+        values[rest], bad[rest] = _parse_messy_number(raw[rest], groups)
+    return pd.Series(values, index=raw.index), pd.Series(bad, index=raw.index)
+
+
+def _parse_messy_number(raw: pd.Series, groups: bool) -> tuple[np.ndarray, np.ndarray]:
     empty = _empty(raw)
     text = pa.array(raw.fillna(""), type=pa.large_string())
     text = pc.replace_substring_regex(text, "[\\s\u00a0\u202f]", "")
@@ -110,8 +126,8 @@ def parse_number(raw: pd.Series, groups: bool = True) -> tuple[pd.Series, pd.Ser
     if other.any():
         cleaned = pd.Series(pc.filter(text, other).to_numpy(zero_copy_only=False))
         values[other] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64")
-    values = values.where(np.isfinite(values))
-    return values.astype("float64"), ~empty & values.isna()
+    values = values.where(np.isfinite(values)).astype("float64")
+    return values.to_numpy(), (~empty & values.isna()).to_numpy()
 
 
 def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -162,7 +178,8 @@ _DATE_FORMATS = [
     "%d.%m.%y %H:%M",
     "%d.%m.%y",
 ]
-_USUAL = r"^\d{2}/\d{2}/[1-9]\d{3} \d{2}:\d{2}:\d{2}$"  # _DATE_FORMATS[0], two digits each
+# _DATE_FORMATS[0] with two digits each, every part in its range (a day up to 31).
+_USUAL = r"^(0[1-9]|[12]\d|3[01])/(0[1-9]|1[0-2])/[1-9]\d{3} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Excel serial dates from 1927 (10000) on; four digits would be a year, never a date.
 _SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")
@@ -202,25 +219,13 @@ def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out.dt.round("s"), todo
 
 
-# Where each part of a _USUAL date-time sits, and how to read it from a parsed one.
-_PARTS = {
-    (0, 2): pc.day,
-    (3, 5): pc.month,
-    (6, 10): pc.year,
-    (11, 13): pc.hour,
-    (14, 16): pc.minute,
-    (17, 19): pc.second,
-}
-
-
 def _as_written(given: pa.Array, stamps: pa.Array) -> pa.Array:
-    """Arrow rolls 31/02 over to 03/03 and 10:59:60 to 11:00:00: keep only the stamps
-    whose every part is the one written."""
-    same = pc.is_valid(stamps)
-    for (start, stop), part in _PARTS.items():
-        written = pc.cast(pc.utf8_slice_codeunits(given, start, stop), pa.int64())
-        same = pc.and_(same, pc.fill_null(pc.equal(part(stamps), written), False))
-    return same
+    """Arrow rolls 31/02 over to 03/03: keep only the stamps whose day is the one written
+    (``_USUAL`` holds every other part in its range, so only a day from 29 can roll)."""
+    day = pc.utf8_slice_codeunits(given, 0, 2)
+    late = pc.greater_equal(day, "29")
+    same = pc.equal(pc.day(stamps), pc.cast(day, pa.int64()))
+    return pc.and_(pc.is_valid(stamps), pc.or_(pc.invert(late), pc.fill_null(same, False)))
 
 
 _OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$"

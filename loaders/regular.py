@@ -58,7 +58,7 @@ def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fie
     if data.find(b"\x00") >= 0:
         raise Irregular("NUL")
     newlines = np.flatnonzero(array == NL)
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if data.find(b"\r") >= 0 and _lone_cr(array):
         raise Irregular("CR seul")
     if data.find(b'"') >= 0:
         _check_quotes(array, newlines, ord(delimiter))
@@ -81,6 +81,13 @@ def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fie
     lines = keep + header_line + 1
     raws = _raw_lines(data, starts[keep], ends[keep] - crlf[keep])
     return table, lines, raws, int(empty.sum())
+
+
+def _lone_cr(array: np.ndarray) -> bool:
+    """A CR not followed by an LF (a Macintosh line end, or a stray one in a field)."""
+    crs = np.flatnonzero(array == CR)
+    after = crs + 1
+    return bool(len(crs)) and (after[-1] == len(array) or (array[after] != NL).any())
 
 
 def _check_quotes(array: np.ndarray, newlines: np.ndarray, delimiter: int) -> None:
@@ -137,12 +144,19 @@ def _raw_lines(data: bytes, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
 
 
 def blank_rows(table: pa.Table) -> np.ndarray:
-    """Rows whose every field is empty or spaces (``;;;``): blank, as the reader counts."""
-    blank = np.ones(table.num_rows, dtype=bool)
+    """Rows whose every field is empty or spaces (``;;;``): blank, as the reader counts.
+
+    Each column is checked only on the rows still blank so far: the first column, filled
+    on nearly every row, leaves next to nothing for the others."""
+    rows = np.arange(table.num_rows)
     for column in table.columns:
-        blank &= pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0).to_numpy(
-            zero_copy_only=False
-        )
+        if not len(rows):
+            break
+        values = column.take(pa.array(rows))
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(values)), 0)
+        rows = rows[empty.to_numpy(zero_copy_only=False)]
+    blank = np.zeros(table.num_rows, dtype=bool)
+    blank[rows] = True
     return blank
 
 

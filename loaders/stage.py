@@ -69,7 +69,8 @@ def type_chunk(
             label = _KIND_LABELS[col.kind]
             note(bad, col, lambda i, label=label, raw=raw: f"{label} : « {raw[i].strip()[:80]} »")
         if col.kind in ("text", "code"):
-            lengths = raw.str.strip().str.len()
+            # A text's value is the stripped one already; a code's is its canonical form.
+            lengths = (values if col.kind == "text" else raw.str.strip()).str.len()
             long = lengths > col.max_length
             if long.any():
                 note(

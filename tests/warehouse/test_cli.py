@@ -95,9 +95,8 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
     assert expected == 0.5
     engine = make_engine(url)
     with engine.begin() as conn:
-        # DuckDB drops no column an index depends on: the index goes and comes back.
-        conn.execute(text("DROP INDEX ix_fact_call_date_key"))
         conn.execute(text("ALTER TABLE fact_call DROP COLUMN previous_offered_at"))
+        # A warehouse of that release also had an ART index on the table.
         conn.execute(text("CREATE INDEX ix_fact_call_date_key ON fact_call (date_key)"))
     engine.dispose()
     assert upgrade_if_needed(url) is True
