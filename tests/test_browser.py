@@ -199,7 +199,9 @@ def test_import_page_uploads_previews_and_imports(tmp_path, page):
         expect(page.get_by_text("Aircall : historique des appels")).to_be_visible()
         expect(page.get_by_text("Aucun problème dans les 6 premières lignes.")).to_be_visible()
         page.get_by_role("button", name="Importer 1 fichier(s)").click()
-        expect(page.get_by_text("Rapport : aircall.csv")).to_be_visible()
+        # The import runs in a process of its own, which first loads the loaders and Great
+        # Expectations (3 to 4 s, more on a busy machine).
+        expect(page.get_by_text("Rapport : aircall.csv")).to_be_visible(timeout=30_000)
         expect(_metric(page, "Chargées")).to_have_text("6")
 
 

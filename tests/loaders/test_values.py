@@ -191,6 +191,10 @@ EDGE_DATES = [
     "01/01/0000 10:00:00",
     "03/03/2025 09:01:00",
     "01/01/1905 10:00:00",
+    "30/04/2025 10:00:00",
+    "31/04/2025 10:00:00",  # April has 30 days
+    "31/12/2025 23:59:59",
+    "32/01/2025 10:00:00",
 ]
 
 
@@ -218,3 +222,25 @@ def test_plain_and_other_numbers_read_alike(raw, expected):
     values, bad = parse_number(pd.Series([raw, "abc", ""], dtype="str"))
     assert values[0] == expected and not bad[0]
     assert bad.tolist() == [False, True, False]
+
+
+def test_digits_and_messy_numbers_in_one_column():
+    """Plain digits are cast at once, the rest cleaned: each value reads as it would alone,
+    whatever the chunk's index (a chunk is a slice of the file)."""
+    import math
+
+    import pandas as pd
+
+    from loaders.normalise import parse_duration, parse_number
+
+    raw = ["12", "1 234,5", "", "n/a", "007", None, "62,5", "1.234,50", "9" * 16]
+    index = range(1000, 1000 + len(raw))
+    values, bad = parse_number(pd.Series(raw, index=index, dtype="str"))
+    expected = [12.0, 1234.5, None, None, 7.0, None, 62.5, 1234.5, float("9" * 16)]
+    assert list(values.index) == list(index) and list(bad.index) == list(index)
+    for got, want in zip(values, expected, strict=True):
+        assert math.isnan(got) if want is None else got == want
+    assert bad.tolist() == [False, False, False, True, False, False, False, False, False]
+    seconds, bad = parse_duration(pd.Series(["62", "01:02", "", "62,5", "x"], dtype="str"))
+    assert seconds.tolist()[:2] == [62, 62] and seconds.tolist()[3] == 63
+    assert bad.tolist() == [False, False, False, False, True]
