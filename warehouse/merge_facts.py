@@ -25,6 +25,7 @@ from warehouse.merge_dims import (
     add_queues,
 )
 from warehouse.reference import SETUP_COST_NATURE, SETUP_SPREAD_MONTHS
+from warehouse.repeats import with_previous_offered
 from warehouse.schema import (
     dim_advisor,
     dim_agency,
@@ -85,10 +86,15 @@ def upsert_last(
     return inserted, updated
 
 
+def _new_rows(fact: Table, id_col: str, src, columns: dict, joins):
+    """The first occurrence of each id that ``fact`` does not hold yet."""
+    query = select(*[expr.label(name) for name, expr in columns.items()]).select_from(joins)
+    return query.where(src.c.occurrence == 1, ~exists().where(fact.c[id_col] == src.c[id_col]))
+
+
 def _insert_new(conn: Connection, fact: Table, id_col: str, src, columns: dict, joins) -> int:
     """Insert the first occurrence of each id that ``fact`` does not hold yet."""
-    query = select(*[expr.label(name) for name, expr in columns.items()]).select_from(joins)
-    query = query.where(src.c.occurrence == 1, ~exists().where(fact.c[id_col] == src.c[id_col]))
+    query = _new_rows(fact, id_col, src, columns, joins)
     return execute_count(conn, insert(fact).from_select(list(columns), query))
 
 
@@ -111,7 +117,11 @@ def merge_calls(conn: Connection, load_id: int) -> int:
         "advisor_key": dim_advisor.c.advisor_key,
         "dwelling_key": dim_dwelling.c.dwelling_key,
     }
-    return _insert_new(conn, fact_call, "call_id", s, columns, joins)
+    new = _new_rows(fact_call, "call_id", s, columns, joins).cte("new_calls")
+    rows = with_previous_offered(new)
+    return execute_count(
+        conn, insert(fact_call).from_select([*columns, "previous_offered_at"], rows)
+    )
 
 
 def merge_contacts(conn: Connection, load_id: int) -> int:
