@@ -63,15 +63,18 @@ SOURCE_ORDER = [
 ]
 
 
-# The large tables each source writes, whose statistics PostgreSQL's planner needs fresh.
+# The large tables each source's merge writes, and those refreshed from them after it,
+# whose statistics PostgreSQL's planner needs fresh: the merged ones before the refreshes
+# read them, the refreshed ones before the commit.
 WRITTEN = {
-    "appels": (fact_call, agg_call_kept, dim_dwelling, dim_queue),
+    "appels": (fact_call, dim_dwelling, dim_queue),
     "registres": (fact_contact, dim_dwelling),
     "demandes": (fact_request, dim_dwelling),
-    "logements": (dim_dwelling, fact_dwelling_month, agg_call_kept),
+    "logements": (dim_dwelling,),
     "agences": (dim_agency,),
     "enquetes": (fact_survey_answer,),
 }
+REFRESHED = {"appels": (agg_call_kept,), "logements": (fact_dwelling_month, agg_call_kept)}
 
 
 def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
@@ -146,12 +149,14 @@ def import_file(
             check_key(conn)
             report.load_id = next_load_id(conn)
             _load_chunks(conn, export, report, chunk_size, progress)
+            refresh_statistics(conn, WRITTEN.get(report.source, ()))
             if report.source == "logements":
                 refresh_dwelling_months(conn)
                 refresh_call_days(conn)  # a dwelling's agency is its calls' agency
             if report.source == "appels":
                 refresh_previous_calls(conn, report.load_id)
                 refresh_after_calls(conn, report.load_id)
+            refresh_statistics(conn, REFRESHED.get(report.source, ()))
             record_load(conn, report.load_id, **_history(path, sha, report, started))
     except KeyRefused as exc:
         report.status, report.message = "rejected", str(exc)
@@ -163,8 +168,6 @@ def import_file(
             f"échec du chargement, rien n'a été importé : {exc.__class__.__name__} : {exc}"
         )
         _record_failure(engine, path, sha, report.source, report, started)
-    if report.status == "loaded":
-        refresh_statistics(engine, WRITTEN.get(report.source, ()))
     return report
 
 

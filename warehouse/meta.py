@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, Table, delete, exists, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, exists, func, insert, select, text
 
 from warehouse.schema import dim_advisor, fact_call, warehouse_setting
 
@@ -45,14 +45,14 @@ def lock_for_writing(conn: Connection) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(func.current_schema()))))
 
 
-def refresh_statistics(engine: Engine, tables: Iterable[Table]) -> None:
-    """PostgreSQL: ``ANALYZE`` the tables a load wrote, so that the planner knows their new
-    sizes. Autovacuum may come much later, and a planner that believes a fact table empty
-    picks nested loops: one agency's follow-ups took 1.9 s instead of 0.1 s at a million
-    calls. DuckDB keeps its statistics itself."""
-    if engine.dialect.name != "postgresql":
+def refresh_statistics(conn: Connection, tables: Iterable[Table]) -> None:
+    """PostgreSQL: ``ANALYZE`` the tables a load wrote, inside the load's transaction, so
+    that the planner knows their new sizes. Autovacuum may come much later, and a planner that
+    believes a fact table empty picks nested loops: one agency's follow-ups took 1.9 s
+    instead of 0.1 s at a million calls, and refreshing the daily aggregates after a
+    million-call file 5.3 s instead of 2.2 s. DuckDB keeps its statistics itself."""
+    if conn.dialect.name != "postgresql":
         return
-    with engine.begin() as conn:
-        prep = conn.dialect.identifier_preparer
-        for table in tables:
-            conn.execute(text(f"ANALYZE {prep.format_table(table)}"))  # a schema name
+    prep = conn.dialect.identifier_preparer
+    for table in tables:
+        conn.execute(text(f"ANALYZE {prep.format_table(table)}"))  # a schema name

@@ -15,7 +15,22 @@ then change only where the file brings a call of the same number before one of t
 
 from __future__ import annotations
 
-from sqlalchemy import CTE, Connection, Select, and_, exists, func, select, union_all, update
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    null,
+    select,
+    true,
+    union_all,
+    update,
+)
 
 from warehouse.bulk import execute_count
 from warehouse.kpis.params import DEFAULT_SETTINGS
@@ -37,18 +52,34 @@ def _previous(pool) -> Select:
 
 def with_previous_offered(new: CTE) -> Select:
     """The rows of ``new`` (new calls, under ``fact_call``'s column names) with each offered
-    one's previous offered call, among the stored calls of its number and the new ones."""
+    one's previous offered call, among the stored calls of its number and the new ones.
+
+    One window over the new calls and the stored offered calls of their numbers, with no
+    join back: PostgreSQL cannot estimate how many new calls there are (they are the first
+    line of each id), and joined 20,000 of them to their previous calls by nested loop."""
     c = fact_call.c
+    names = list(new.c.keys())
+    stored = [c[n] if n in _POOLED else cast(null(), c[n].type) for n in names]
     pool = union_all(
-        select(new.c.call_id, new.c.caller_key, new.c.call_at).where(_offered(new.c)),
-        select(c.call_id, c.caller_key, c.call_at).where(
+        select(new, _offered(new.c).label("offered"), true().label("is_new")),
+        select(*stored, true().label("offered"), false().label("is_new")).where(
             _offered(c), c.caller_key.in_(select(new.c.caller_key).where(_offered(new.c)))
         ),
     ).subquery()
-    previous = _previous(pool).subquery()
-    return select(new, previous.c.previous_offered_at).select_from(
-        new.outerjoin(previous, previous.c.call_id == new.c.call_id)
+    lag = func.lag(pool.c.call_at).over(
+        partition_by=[pool.c.caller_key, pool.c.offered],
+        order_by=[pool.c.call_at, pool.c.call_id],
     )
+    previous = case((pool.c.offered, lag), else_=null()).label("previous_offered_at")
+    # The window first, over every row; then the new rows only.
+    windowed = select(*[pool.c[n] for n in names], pool.c.is_new, previous).subquery()
+    return select(*[windowed.c[n] for n in names], windowed.c.previous_offered_at).where(
+        windowed.c.is_new
+    )
+
+
+# The stored calls' columns the window needs; the others stay null in the pool.
+_POOLED = {"call_id", "caller_key", "call_at"}
 
 
 def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
