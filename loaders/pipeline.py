@@ -203,6 +203,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
         if progress:
             progress(report.rows_read)
     chunk = typed = good = staged = bad = None  # free the last chunk before the merge
+    _release_arrow_memory()
     negative = quarantine.negative_costs(costs)
     if len(negative):
         conn.execute(delete(stg).where(stg.c.line_number.in_(negative["line_number"].tolist())))
@@ -215,10 +216,20 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     drop_staging(conn, stg)
 
 
+def _release_arrow_memory() -> None:
+    """Give back to the system the memory Arrow's allocator keeps for reuse, before the
+    merge: the file read and typed would otherwise stay in the process beside DuckDB's
+    merge (at a million calls, 250 MB; the import's peak went from 1,605 to 1,364 MB)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def _typed_ahead(chunks, source):
-    """(chunk, typed, issues), the next chunk read and typed in a thread while this one is
-    checked, shaped and staged: Arrow's kernels and DuckDB's copy leave the GIL, so the
-    two overlap on a second core."""
+    """(chunk, typed, issues), the next chunk read, typed and checked by the validation
+    suite in a thread while this one is quarantined, shaped and staged: Arrow's kernels,
+    DuckDB's hashing and copy leave the GIL, so the two overlap on a second core. The
+    issues are the unreadable values and the suite's failures."""
     from concurrent.futures import ThreadPoolExecutor
 
     from loaders.validate import failing_rows
