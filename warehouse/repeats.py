@@ -42,12 +42,16 @@ def _offered(c):
     return and_(is_offered(c, DEFAULT_SETTINGS), c.caller_key.is_not(None))
 
 
-def _previous(pool) -> Select:
-    """(call_id, previous_offered_at) of each call of ``pool`` (offered calls only)."""
-    lag = func.lag(pool.c.call_at).over(
-        partition_by=pool.c.caller_key, order_by=[pool.c.call_at, pool.c.call_id]
+def _previous_at(pool, *partition):
+    """The ``call_at`` of the call before each one of ``pool`` from the same number (and
+    the same ``partition`` values), in time order, ties broken by id."""
+    return func.lag(pool.c.call_at).over(
+        partition_by=[pool.c.caller_key, *partition], order_by=[pool.c.call_at, pool.c.call_id]
     )
-    return select(pool.c.call_id, lag.label("previous_offered_at"))
+
+
+# The stored calls' columns the window needs; the others stay null in the pool.
+_POOLED = {"call_id", "caller_key", "call_at"}
 
 
 def with_previous_offered(new: CTE) -> Select:
@@ -66,20 +70,13 @@ def with_previous_offered(new: CTE) -> Select:
             _offered(c), c.caller_key.in_(select(new.c.caller_key).where(_offered(new.c)))
         ),
     ).subquery()
-    lag = func.lag(pool.c.call_at).over(
-        partition_by=[pool.c.caller_key, pool.c.offered],
-        order_by=[pool.c.call_at, pool.c.call_id],
-    )
+    lag = _previous_at(pool, pool.c.offered)
     previous = case((pool.c.offered, lag), else_=null()).label("previous_offered_at")
     # The window first, over every row; then the new rows only.
     windowed = select(*[pool.c[n] for n in names], pool.c.is_new, previous).subquery()
     return select(*[windowed.c[n] for n in names], windowed.c.previous_offered_at).where(
         windowed.c.is_new
     )
-
-
-# The stored calls' columns the window needs; the others stay null in the pool.
-_POOLED = {"call_id", "caller_key", "call_at"}
 
 
 def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
@@ -103,7 +100,7 @@ def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
         .where(_offered(c), c.caller_key.in_(callers.distinct()))
         .subquery()
     )
-    window = _previous(pool).subquery()
+    window = select(pool.c.call_id, _previous_at(pool).label("previous_offered_at")).subquery()
     return execute_count(
         conn,
         update(fact_call)
