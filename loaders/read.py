@@ -24,7 +24,7 @@ from loaders.lines import fits, open_text, physical_lines, records, sniff
 from loaders.normalise import header_key
 from loaders.profile import Profile, ProfileError, all_profiles, get_profile
 from loaders.pseudonym import MASK, mask_values
-from loaders.regular import Irregular, blank_rows, read_regular
+from loaders.regular import Irregular, blank_rows, raw_text, read_regular
 from loaders.sources import SOURCES, Source
 from loaders.xlsx import is_workbook, sheet_rows
 from warehouse.french import number
@@ -212,7 +212,7 @@ class Export:
             if col.joins and col.name in names:
                 frame[col.joins] = _with_time(frame[col.joins], frame[col.name])
         frame[LINE] = pd.array(lines, dtype="int64")
-        frame[RAW] = _strings(raws)
+        frame[RAW] = _raws(raws)
         return Chunk(frame, malformed, blank)
 
 
@@ -227,10 +227,17 @@ def _strings(values) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="str")
 
 
-def for_quarantine(text: str, personal: list | None = None) -> str:
+def _raws(values) -> pd.api.extensions.ExtensionArray:
+    """The raw lines: text, or a cp1252 file's own bytes (``loaders.regular.raw_text``)."""
+    if isinstance(values, pa.Array) and pa.types.is_large_binary(values.type):
+        return pd.array(values, dtype=pd.ArrowDtype(values.type))
+    return _strings(values)
+
+
+def for_quarantine(text: str | bytes, personal: list | None = None) -> str:
     """A line as the quarantine keeps it: cut at 1,000 characters, NUL bytes shown as
     ``\\0``, the given personal values and anything phone-like masked."""
-    text = text.rstrip("\r\n").replace("\x00", "\\0")
+    text = raw_text(text).rstrip("\r\n").replace("\x00", "\\0")
     if len(text) > RAW_MAX_CHARS:
         text = text[:RAW_MAX_CHARS] + f"… ({number(len(text))} caractères)"
     return mask_values(text, personal or [])

@@ -7,6 +7,12 @@ number, and gives exactly the chunks the line-by-line reader of :mod:`loaders.re
 would. Anything else (a quote left open, a field spanning lines, a short or long row, a
 lone CR, a NUL byte) sends the whole file to that reader, which knows how to quarantine
 it line by line. ``tests/loaders/test_regular.py`` checks both readers agree.
+
+A cp1252 file (Windows exports) is parsed as bytes, never transcoded whole: its
+delimiters, quotes and line breaks are the ASCII bytes of UTF-8, so the fields fall where
+they would in the text. A column of ASCII only is then its own UTF-8 (a view, no copy);
+any other is decoded once per distinct value. Its raw lines stay the file's bytes,
+decoded by :func:`raw_text` for the few rows the quarantine keeps.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pyarrow.csv as pcsv
 from loaders.lines import TextLayout, decode_errors
 
 NL, CR, QUOTE, NUL = 10, 13, 34, 0
+SINGLE_BYTE = TextLayout("cp1252", "\n")  # the encoding parsed as bytes, and its errors
 
 
 class Irregular(Exception):
@@ -53,7 +60,8 @@ def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fie
     after the header, blank lines left out; or raise :class:`Irregular`."""
     if layout.newline != "\n":
         raise Irregular("CR seul")
-    data = utf8_bytes(path, layout)
+    as_bytes = layout.encoding == SINGLE_BYTE.encoding and delimiter.isascii()
+    data = path.read_bytes() if as_bytes else utf8_bytes(path, layout)
     array = np.frombuffer(data, dtype=np.uint8)
     if data.find(b"\x00") >= 0:
         raise Irregular("NUL")
@@ -73,13 +81,15 @@ def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fie
     empty = (lengths == 0) | (crlf & (lengths == 1))
     keep = np.flatnonzero(~empty)
     if len(keep):
-        table = _parse(pa.py_buffer(data)[int(starts[keep[0]]) :], delimiter, fields)
+        table = _parse(pa.py_buffer(data)[int(starts[keep[0]]) :], delimiter, fields, as_bytes)
     else:  # Arrow refuses a file with no line to read
         table = pa.table({f"f{i}": pa.array([], pa.large_string()) for i in range(fields)})
     if table.num_rows != len(keep):
         raise Irregular("lignes")
+    if as_bytes:
+        table = pa.table([_as_text(column) for column in table.columns], names=table.column_names)
     lines = keep + header_line + 1
-    raws = _raw_lines(data, starts[keep], ends[keep] - crlf[keep])
+    raws = _raw_lines(data, starts[keep], ends[keep] - crlf[keep], as_bytes)
     return table, lines, raws, int(empty.sum())
 
 
@@ -107,7 +117,7 @@ def _check_quotes(array: np.ndarray, newlines: np.ndarray, delimiter: int) -> No
         raise Irregular("guillemets")
 
 
-def _parse(body, delimiter: str, fields: int) -> pa.Table:
+def _parse(body, delimiter: str, fields: int, as_bytes: bool) -> pa.Table:
     names = [f"f{i}" for i in range(fields)]
     invalid = []
 
@@ -122,7 +132,7 @@ def _parse(body, delimiter: str, fields: int) -> pa.Table:
             delimiter=delimiter, newlines_in_values=False, invalid_row_handler=on_invalid
         ),
         convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.large_string()),
+            column_types=dict.fromkeys(names, pa.large_binary() if as_bytes else pa.large_string()),
             null_values=[],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
@@ -133,14 +143,48 @@ def _parse(body, delimiter: str, fields: int) -> pa.Table:
     return table
 
 
-def _raw_lines(data: bytes, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column parsed as cp1252 bytes, as text: a chunk of ASCII only is a view of its
+    bytes; another is decoded once per distinct value (a handful for a code or a motif)."""
+    chunks = []
+    for chunk in column.chunks:
+        if _ascii(chunk):
+            chunks.append(chunk.view(pa.large_string()))
+            continue
+        coded = chunk.dictionary_encode()
+        errors = decode_errors(SINGLE_BYTE)
+        words = [v.decode(SINGLE_BYTE.encoding, errors) for v in coded.dictionary.to_pylist()]
+        chunks.append(pa.array(words, pa.large_string()).take(coded.indices))
+    return pa.chunked_array(chunks, pa.large_string())
+
+
+def _ascii(chunk: pa.Array) -> bool:
+    """No byte above 127 in the chunk's values."""
+    _, offsets, data = chunk.buffers()
+    if data is None or not len(chunk):
+        return True
+    bounds = np.frombuffer(offsets, np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+    return not (np.frombuffer(data, np.uint8)[bounds[0] : bounds[-1]] >= 0x80).any()
+
+
+def raw_text(raw: str | bytes) -> str:
+    """A raw line as text: a cp1252 file's raw lines are kept as its bytes."""
+    if isinstance(raw, bytes):
+        return raw.decode(SINGLE_BYTE.encoding, decode_errors(SINGLE_BYTE))
+    return raw
+
+
+def _raw_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, as_bytes: bool) -> pa.Array:
     """Each record's line as read, over the file's own bytes (no copy): a line runs to
     the next record's start, so it may end with its line break and any blank lines
-    after it, which the quarantine trims."""
+    after it, which the quarantine trims. Bytes for a file parsed as bytes."""
+    kind = pa.large_binary() if as_bytes else pa.large_string()
     if not len(starts):
-        return pa.array([], type=pa.large_string())
+        return pa.array([], type=kind)
     offsets = np.concatenate((starts, ends[-1:])).astype(np.int64)
-    return pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data))
+    return pa.Array.from_buffers(
+        kind, len(starts), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
 
 
 def blank_rows(table: pa.Table) -> np.ndarray:
@@ -160,4 +204,4 @@ def blank_rows(table: pa.Table) -> np.ndarray:
     return blank
 
 
-__all__ = ["Irregular", "blank_rows", "read_regular"]
+__all__ = ["Irregular", "blank_rows", "raw_text", "read_regular"]

@@ -144,12 +144,24 @@ def _validation(source_name: str):
 
 
 def _for_suite(typed: pd.DataFrame, checked: set[str]) -> pd.DataFrame:
-    """The columns the suite checks, nullable integers as floats: Great Expectations
-    compares numpy numbers in one vectorised pass but pandas' ``Int64`` value by value
-    (a missing value becomes NaN, still a null to every expectation)."""
+    """The columns the suite checks, in the types Great Expectations checks fastest:
+    nullable integers as floats (it compares numpy numbers in one vectorised pass but
+    pandas' ``Int64`` value by value; a missing value becomes NaN, still a null to every
+    expectation), text held as Python objects (the codes) as Arrow strings (pandas finds
+    the nulls of an object column value by value: 40 % of the suite's time on a chunk of
+    calls)."""
     frame = typed[[c for c in typed.columns if c in checked]]
-    integers = [c for c in frame.columns if c != LINE and isinstance(frame[c].dtype, pd.Int64Dtype)]
-    return frame.astype(dict.fromkeys(integers, "float64")) if integers else frame
+    kinds = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if name != LINE and isinstance(dtype, pd.Int64Dtype):
+            kinds[name] = "float64"
+        elif (
+            pd.api.types.is_object_dtype(dtype)
+            and pd.api.types.infer_dtype(frame[name]) == "string"
+        ):
+            kinds[name] = "str"
+    return frame.astype(kinds) if kinds else frame
 
 
 @lru_cache(maxsize=1)

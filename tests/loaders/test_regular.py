@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.read import open_export
-from loaders.regular import Irregular, read_regular
+from loaders.regular import Irregular, raw_text, read_regular
 from tests.loaders.intake import HEADER, call_line
 
 _counter = itertools.count()
@@ -56,12 +56,16 @@ def _fast_taken(path) -> bool:
 def _assert_same(path) -> None:
     _, (fast, fast_blank, _), (slow, slow_blank, _) = _both(path)
     assert fast_blank == slow_blank
-    # A raw line may keep its line break and the blank lines after it: the quarantine
-    # trims them (loaders.read.for_quarantine).
+    # A raw line may keep its line break and the blank lines after it, and a cp1252
+    # file's are its bytes: the quarantine decodes and trims them (read.for_quarantine).
     for frame in (fast, slow):
         if len(frame):
-            frame["_raw"] = frame["_raw"].str.rstrip("\r\n")
+            frame["_raw"] = _raw_text(frame)
     pd.testing.assert_frame_equal(fast, slow)
+
+
+def _raw_text(frame) -> pd.Series:
+    return pd.Series([raw_text(r).rstrip("\r\n") for r in frame["_raw"]], dtype="str")
 
 
 LINES = [call_line(1), call_line(2), call_line(3), call_line(4)]
@@ -96,6 +100,33 @@ def test_fast_path_keeps_physical_line_numbers_and_raw_lines(tmp_path):
     assert fast["_line"].tolist() == [4, 5, 6, 7]  # title, blank, header, then the calls
     assert fast["_raw"].str.rstrip("\n").tolist() == LINES
     assert fast["id_appel"].tolist() == ["A1", "A2", "A3", "A4"]
+
+
+def test_a_cp1252_file_is_parsed_as_bytes_and_decoded_like_the_line_reader(tmp_path):
+    """Accents, the euro sign, a no-break space and bytes cp1252 leaves undefined (read
+    as Latin-1, as the line reader reads them), in a column beside ASCII-only ones."""
+    lines = [
+        HEADER,
+        call_line(1, motif="Réclamation € loyer"),
+        call_line(2, motif="Réparée à côté, été déjà évalué, pénalité réglée"),
+        call_line(3, motif="x\u00a0y"),
+    ]
+    data = "\r\n".join(lines).encode("cp1252")
+    data = data.replace(b"x\xa0y", b"x\x81\x8d\x9dy") + b"\r\n"
+    path = tmp_path / "appels.csv"
+    path.write_bytes(data)
+    export, (fast, _, _), _ = _both(path)
+    assert export.layout.encoding == "cp1252"
+    assert _fast_taken(path)
+    _assert_same(path)
+    assert fast["motif"].tolist() == [
+        "Réclamation € loyer",
+        "Réparée à côté, été déjà évalué, pénalité réglée",
+        "x\x81\x8d\x9dy",
+    ]
+    # The raw lines are the file's own bytes, decoded only when the quarantine keeps one.
+    assert fast["_raw"].map(type).eq(bytes).all()
+    assert _raw_text(fast).tolist()[:2] == lines[1:3]
 
 
 IRREGULAR = {
