@@ -20,6 +20,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
@@ -156,12 +157,18 @@ def caller_keys(numbers: pd.Series, known: dict | None = None) -> pd.Series:
     uniques = encoded.dictionary
     seen = state.get("numbers", pa.array([], pa.string()))
     keys = state.get("keys", pa.array([], pa.string()))
-    new = uniques.filter(pc.is_null(pc.index_in(uniques, value_set=seen)))
+    found = pc.index_in(uniques, value_set=seen)  # one hash table of the known numbers
+    fresh = pc.is_null(found)
+    new = uniques.filter(fresh)
     if len(new):
+        # The new numbers go after the known ones, in the order they come.
+        where = found.fill_null(0).to_numpy().astype(np.int64)
+        where[fresh.to_numpy(zero_copy_only=False)] = np.arange(len(seen), len(seen) + len(new))
+        found = pa.array(where)
         seen = pa.concat_arrays([seen, new])
         keys = pa.concat_arrays([keys, _pseudonyms(new, key)])
         state["numbers"], state["keys"] = seen, keys
-    unique_keys = keys.take(pc.index_in(uniques, value_set=seen))
+    unique_keys = keys.take(found)
     return pd.Series(
         unique_keys.take(encoded.indices).to_numpy(zero_copy_only=False),
         index=numbers.index,

@@ -146,13 +146,12 @@ def _parse(body, delimiter: str, fields: int, as_bytes: bool) -> pa.Table:
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """A column parsed as cp1252 bytes, as text: a chunk of ASCII only is a view of its
     bytes; another is decoded once per distinct value (a handful for a code or a motif)."""
-    chunks = []
+    chunks, errors = [], decode_errors(SINGLE_BYTE)
     for chunk in column.chunks:
         if _ascii(chunk):
             chunks.append(chunk.view(pa.large_string()))
             continue
         coded = chunk.dictionary_encode()
-        errors = decode_errors(SINGLE_BYTE)
         words = [v.decode(SINGLE_BYTE.encoding, errors) for v in coded.dictionary.to_pylist()]
         chunks.append(pa.array(words, pa.large_string()).take(coded.indices))
     return pa.chunked_array(chunks, pa.large_string())

@@ -10,7 +10,7 @@ import pytest
 
 from loaders.cli import main
 from loaders.pipeline import import_file
-from loaders.pseudonym import mask_phones, normalise_phone
+from loaders.pseudonym import _digest, caller_keys, mask_phones, normalise_phone, secret_key
 from tests.loaders.samples import SAMPLES
 from tests.util import load, snapshot, write_export
 
@@ -219,3 +219,32 @@ def test_no_number_nor_advisor_anywhere_in_the_warehouse(engine, tmp_path):
         assert not any(digits[-9:] in cell for cell in cells), number
     for person in ("jdupont", "Martin Durand"):
         assert person not in text, person
+
+
+def test_caller_keys_across_chunks_hash_each_number_once_and_alike():
+    """Two chunks of one file sharing the known numbers: each pseudonym is the keyed hash
+    of the number's national digits (``_digest("tel:" + digits)``, Python's hmac, the
+    definition), whatever the spelling and whichever chunk hashed it first."""
+    first = pd.Series(["06 12 34 56 78", None, "0612345678", "01.23.45.67.89"], dtype="str")
+    second = pd.Series(["0123456789", "07 00 00 00 01", "0612345678", None], dtype="str")
+    key = secret_key()
+    expected = {
+        digits: _digest("tel:" + digits, key, 32)
+        for digits in ("0612345678", "0123456789", "0700000001")
+    }
+    state: dict = {}
+    assert caller_keys(first, state).tolist() == [
+        expected["0612345678"],
+        None,
+        expected["0612345678"],
+        expected["0123456789"],
+    ]
+    assert caller_keys(second, state).tolist() == [
+        expected["0123456789"],
+        expected["0700000001"],
+        expected["0612345678"],
+        None,
+    ]
+    # The five spellings, each hashed once; a fresh state gives the same pseudonyms.
+    assert len(state["numbers"]) == len(state["keys"]) == 5
+    assert caller_keys(second).tolist() == caller_keys(second, state).tolist()
