@@ -124,8 +124,6 @@ class Export:
             columns = [table.column(i).slice(start, end - start) for i in picks]
             yield self._chunk(lines[start:end], raws[start:end], columns, [], blank)
             blank = 0
-        del table, raws, columns
-        pa.default_memory_pool().release_unused()  # before the merge needs it
 
     def _line_chunks(self, size: int) -> Iterator[Chunk]:
         lines, raws, records_, malformed, blank = [], [], [], [], 0
