@@ -105,7 +105,7 @@ def _fresh_postgres(exports: Path) -> str:
 def _references(url: str, exports: Path) -> None:
     from loaders.pipeline import import_file
     from warehouse.engine import make_engine
-    from warehouse.setup import init_warehouse
+    from warehouse.load.setup import init_warehouse
 
     engine = make_engine(url)
     init_warehouse(engine)

@@ -37,7 +37,7 @@ def probe_import(url: str, path: str) -> dict:
     processor time it took on all the process's threads (DuckDB's included)."""
     start = time.perf_counter()
     from loaders.pipeline import import_file
-    from loaders.read import open_export
+    from loaders.read.export import open_export
     from loaders.validate import _validation
     from warehouse.engine import make_engine
 
@@ -74,7 +74,7 @@ def _components():
 def probe_kpis(url: str, start: str, end: str, runs: int) -> dict:
     from warehouse.engine import make_engine
     from warehouse.kpis import Filters, compute_all
-    from warehouse.kpis.params import DEFAULT_SETTINGS
+    from warehouse.model.params import DEFAULT_SETTINGS
 
     engine = make_engine(url, read_only=url.startswith("duckdb"))
     f = Filters(date.fromisoformat(start), date.fromisoformat(end))

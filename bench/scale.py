@@ -110,7 +110,7 @@ def warehouse_facts(url: str) -> dict:
     from sqlalchemy import func, select
 
     from warehouse.engine import make_engine
-    from warehouse.schema import fact_call, fact_contact, fact_request
+    from warehouse.model.schema import fact_call, fact_contact, fact_request
 
     engine = make_engine(url, read_only=url.startswith("duckdb"))
     with engine.connect() as conn:
@@ -127,7 +127,7 @@ def import_throughput(work: Path, runs: int) -> dict:
     from loaders.demo import build_demo
     from loaders.pipeline import import_file
     from warehouse.engine import make_engine
-    from warehouse.setup import init_warehouse
+    from warehouse.load.setup import init_warehouse
 
     exports = work / "import" / "exports"
     if not exports.exists():

@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from loaders.pipeline import SOURCE_ORDER, import_file
-from loaders.read import FileRejected, open_export
+from loaders.pipeline import import_file
+from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
-from loaders.sources import SOURCES
+from loaders.sources import SOURCE_ORDER, SOURCES
 from warehouse.engine import busy_says_so, make_engine, warehouse_url
 from warehouse.french import number
-from warehouse.setup import init_warehouse
+from warehouse.load.setup import init_warehouse
 
 SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 
@@ -122,7 +122,7 @@ def _progress(path: Path):
 
 
 def run_profile(args) -> int:
-    from loaders.profile import OURS, all_profiles, profiles_dir
+    from loaders.read.profile import OURS, all_profiles, profiles_dir
     from loaders.suggest import suggest
 
     if args.action == "list":

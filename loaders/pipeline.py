@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, delete
 
-from loaders import quarantine, shape
+from loaders import quarantine
+from loaders.frame import LINE, RAW
 from loaders.pseudonym import KeyRefused, check_key
-from loaders.read import LINE, RAW, FileRejected, open_export
+from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
-from warehouse.aggregates import refresh_after_calls, refresh_call_days
-from warehouse.bulk import copy_frame
-from warehouse.loads import (
+from warehouse.load.bulk import copy_frame
+from warehouse.load.history import (
     create_staging,
     drop_staging,
     next_load_id,
@@ -24,81 +24,7 @@ from warehouse.loads import (
     record_load,
     record_quarantine,
 )
-from warehouse.merge_dims import merge_agencies, merge_dwellings
-from warehouse.merge_facts import merge_calls, merge_contacts, merge_costs, merge_staffing
-from warehouse.merge_requests import merge_requests, refresh_dwelling_months
-from warehouse.merge_survey import (
-    merge_answers,
-    merge_events,
-    merge_questions,
-    merge_references,
-)
-from warehouse.meta import lock_for_writing, refresh_statistics
-from warehouse.repeats import refresh_previous_calls
-from warehouse.schema import (
-    agg_call_kept,
-    dim_agency,
-    dim_dwelling,
-    dim_queue,
-    fact_call,
-    fact_contact,
-    fact_dwelling_month,
-    fact_request,
-    fact_survey_answer,
-)
-
-# Reference data first, so that facts find their dimension members.
-SOURCE_ORDER = [
-    "agences",
-    "logements",
-    "questionnaire",
-    "references_satisfaction",
-    "evenements",
-    "appels",
-    "registres",
-    "demandes",
-    "couts",
-    "effectifs",
-    "enquetes",
-]
-
-
-# The large tables each source's merge writes, and those refreshed from them after it,
-# whose statistics PostgreSQL's planner needs fresh: the merged ones before the refreshes
-# read them, the refreshed ones before the commit.
-WRITTEN = {
-    "appels": (fact_call, dim_dwelling, dim_queue),
-    "registres": (fact_contact, dim_dwelling),
-    "demandes": (fact_request, dim_dwelling),
-    "logements": (dim_dwelling,),
-    "agences": (dim_agency,),
-    "enquetes": (fact_survey_answer,),
-}
-REFRESHED = {"appels": (agg_call_kept,), "logements": (fact_dwelling_month, agg_call_kept)}
-
-
-def _merge(source: str, conn, load_id: int) -> tuple[int, int]:
-    """Run the source's merge; returns (inserted, updated)."""
-    if source == "appels":
-        return merge_calls(conn, load_id), 0
-    if source == "registres":
-        return merge_contacts(conn, load_id), 0
-    if source == "enquetes":
-        return merge_answers(conn, load_id), 0
-    if source == "questionnaire":
-        return merge_questions(conn)
-    if source == "references_satisfaction":
-        return merge_references(conn, load_id)
-    if source == "evenements":
-        return merge_events(conn, load_id)
-    merge = {
-        "demandes": lambda: merge_requests(conn, load_id),
-        "agences": lambda: merge_agencies(conn),
-        "logements": lambda: merge_dwellings(conn),
-        "couts": lambda: merge_costs(conn, load_id),
-        "effectifs": lambda: merge_staffing(conn, load_id),
-    }[source]
-    return merge()
+from warehouse.load.meta import lock_for_writing, refresh_statistics
 
 
 def file_sha256(path: Path) -> str:
@@ -149,14 +75,11 @@ def import_file(
             check_key(conn)
             report.load_id = next_load_id(conn)
             _load_chunks(conn, export, report, chunk_size, progress)
-            refresh_statistics(conn, WRITTEN.get(report.source, ()))
-            if report.source == "logements":
-                refresh_dwelling_months(conn)
-                refresh_call_days(conn)  # a dwelling's agency is its calls' agency
-            if report.source == "appels":
-                refresh_previous_calls(conn, report.load_id)
-                refresh_after_calls(conn, report.load_id)
-            refresh_statistics(conn, REFRESHED.get(report.source, ()))
+            # PostgreSQL's planner needs fresh statistics of the merged tables before the
+            # refreshes read them, and of the refreshed ones before the commit.
+            refresh_statistics(conn, export.source.written)
+            export.source.after_merge(conn, report.load_id)
+            refresh_statistics(conn, export.source.refreshed)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
     except KeyRefused as exc:
         report.status, report.message = "rejected", str(exc)
@@ -179,7 +102,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     stg = create_staging(conn, source.name)
     state: dict = {}
     quarantined = staged_rows = 0
-    costs: list[pd.DataFrame] = []
+    whole: list[pd.DataFrame] = []  # staged rows a whole-file check needs
     for chunk, typed, issues in _typed_ahead(export.chunks(chunk_size), source):
         report.rows_blank += chunk.blank
         report.notes += chunk.notes
@@ -192,11 +115,11 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
         good = typed.drop(columns=RAW)
         if len(bad):
             good = good[~good[LINE].isin(bad["line"])]
-        staged = shape.SHAPERS[source.name](good, state)
+        staged = source.shape(good, state)
         if source.name == "demandes":
             report.note_conflicts(staged, state)
-        if source.name == "couts":
-            costs.append(staged.assign(**{RAW: typed.loc[staged.index, RAW]}))
+        if source.file_check:
+            whole.append(staged.assign(**{RAW: typed.loc[staged.index, RAW]}))
         copy_frame(conn, stg, staged)
         # File lines, not staged rows: a respondent is staged once per question.
         staged_rows += staged["line_number"].nunique()
@@ -204,13 +127,15 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
             progress(report.rows_read)
     chunk = typed = good = staged = bad = None  # free the last chunk before the merge
     _release_arrow_memory()
-    negative = quarantine.negative_costs(costs)
-    if len(negative):
-        conn.execute(delete(stg).where(stg.c.line_number.in_(negative["line_number"].tolist())))
-        _quarantine(conn, report, export, negative, quarantined)
-        report.rows_quarantined += len(negative)
-        staged_rows -= len(negative)
-    inserted, updated = _merge(source.name, conn, report.load_id)
+    if whole:
+        refused = quarantine.file_entries(source.file_check(pd.concat(whole, ignore_index=True)))
+        if len(refused):
+            lines = refused["line_number"].tolist()
+            conn.execute(delete(stg).where(stg.c.line_number.in_(lines)))
+            _quarantine(conn, report, export, refused, quarantined)
+            report.rows_quarantined += len(refused)
+            staged_rows -= len(refused)
+    inserted, updated = source.merge(conn, report.load_id)
     report.rows_inserted, report.rows_updated = inserted, updated
     report.rows_duplicate = staged_rows - inserted - updated
     drop_staging(conn, stg)

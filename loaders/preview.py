@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.frame import LINE, PERSONAL_COLUMNS
 from loaders.pseudonym import MASK
-from loaders.read import LINE, PERSONAL_COLUMNS, FileRejected, open_export
+from loaders.read.export import FileRejected, open_export
 from loaders.stage import type_chunk
 
 PREVIEW_ROWS = 20

@@ -89,7 +89,7 @@ def check_key(conn) -> None:
     generate a key for a warehouse that already holds pseudonyms (a lost key file would
     otherwise be replaced silently and split every caller's history).
     """
-    from warehouse.meta import get_setting, holds_pseudonyms, set_setting
+    from warehouse.load.meta import get_setting, holds_pseudonyms, set_setting
 
     stored = get_setting(conn, FINGERPRINT_SETTING)
     lost = os.environ.get(KEY_ENV) is None and not key_file().exists()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.read import HIDDEN, LINE, PERSONAL_COLUMNS, RAW, Chunk, for_quarantine
-from warehouse.french import number
+from loaders.frame import HIDDEN, LINE, PERSONAL_COLUMNS, RAW
+from loaders.read.export import Chunk, for_quarantine
 
 COLUMNS = ["line_number", "column_name", "raw_content", "reason"]
 
@@ -32,31 +32,15 @@ def _masked_raw(frame: pd.DataFrame, lines: set[int]) -> dict[int, str]:
     }
 
 
-COST_KEY = ["month_date", "cost_centre", "nature"]
-
-
-def negative_costs(lines: list[pd.DataFrame]) -> pd.DataFrame:
-    """Cost lines whose (month, centre, nature) adds up to less than zero in the file.
-
-    A credit note is a legitimate line, but a month where credits exceed expenses is an
-    error of the export (a cost per dwelling of -301 €): every line of that key goes to the
-    quarantine. ``lines``: staged cost frames with ``_raw`` beside them.
-    """
-    if not lines:
-        return pd.DataFrame(columns=COLUMNS)
-    costs = pd.concat(lines, ignore_index=True)
-    totals = costs.groupby(COST_KEY, dropna=False)["amount_eur"].transform("sum")
-    negative = costs[totals < 0].assign(total=totals[totals < 0])
+def file_entries(refused: pd.DataFrame) -> pd.DataFrame:
+    """Entries for the lines a whole-file check refuses (``line_number``, ``column_name``,
+    ``reason``, ``_raw``), each line as read, masked."""
     return pd.DataFrame(
         {
-            "line_number": negative["line_number"],
-            "column_name": "montant_eur",
-            "raw_content": [for_quarantine(r) for r in negative[RAW]],
-            "reason": [
-                f"total négatif pour ce mois, ce centre et cette nature : {number(t, 2)} € "
-                "(avoirs supérieurs aux dépenses)"
-                for t in negative["total"]
-            ],
+            "line_number": refused["line_number"],
+            "column_name": refused["column_name"],
+            "raw_content": [for_quarantine(r) for r in refused[RAW]],
+            "reason": refused["reason"],
         },
         columns=COLUMNS,
     )

@@ -11,9 +11,9 @@ from datetime import date
 
 import pandas as pd
 
+from loaders.frame import LINE, RAW
 from loaders.normalise import PARSERS, fold, parse_code
-from loaders.read import LINE, RAW
-from loaders.sources import Col, Source
+from loaders.sources.base import Col, Source
 from warehouse.french import number
 
 # Dates later than this many days after the import are typing errors.
@@ -101,7 +101,7 @@ ANSWER_LABEL = (
 def _type_answers(frame: pd.DataFrame, typed: pd.DataFrame, note) -> None:
     """A survey's question columns (``q:CODE``): one normalised answer per cell."""
     from loaders.answers import parse_answers
-    from loaders.survey_sources import QUESTION_PREFIX
+    from loaders.sources.surveys import QUESTION_PREFIX
 
     for name in [c for c in frame.columns if c.startswith(QUESTION_PREFIX)]:
         raw = frame[name].astype("str")

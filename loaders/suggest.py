@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from loaders.lines import open_text, physical_lines, records, sniff
 from loaders.normalise import fold, header_key
-from loaders.sources import SOURCES, Col, Source
+from loaders.read.lines import open_text, physical_lines, records, sniff
+from loaders.sources import SOURCES
+from loaders.sources.base import Col, Source
 
 SAMPLE_ROWS = 200
 NAME_CUTOFF = 0.6

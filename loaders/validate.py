@@ -1,4 +1,5 @@
-"""Validation suites, one per source, declared in Python beside the data they check.
+"""Validation: each source's Great Expectations suite, built from its column specs and the
+checks its family module declares beside its columns.
 
 Staging has already typed the values; each suite states the rules a typed row must meet
 (required values present, codes in their set, quantities in range, dates in order). A row
@@ -13,92 +14,11 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
-from loaders.read import LINE
-from loaders.sources import SOURCES, Source
+from loaders.frame import LINE
+from loaders.sources import SOURCES
+from loaders.sources.base import Source
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-
-
-def _not_before(e, later: str, earlier: str, reason: str) -> tuple:
-    """``later`` is on or after ``earlier`` where both are given."""
-    rule = e.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing"
-    )
-    return rule, reason
-
-
-def _extra_rules(gx) -> dict[str, list]:
-    """Range and ordering rules beyond the column specs, with their French reasons."""
-    e = gx.expectations
-    return {
-        "appels": [
-            (
-                e.ExpectColumnValuesToBeBetween(column="attente_s", min_value=0, max_value=86_400),
-                "attente négative ou supérieure à 24 h",
-            ),
-            (
-                e.ExpectColumnValuesToBeBetween(column="duree_s", min_value=0, max_value=86_400),
-                "durée négative ou supérieure à 24 h",
-            ),
-        ],
-        "demandes": [
-            (
-                e.ExpectColumnValuesToBeBetween(column="urgence_j", min_value=0, max_value=365),
-                "délai d'engagement hors de 0 à 365 jours",
-            ),
-            (
-                e.ExpectColumnValuesToBeInSet(column="niveau_cloture", value_set=[1, 2]),
-                "niveau de clôture différent de 1 ou 2",
-            ),
-            (
-                e.ExpectColumnValuesToBeBetween(column="nb_relances", min_value=0),
-                "nombre de relances négatif",
-            ),
-            _not_before(
-                e, "date_cloture", "date_creation", "date de clôture antérieure à la création"
-            ),
-            _not_before(
-                e,
-                "date_premiere_action",
-                "date_creation",
-                "première action antérieure à la création",
-            ),
-        ],
-        "logements": [
-            _not_before(
-                e, "date_sortie_parc", "date_entree_parc", "sortie du parc antérieure à l'entrée"
-            ),
-        ],
-        "enquetes": [
-            (
-                e.ExpectColumnValuesToBeBetween(column="poids", min_value=0, max_value=10_000),
-                "poids négatif ou aberrant",
-            ),
-        ],
-        "evenements": [
-            _not_before(e, "fin", "debut", "fin de l'événement antérieure à son début"),
-        ],
-        "references_satisfaction": [
-            (
-                e.ExpectColumnValuesToBeBetween(column="taux", min_value=0, max_value=100),
-                "taux hors de 0 à 100",
-            ),
-        ],
-        "effectifs": [
-            (
-                e.ExpectColumnValuesToBeBetween(
-                    column="conseillers_etp", min_value=0, max_value=10_000
-                ),
-                "ETP conseillers négatif ou aberrant",
-            ),
-            (
-                e.ExpectColumnValuesToBeBetween(
-                    column="encadrants_etp", min_value=0, max_value=10_000
-                ),
-                "ETP encadrants négatif ou aberrant",
-            ),
-        ],
-    }
 
 
 def _rules(gx, source: Source) -> list:
@@ -116,7 +36,7 @@ def _rules(gx, source: Source) -> list:
                     f"valeur non reconnue (attendu : {', '.join(col.allowed)})",
                 )
             )
-    return rules + _extra_rules(gx).get(source.name, [])
+    return rules + source.checks(e)
 
 
 @cache

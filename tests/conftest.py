@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from warehouse.engine import make_engine
-from warehouse.setup import init_warehouse
+from warehouse.load.setup import init_warehouse
 
 PG_URL = os.environ.get("PILOTAGE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -148,7 +148,7 @@ def test_download_bytes_give_the_table_back():
 
     import pandas as pd
 
-    from warehouse.exports import csv_bytes, xlsx_bytes
+    from warehouse.report.exports import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame({"Agence": ["AG01", "AG02"], "Taux": [0.714285, 0.5], "Appels": [1234, 7]})
     data = csv_bytes(frame)
@@ -330,8 +330,8 @@ def test_exports_speak_french_with_values_rounded_to_what_they_mean():
     import openpyxl
     import pandas as pd
 
-    from warehouse.exports import file_name, for_people, xlsx_bytes
     from warehouse.kpis import Filters
+    from warehouse.report.exports import file_name, for_people, xlsx_bytes
 
     refs = {
         "channels": pd.DataFrame({"channel_code": ["crl"], "channel_label": ["Centre (CRL)"]}),

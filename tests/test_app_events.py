@@ -73,8 +73,8 @@ def test_the_synthese_shows_the_active_alerts(events_url):
     the users who may see the agencies it watches."""
     from sqlalchemy import delete
 
-    from warehouse import alerts
-    from warehouse.schema import alert_state
+    from warehouse.model.schema import alert_state
+    from warehouse.report import alerts
 
     engine = make_engine(events_url)
     rules = [alerts.Rule("sl", "service_level_90", alerts.OUTSIDE_TARGET, None, "mois")]

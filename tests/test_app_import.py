@@ -15,8 +15,8 @@ from tests.loaders.test_profiles import aircall_rows
 from tests.test_app import APP
 from tests.test_app_access import AUTH, access_file  # noqa: F401 (fixture)
 from tests.warehouse.kpi_dataset import build_warehouse
-from warehouse import schema
 from warehouse.engine import make_engine
+from warehouse.model import schema
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_every_kpi_id_and_setting_is_in_the_kpi_docs():
     from dataclasses import fields
 
     from warehouse.kpis.catalogue import CATALOGUE
-    from warehouse.kpis.params import Settings
+    from warehouse.model.params import Settings
 
     doc = (ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
     for k in CATALOGUE:
@@ -64,7 +64,7 @@ def test_every_kpi_id_and_setting_is_in_the_kpi_docs():
 
 
 def test_every_shipped_profile_is_documented():
-    from loaders.profile import SHIPPED, load_profile
+    from loaders.read.profile import SHIPPED, load_profile
 
     for path in sorted(SHIPPED.glob("*.toml")):
         profile = load_profile(path)

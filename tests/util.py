@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select, text
 
 from loaders.pipeline import import_file
-from warehouse import schema
+from warehouse.model import schema
 
 
 def write_export(

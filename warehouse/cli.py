@@ -11,12 +11,12 @@ import os
 import sys
 from datetime import date
 
-from warehouse.calendar import CALENDAR_START, calendar_end
 from warehouse.engine import busy_says_so, make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
-from warehouse.retention import purge_calls, retention_months, retention_start
-from warehouse.setup import init_warehouse, upgrade_if_needed
+from warehouse.load.retention import purge_calls, retention_months, retention_start
+from warehouse.load.setup import init_warehouse, upgrade_if_needed
+from warehouse.model.calendar import CALENDAR_START, calendar_end
 
 COLUMNS = ["id", "value", "unit", "definition", "reference"]
 
@@ -117,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     _report_commands(sub)
     args = parser.parse_args(argv)
     if args.command in ("report", "alerts"):
-        from warehouse.alerts import RulesError
-        from warehouse.mail import MailError
         from warehouse.report import run
+        from warehouse.report.alerts import RulesError
+        from warehouse.report.mail import MailError
 
         try:
             return getattr(run, args.command)(args)

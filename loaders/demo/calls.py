@@ -9,7 +9,7 @@ import pandas as pd
 
 from loaders.demo.events import call_factor
 from loaders.demo.reference import phone_numbers
-from warehouse.calendar import french_holidays
+from warehouse.model.calendar import french_holidays
 
 WEEKDAY_FACTOR = np.array([1.35, 1.05, 1.0, 0.9, 0.7, 0.0, 0.0])
 # Relative weight of each half-hour from 8:30 to 17:30 (18 slots): morning and 14h peaks.

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from warehouse.calendar import french_holidays
+from warehouse.model.calendar import french_holidays
 
 REFERENCE_DWELLINGS = 25_000
 MONTHLY = {  # EUR per month for 25,000 dwellings

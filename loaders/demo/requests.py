@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from warehouse.calendar import french_holidays
+from warehouse.model.calendar import french_holidays
 
 CATEGORIES = ["technique", "voisinage", "charges", "administrative", "mutation", "autre"]
 COMPLAINT_MIX = [0.60, 0.12, 0.10, 0.08, 0.03, 0.07]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared.fmt import md
-from warehouse.access import LOCAL, Access, AccessFileError, access_file, load_access, resolve
+from warehouse.model.access import LOCAL, Access, AccessFileError, access_file, load_access, resolve
 
 
 def sign_in_configured() -> bool:

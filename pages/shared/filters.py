@@ -7,10 +7,10 @@ from datetime import date
 import streamlit as st
 
 from pages.shared import fmt, ui
-from warehouse.access import Access
-from warehouse.calendar import CALENDAR_START as FIRST_DAY
-from warehouse.calendar import calendar_end
 from warehouse.kpis import Filters
+from warehouse.model.access import Access
+from warehouse.model.calendar import CALENDAR_START as FIRST_DAY
+from warehouse.model.calendar import calendar_end
 
 ALL = "(tous)"
 # URL parameter -> widget key

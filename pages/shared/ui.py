@@ -16,14 +16,14 @@ import streamlit as st
 from sqlalchemy import make_url
 
 from pages.shared import fmt
-from warehouse import exports, queries
-from warehouse.access import LOCAL, Access
 from warehouse.engine import duckdb_path, make_engine, warehouse_url
-from warehouse.kpis import Filters, compute_all, satisfaction, series
+from warehouse.kpis import Filters, compute_all, queries, satisfaction, series
 from warehouse.kpis.catalogue import kpi
 from warehouse.kpis.costs import costs_by_nature
 from warehouse.kpis.staffing import Target, sizing_table
-from warehouse.setup import upgrade_if_needed
+from warehouse.load.setup import upgrade_if_needed
+from warehouse.model.access import LOCAL, Access
+from warehouse.report import exports
 
 TTL = 600  # seconds a cached result lives; imports show up within ten minutes at worst
 PERIODS = {

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.loaders.samples import SAMPLES
 from tests.util import read_frame
-from warehouse import schema
+from warehouse.model import schema
 
 CALL_COLUMNS = list(SAMPLES["appels"][0])  # 13 columns, num_demande last
 HEADER = ";".join(CALL_COLUMNS)

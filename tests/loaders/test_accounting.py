@@ -7,7 +7,7 @@ import pytest
 from loaders.pipeline import import_file
 from tests.loaders.samples import SAMPLES
 from tests.util import load, read_frame, write_export
-from warehouse import schema
+from warehouse.model import schema
 
 GOOD = SAMPLES["appels"][0]
 
@@ -87,13 +87,13 @@ def test_each_source_quarantines_its_bad_rows(engine, tmp_path, source, changes,
 
 def test_a_failing_load_leaves_nothing_behind(engine, tmp_path, monkeypatch):
     """A load is atomic: an error midway rolls back every row of that file."""
-    from loaders import pipeline
+    from loaders.sources import calls
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
     load(engine, tmp_path, "appels", [_call(1)], name="first.csv")
-    monkeypatch.setattr(pipeline, "merge_calls", explode)
+    monkeypatch.setattr(calls, "merge_calls", explode)
     report = load(
         engine, tmp_path, "appels", [_call(2), _call(3, attente_s="x")], name="second.csv"
     )

@@ -10,7 +10,7 @@ import pytest
 from loaders.sources import SOURCES
 from tests.loaders.samples import SAMPLES
 from tests.util import load, read_frame
-from warehouse import schema
+from warehouse.model import schema
 
 ALL = sorted(SOURCES)
 

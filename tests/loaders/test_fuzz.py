@@ -19,7 +19,7 @@ from loaders.pipeline import import_file
 from loaders.sources import SOURCES
 from tests.loaders.samples import SAMPLES
 from warehouse.engine import make_engine
-from warehouse.setup import init_warehouse
+from warehouse.load.setup import init_warehouse
 
 FUZZ = settings(
     max_examples=30,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from loaders.pipeline import import_file
 from tests.loaders.samples import REFERENCE, SAMPLES
 from tests.util import load, read_frame, snapshot, write_export
-from warehouse import schema
+from warehouse.model import schema
 
 
 def _write_all(tmp_path):

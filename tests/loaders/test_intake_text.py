@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from loaders.pipeline import import_file
 from tests.loaders.intake import HEADER, call_ids, call_line, quarantine, write_lines
 from tests.util import read_frame, write_export
-from warehouse import schema
+from warehouse.model import schema
 
 
 def _counts(report) -> tuple[int, int, int, int]:

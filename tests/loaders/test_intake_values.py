@@ -17,8 +17,8 @@ from loaders.pipeline import import_file
 from tests.loaders.intake import CALL_COLUMNS, HEADER, call_line, quarantine, write_lines
 from tests.loaders.samples import SAMPLES
 from tests.util import load, write_export
-from warehouse import schema
-from warehouse.setup import init_warehouse
+from warehouse.load.setup import init_warehouse
+from warehouse.model import schema
 
 CONTACT_COLUMNS = list(SAMPLES["registres"][0])
 
@@ -127,10 +127,12 @@ def test_implausible_dates_are_quarantined_and_every_counted_cost_is_written(eng
 
 def test_the_calendar_grows_with_the_years(engine, monkeypatch):
     """Whatever an import accepts (up to a year after it) has its calendar days."""
-    import warehouse.setup
+    import warehouse.load.setup
 
-    monkeypatch.setattr(warehouse.setup, "calendar_end", lambda: date(2047, 12, 31))
-    monkeypatch.setattr("warehouse.calendar.calendar_end", lambda today=None: date(2047, 12, 31))
+    monkeypatch.setattr(warehouse.load.setup, "calendar_end", lambda: date(2047, 12, 31))
+    monkeypatch.setattr(
+        "warehouse.model.calendar.calendar_end", lambda today=None: date(2047, 12, 31)
+    )
     init_warehouse(engine)
     with engine.connect() as conn:
         d = schema.dim_date.c

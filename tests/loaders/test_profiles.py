@@ -380,8 +380,8 @@ def test_suggest_writes_a_draft_a_person_completes_in_minutes(engine, tmp_path, 
 def test_dates_become_paris_wall_clock_time(profile, written, paris):
     import pandas as pd
 
-    from loaders.profile import get_profile
-    from loaders.translate import _dates
+    from loaders.read.profile import get_profile
+    from loaders.read.translate import _dates
 
     spec = get_profile(profile)
     column = {"genesys-cloud": "Date", "3cx": "time-start", "avaya-ip-office": "Call Start"}

@@ -45,9 +45,9 @@ def test_no_caller_number_in_any_table(engine, tmp_path):
 def test_no_caller_number_in_the_import_log_nor_the_quarantine_download(tmp_path, capsys):
     """The command's report and progress lines, and the quarantine as the dashboard
     offers it for download (CSV and Excel), hold no number either."""
-    from warehouse import queries
     from warehouse.engine import make_engine
-    from warehouse.exports import csv_bytes, xlsx_bytes
+    from warehouse.kpis import queries
+    from warehouse.report.exports import csv_bytes, xlsx_bytes
 
     bad = [
         dict(SAMPLES["appels"][0], id_appel=f"B{i}", attente_s="oops", numero_appelant=n)

@@ -1,4 +1,4 @@
-"""The fast path (Arrow's CSV reader, ``loaders/regular.py``) reads exactly what the
+"""The fast path (Arrow's CSV reader, ``loaders/read/regular.py``) reads exactly what the
 line-by-line reader reads, and leaves every irregular file to it.
 
 Each case writes a file, reads it both ways and compares the chunks: the same values
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.read import open_export
-from loaders.regular import Irregular, raw_text, read_regular
+from loaders.read.export import open_export
+from loaders.read.regular import Irregular, raw_text, read_regular
 from tests.loaders.intake import HEADER, call_line
 
 _counter = itertools.count()

@@ -22,7 +22,7 @@ from tests.util import engine_url, write_export
 from tests.warehouse.kpi_dataset import AGENCES, LOGEMENTS
 from warehouse.engine import make_engine
 from warehouse.kpis import Filters, compute_all
-from warehouse.schema import fact_call, load_history
+from warehouse.model.schema import fact_call, load_history
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = Filters(date(2025, 1, 1), date(2025, 12, 31))

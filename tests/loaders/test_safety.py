@@ -14,9 +14,9 @@ from loaders.pseudonym import FINGERPRINT_SETTING, fingerprint
 from tests.loaders.samples import SAMPLES
 from tests.util import engine_url, snapshot, write_export
 from warehouse.engine import make_engine
-from warehouse.meta import get_setting
-from warehouse.schema import fact_call, load_history
-from warehouse.setup import init_warehouse
+from warehouse.load.meta import get_setting
+from warehouse.load.setup import init_warehouse
+from warehouse.model.schema import fact_call, load_history
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,7 +139,7 @@ def _cost(month: str, amount: str, nature: str = "personnel") -> dict:
 
 def _booked(engine) -> dict:
     """amount per (source month, nature), as the warehouse keeps it."""
-    from warehouse.schema import fact_cost
+    from warehouse.model.schema import fact_cost
 
     c = fact_cost.c
     with engine.connect() as conn:

@@ -11,7 +11,7 @@ from loaders.pipeline import import_file
 from tests.conftest import postgres_engine
 from tests.util import write_export
 from tests.warehouse.kpi_dataset import FILES
-from warehouse.setup import init_warehouse
+from warehouse.load.setup import init_warehouse
 
 
 @pytest.mark.postgres

@@ -8,7 +8,7 @@ import pytest
 
 from tests.loaders.samples import SAMPLES
 from tests.util import load, read_frame
-from warehouse import schema
+from warehouse.model import schema
 
 # (source, column, warehouse table, warehouse column, kind)
 DATE_COLUMNS = [

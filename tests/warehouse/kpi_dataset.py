@@ -224,7 +224,7 @@ def build_warehouse(folder: Path) -> str:
     from loaders.pipeline import import_file
     from tests.util import write_export
     from warehouse.engine import make_engine
-    from warehouse.setup import init_warehouse
+    from warehouse.load.setup import init_warehouse
 
     url = f"duckdb:///{folder / 'w.duckdb'}"
     engine = make_engine(url)

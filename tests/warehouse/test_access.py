@@ -10,9 +10,8 @@ from datetime import date
 import pytest
 
 from tests.warehouse.test_kpis import PERIOD, values
-from warehouse import queries
-from warehouse.access import LOCAL, Access, AccessFileError, load_access, resolve
-from warehouse.kpis import Filters, series
+from warehouse.kpis import Filters, queries, series
+from warehouse.model.access import LOCAL, Access, AccessFileError, load_access, resolve
 
 AG01 = Access("qualite", ("AG01",), "q@office.fr")
 VOLUMES = ("offered_calls", "answered_calls", "backlog_open")

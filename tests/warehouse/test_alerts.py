@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
-from warehouse import alerts
-from warehouse.alerts import OUTSIDE_TARGET, Rule, RulesError
+from warehouse.report import alerts
+from warehouse.report.alerts import OUTSIDE_TARGET, Rule, RulesError
 
 END = date(2025, 3, 31)
 
@@ -58,7 +58,7 @@ def test_an_alert_is_mailed_once_per_crossing(loaded):
 
 
 def test_active_alerts_are_listed_for_the_users_who_may_see_them(loaded):
-    from warehouse.queries import active_alerts
+    from warehouse.kpis.queries import active_alerts
 
     everyone = rule("answer_rate", "<", 0.8, rule_id="all")
     south = rule("commitment_kept", "<", 0.9, agencies=["AG02"], rule_id="south")

@@ -19,7 +19,7 @@ from sqlalchemy import (
     select,
 )
 
-from warehouse.bulk import copy_frame
+from warehouse.load.bulk import copy_frame
 
 TEXTS = ["plain", "", None, 'say "hi"', "two\nlines", "\\N", "a;b,c", "é ’ «»", "  padded  "]
 

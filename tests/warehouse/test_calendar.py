@@ -9,8 +9,8 @@ import pytest
 from dateutil.easter import easter
 
 from tests.util import read_frame
-from warehouse import schema
-from warehouse.calendar import commitment_due_dates, date_dimension, french_holidays
+from warehouse.model import schema
+from warehouse.model.calendar import commitment_due_dates, date_dimension, french_holidays
 
 
 @pytest.mark.parametrize("year", [2001, 2015, 2024, 2025, 2026, 2033, 2041])

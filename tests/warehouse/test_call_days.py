@@ -104,7 +104,7 @@ def test_a_later_file_makes_an_earlier_day_s_call_a_repeat(loaded, tmp_path):
 
 
 def test_a_purge_keeps_every_day_once(loaded):
-    from warehouse.retention import purge_calls
+    from warehouse.load.retention import purge_calls
 
     purge_calls(loaded, date(2025, 3, 5))
     assert_same(loaded)
@@ -113,7 +113,7 @@ def test_a_purge_keeps_every_day_once(loaded):
 
 
 def test_an_older_warehouse_gets_its_daily_aggregates(loaded):
-    from warehouse.setup import init_warehouse
+    from warehouse.load.setup import init_warehouse
 
     with loaded.begin() as conn:
         conn.execute(text("DROP TABLE agg_call_kept"))

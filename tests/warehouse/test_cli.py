@@ -12,7 +12,7 @@ from tests.warehouse.kpi_dataset import build_warehouse
 from warehouse.cli import main
 from warehouse.engine import make_engine
 from warehouse.kpis.catalogue import CATALOGUE
-from warehouse.setup import init_warehouse
+from warehouse.load.setup import init_warehouse
 
 ARGS = ["kpis", "--start", "2025-03-01", "--end", "2025-04-30"]
 
@@ -61,7 +61,7 @@ def test_a_warehouse_of_an_older_version_gets_the_new_tables(tmp_path):
     """A table added by a later version (here: dropped) is created when a reader opens it."""
     from sqlalchemy import inspect, text
 
-    from warehouse.setup import upgrade_if_needed
+    from warehouse.load.setup import upgrade_if_needed
 
     url = f"duckdb:///{tmp_path / 'old.duckdb'}"
     engine = make_engine(url)
@@ -83,7 +83,7 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
     from tests.warehouse.test_kpis import PERIOD
     from warehouse.engine import make_engine
     from warehouse.kpis import compute_all
-    from warehouse.setup import upgrade_if_needed
+    from warehouse.load.setup import upgrade_if_needed
 
     url = build_warehouse(tmp_path)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warehouse.erlang import erlang_c, evaluate, required, scheduled, traffic_erlangs
+from warehouse.kpis.erlang import erlang_c, evaluate, required, scheduled, traffic_erlangs
 
 
 def test_published_example_100_calls_180_s_80_in_20_s():

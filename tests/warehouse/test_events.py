@@ -13,7 +13,7 @@ def test_events_load_with_their_rules(engine, tmp_path):
     later line with the same start and label corrects it; kinds read by their synonyms."""
     from sqlalchemy import select
 
-    from warehouse.schema import fact_event
+    from warehouse.model.schema import fact_event
 
     rows = [
         {

@@ -7,8 +7,7 @@ import pytest
 
 from tests.util import snapshot
 from tests.warehouse.test_kpis import PERIOD
-from warehouse import queries
-from warehouse.kpis import Filters, compute_all
+from warehouse.kpis import Filters, compute_all, queries
 from warehouse.kpis.series import (
     agency_table,
     call_breakdown,

@@ -14,7 +14,7 @@ from aiosmtpd.smtp import AuthResult
 
 from tests.util import engine_url
 from warehouse.cli import main
-from warehouse.mail import MailError, read_settings
+from warehouse.report.mail import MailError, read_settings
 
 PASSWORD = "not-a-real-secret"
 

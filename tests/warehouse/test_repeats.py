@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from tests.util import load
 from tests.warehouse.kpi_dataset import _call
-from warehouse.repeats import refresh_previous_calls
-from warehouse.schema import fact_call
+from warehouse.load.repeats import refresh_previous_calls
+from warehouse.model.schema import fact_call
 
 A, B = "06 11 11 11 11", "06 22 22 22 22"
 

@@ -17,8 +17,8 @@ from tests.util import engine_url
 from tests.warehouse.test_kpis import PERIOD, values
 from warehouse.cli import main
 from warehouse.kpis import Filters, series
-from warehouse.retention import purge_calls, retention_start
-from warehouse.schema import agg_call_day, fact_call
+from warehouse.load.retention import purge_calls, retention_start
+from warehouse.model.schema import agg_call_day, fact_call
 
 MARCH = Filters(date(2025, 3, 1), date(2025, 3, 31))
 VIEWS = [

@@ -105,7 +105,7 @@ def test_satisfaction_after_a_request(surveyed):
 
 
 def test_the_marks_setting(surveyed):
-    from warehouse.kpis.params import Settings
+    from warehouse.model.params import Settings
 
     # From 6: R1's Q3 (6) becomes satisfied: technique 7 of 9.
     got = {k.id: k.value for k in compute_all(surveyed, PERIOD, Settings(satisfied_from_mark=6))}
@@ -115,7 +115,7 @@ def test_the_marks_setting(surveyed):
 def test_references_are_read_as_shares(surveyed):
     from sqlalchemy import select
 
-    from warehouse.schema import fact_satisfaction_reference as ref
+    from warehouse.model.schema import fact_satisfaction_reference as ref
 
     with surveyed.connect() as conn:
         rows = conn.execute(select(ref.c.wave, ref.c.perimeter, ref.c.theme, ref.c.rate)).all()
@@ -132,7 +132,7 @@ def test_references_are_read_as_shares(surveyed):
 def test_names_and_comments_are_never_stored(surveyed):
     from sqlalchemy import select
 
-    from warehouse.schema import fact_survey_answer, quarantine
+    from warehouse.model.schema import fact_survey_answer, quarantine
 
     with surveyed.connect() as conn:
         rows = conn.execute(select(fact_survey_answer)).all()
@@ -174,7 +174,7 @@ def test_an_older_warehouse_gets_its_source_column_widened():
     from sqlalchemy import text
 
     from tests.conftest import postgres_engine
-    from warehouse.setup import init_warehouse
+    from warehouse.load.setup import init_warehouse
 
     engine, drop = postgres_engine()
     try:

@@ -16,8 +16,7 @@ from loaders.pipeline import import_file
 from tests.loaders.samples import SAMPLES
 from tests.util import write_export
 from tests.warehouse.kpi_dataset import AGENCES
-from warehouse import queries
-from warehouse.kpis import Filters, compute_all
+from warehouse.kpis import Filters, compute_all, queries
 from warehouse.kpis.compute import LOST_CALL_RATES, LOST_CALLS_SCOPE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +63,7 @@ def test_a_scoped_user_sees_no_other_agencys_register(engine, tmp_path):
 
 
 def test_downloads_never_carry_a_live_formula():
-    from warehouse.exports import csv_bytes, xlsx_bytes
+    from warehouse.report.exports import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame(
         {

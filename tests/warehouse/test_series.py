@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from tests.warehouse.test_kpis import PERIOD
-from warehouse.kpis.params import Filters
 from warehouse.kpis.series import (
     call_breakdown,
     call_heatmap,
@@ -15,6 +14,7 @@ from warehouse.kpis.series import (
     capture_series,
     request_series,
 )
+from warehouse.model.params import Filters
 
 
 def test_calls_by_month_and_day(loaded):  # noqa: F811

@@ -2,7 +2,7 @@
 
 from warehouse.kpis.catalogue import CATALOGUE, Kpi, kpi
 from warehouse.kpis.compute import KpiValue, compute_all
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 
 __all__ = [
     "CATALOGUE",

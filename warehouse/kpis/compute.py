@@ -6,10 +6,11 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, Engine, func, select
 
-from warehouse.kpis import calls, costs, requests, satisfaction, scopes
+from warehouse.kpis import calls, costs, requests, satisfaction
 from warehouse.kpis.catalogue import YOY_VOLUMES, kpi
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import ratio
+from warehouse.model import scopes
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 
 NO_DATA = "dénominateur nul sur la période : pas de valeur"
 NO_COSTS = "aucun fichier de coûts chargé"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from warehouse.kpis import scopes
-from warehouse.kpis.params import Filters
-from warehouse.schema import dim_agency, fact_cost, fact_dwelling_month, fact_staffing
+from warehouse.model import scopes
+from warehouse.model.params import Filters
+from warehouse.model.schema import dim_agency, fact_cost, fact_dwelling_month, fact_staffing
 
 
 def dwelling_months_by_agency(

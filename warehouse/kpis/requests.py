@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, select
 
-from warehouse.kpis import scopes
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import number, ratio
-from warehouse.schema import agg_request_repeat
+from warehouse.model import scopes
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.model.schema import agg_request_repeat
 
 
 def commitment(c, f: Filters):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from warehouse.kpis import scopes
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.kpis.ratios import ratio
 from warehouse.kpis.requests import commitment
-from warehouse.schema import (
+from warehouse.model import scopes
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.model.schema import (
     dim_agency,
     dim_question,
     fact_satisfaction_reference,

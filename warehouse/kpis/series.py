@@ -8,8 +8,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.kpis import calls, costs, requests, scopes
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.kpis import calls, costs, requests
+from warehouse.model import scopes
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 
 GRAINS = {"day": "day", "week": "iso_week", "month": "month", "year": "year"}
 CALL_DIMENSIONS = {"agency": "agency", "channel": "channel", "queue": "queue"}

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from warehouse import erlang
-from warehouse.kpis import scopes
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters, Settings
-from warehouse.schema import dim_date, fact_staffing
+from warehouse.kpis import erlang
+from warehouse.model import scopes
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.model.schema import dim_date, fact_staffing
 
 SLOT_S = 1800
 CEILING_CALLS_PER_ADVISOR_DAY = 70

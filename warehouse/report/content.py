@@ -10,11 +10,10 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse import queries
-from warehouse.calendar import months_before
 from warehouse.french import by_unit
-from warehouse.kpis import Filters, KpiValue, compute_all, satisfaction, series
+from warehouse.kpis import Filters, KpiValue, compute_all, queries, satisfaction, series
 from warehouse.kpis.catalogue import Kpi, better
+from warehouse.model.calendar import months_before
 
 # The tiles of the report's first page, in the order a director reads them.
 TILES = [

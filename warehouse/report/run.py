@@ -7,12 +7,12 @@ import argparse
 from datetime import date, timedelta
 from pathlib import Path
 
-from warehouse import alerts as rules_
-from warehouse.calendar import months_before
 from warehouse.engine import make_engine, warehouse_url
 from warehouse.french import month as month_name
-from warehouse.mail import read_settings, send, settings_path
-from warehouse.setup import init_warehouse, upgrade_if_needed
+from warehouse.load.setup import init_warehouse, upgrade_if_needed
+from warehouse.model.calendar import months_before
+from warehouse.report import alerts as rules_
+from warehouse.report.mail import read_settings, send, settings_path
 
 
 def calendar_month(text: str) -> date:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import exports
 from warehouse.french import month
 from warehouse.kpis.catalogue import kpi
+from warehouse.report import exports
 from warehouse.report.content import MonthlyReport, status, target_text
 
 KPI_HEADERS = [

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from loaders.lines import TextLayout, decode_errors
+from loaders.read.lines import TextLayout, decode_errors
 
 NL, CR, QUOTE, NUL = 10, 13, 34, 0
 SINGLE_BYTE = TextLayout("cp1252", "\n")  # the encoding parsed as bytes, and its errors

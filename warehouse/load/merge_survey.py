@@ -17,9 +17,10 @@ from sqlalchemy import (
     select,
 )
 
-from warehouse.merge_dims import add_inferred_agencies, add_inferred_dwellings
-from warehouse.merge_facts import first_per_id, upsert_last
-from warehouse.schema import (
+from warehouse.load.merge_dims import add_inferred_agencies, add_inferred_dwellings
+from warehouse.load.merge_facts import first_per_id, upsert_last
+from warehouse.load.staging import stg_answer, stg_event, stg_question, stg_sat_reference
+from warehouse.model.schema import (
     dim_agency,
     dim_dwelling,
     dim_question,
@@ -27,7 +28,6 @@ from warehouse.schema import (
     fact_satisfaction_reference,
     fact_survey_answer,
 )
-from warehouse.staging import stg_answer, stg_event, stg_question, stg_sat_reference
 
 
 def merge_questions(conn: Connection) -> tuple[int, int]:

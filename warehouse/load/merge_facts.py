@@ -17,16 +17,17 @@ from sqlalchemy import (
     tuple_,
 )
 
-from warehouse.bulk import execute_count
-from warehouse.merge_dims import (
+from warehouse.load.bulk import execute_count
+from warehouse.load.merge_dims import (
     add_advisors,
     add_inferred_agencies,
     add_inferred_dwellings,
     add_queues,
 )
-from warehouse.reference import SETUP_COST_NATURE, SETUP_SPREAD_MONTHS
-from warehouse.repeats import with_previous_offered
-from warehouse.schema import (
+from warehouse.load.repeats import with_previous_offered
+from warehouse.load.staging import stg_call, stg_contact, stg_cost, stg_staffing
+from warehouse.model.reference import SETUP_COST_NATURE, SETUP_SPREAD_MONTHS
+from warehouse.model.schema import (
     dim_advisor,
     dim_agency,
     dim_channel,
@@ -38,7 +39,6 @@ from warehouse.schema import (
     fact_cost,
     fact_staffing,
 )
-from warehouse.staging import stg_call, stg_contact, stg_cost, stg_staffing
 
 
 def first_per_id(stg: Table, id_cols: str | list[str]):

@@ -32,10 +32,10 @@ from sqlalchemy import (
     update,
 )
 
-from warehouse.bulk import execute_count
-from warehouse.kpis.params import DEFAULT_SETTINGS
-from warehouse.kpis.scopes import is_offered
-from warehouse.schema import fact_call
+from warehouse.load.bulk import execute_count
+from warehouse.model.params import DEFAULT_SETTINGS
+from warehouse.model.schema import fact_call
+from warehouse.model.scopes import is_offered
 
 
 def _offered(c):

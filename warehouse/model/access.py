@@ -32,7 +32,7 @@ from pathlib import Path
 import jsonschema
 
 from warehouse.engine import PROJECT_ROOT
-from warehouse.kpis.params import Filters
+from warehouse.model.params import Filters
 
 ROLES = {
     "direction": "Direction",

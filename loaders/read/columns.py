@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from loaders.normalise import header_key
-from loaders.sources import Source
+from loaders.sources.base import Source
 
 TYPO_CUTOFF = 0.8
 

@@ -6,14 +6,21 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, func, select, table, text
 
-from warehouse import reference
-from warehouse.aggregates import refresh_call_days
-from warehouse.bulk import copy_frame
-from warehouse.calendar import calendar_end, date_dimension, time_dimension
 from warehouse.engine import duckdb_path, make_engine
-from warehouse.meta import lock_for_writing
-from warehouse.repeats import refresh_previous_calls
-from warehouse.schema import dim_category, dim_channel, dim_date, dim_time, fact_call, metadata
+from warehouse.load.aggregates import refresh_call_days
+from warehouse.load.bulk import copy_frame
+from warehouse.load.meta import lock_for_writing
+from warehouse.load.repeats import refresh_previous_calls
+from warehouse.model import reference
+from warehouse.model.calendar import calendar_end, date_dimension, time_dimension
+from warehouse.model.schema import (
+    dim_category,
+    dim_channel,
+    dim_date,
+    dim_time,
+    fact_call,
+    metadata,
+)
 
 if TYPE_CHECKING:  # pandas is imported where it is used: the command lines start faster
     import pandas as pd

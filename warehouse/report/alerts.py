@@ -20,7 +20,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from warehouse.french import by_unit
 from warehouse.kpis import Filters, KpiValue, compute_all
 from warehouse.kpis.catalogue import BY_ID, kpi
-from warehouse.schema import alert_state
+from warehouse.model.schema import alert_state
 
 OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 OUTSIDE_TARGET = "hors_cible"

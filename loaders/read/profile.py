@@ -4,7 +4,7 @@ A profile names the system's columns (or, for a header-less file, its fields in 
 how it is recognised, which rows are records, how its dates and durations are written,
 how several records of one call become one, and how each of our columns is made from
 the system's: a column, a constant, a difference of two dates, a value map, ordered
-rules. ``loaders/translate.py`` applies it. Profiles ship in ``loaders/profiles/``; a
+rules. ``loaders/read/translate.py`` applies it. Profiles ship in ``loaders/profiles/``; a
 landlord adds its own in the folder ``PILOTAGE_PROFILES_DIR``. Our own layout needs no
 profile (its name is ``pilotage``).
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from loaders.normalise import fold, header_key
 from loaders.sources import SOURCES
 
-SHIPPED = Path(__file__).parent / "profiles"
+SHIPPED = Path(__file__).resolve().parent.parent / "profiles"
 OURS = "pilotage"  # our own layout, the default: no profile
 DATE_KINDS = ("iso", "epoch", "epoch_ms")  # besides strptime formats
 DURATION_UNITS = ("s", "ms", "clock", "ms_or_s")

@@ -23,8 +23,8 @@ from sqlalchemy import (
     union_all,
 )
 
-from warehouse.kpis.params import Filters, Settings
-from warehouse.schema import (
+from warehouse.model.params import Filters, Settings
+from warehouse.model.schema import (
     CALL_DAY_MEASURES,
     agg_call_day,
     agg_call_kept,

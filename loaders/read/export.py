@@ -19,25 +19,23 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from loaders.columns import HeaderMap, map_headers
-from loaders.lines import fits, open_text, physical_lines, records, sniff
+from loaders.frame import HIDDEN, LINE, PERSONAL_COLUMNS, RAW
 from loaders.normalise import header_key
-from loaders.profile import Profile, ProfileError, all_profiles, get_profile
 from loaders.pseudonym import MASK, mask_values
-from loaders.regular import Irregular, blank_rows, raw_text, read_regular
-from loaders.sources import SOURCES, Source
-from loaders.xlsx import is_workbook, sheet_rows
+from loaders.read.columns import HeaderMap, map_headers
+from loaders.read.lines import fits, open_text, physical_lines, records, sniff
+from loaders.read.profile import Profile, ProfileError, all_profiles, get_profile
+from loaders.read.regular import Irregular, blank_rows, raw_text, read_regular
+from loaders.read.xlsx import is_workbook, sheet_rows
+from loaders.sources import SOURCES
+from loaders.sources.base import Source
 from warehouse.french import number
 
 HEADER_SEARCH_ROWS = 10
 DELIMITERS = (";", ",", "\t", "|")
-LINE = "_line"
-RAW = "_raw"
-PERSONAL_COLUMNS = {"numero_appelant", "agent"}
 # An ignored column whose header reads like personal data is masked in the quarantine too.
 PERSONAL_HEADER_STARTS = ("nom", "prenom", "tel", "mobile", "portable", "mail", "email")
 PERSONAL_HEADER_WORDS = ("agent", "conseiller", "appelant", "locataire", "adresse", "telephone")
-HIDDEN = "_p"  # frame columns holding an ignored personal column's values
 RAW_MAX_CHARS = 1_000  # of a quarantined line kept in the quarantine
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 
@@ -82,7 +80,7 @@ class Export:
         if self.profile is None:
             yield from self._read_chunks(size)
             return
-        from loaders.translate import translate
+        from loaders.read.translate import translate
 
         chunks = list(self._read_chunks(None))
         frames = [c.frame for c in chunks]
@@ -455,7 +453,7 @@ def _profile_misses(profile: Profile, rows) -> str:
 def _add_questions(found: HeaderMap, fields: list[str]) -> None:
     """A survey's question columns: every header shaped like a question code; the other
     ignored columns (names, comments) stay ignored and are never stored."""
-    from loaders.survey_sources import QUESTION_HEADER, QUESTION_PREFIX
+    from loaders.sources.surveys import QUESTION_HEADER, QUESTION_PREFIX
 
     for i, header in enumerate(fields):
         if i not in found.mapping and QUESTION_HEADER.match(header_key(header)):

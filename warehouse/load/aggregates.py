@@ -2,7 +2,7 @@
 
 A year of calls is millions of rows; per day, queue and agency it is about a hundred
 thousand. ``agg_call_kept`` holds, for every day whose call detail is kept, the measures of
-``kpis.calls.aggregates`` with the default settings (the retention purge's
+``model.measures.aggregates`` with the default settings (the retention purge's
 ``agg_call_day`` holds the same for the purged days). The KPI layer serves call totals and
 series from the two tables whenever the default settings apply and no half-hour is asked;
 the detail answers the rest (the heatmap, the staffing sizing, other settings).
@@ -20,10 +20,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, delete, func, literal, select
 
-from warehouse.bulk import execute_count
-from warehouse.kpis import calls, scopes
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters
-from warehouse.schema import agg_call_kept, fact_call
+from warehouse.load.bulk import execute_count
+from warehouse.model import measures, scopes
+from warehouse.model.params import DEFAULT_SETTINGS, Filters
+from warehouse.model.schema import agg_call_kept, fact_call
 
 KEYS = ("date_key", "queue_key", "agency_key")
 ALL_DAYS = (date(1900, 1, 1), date(2999, 12, 31))
@@ -35,15 +35,15 @@ def daily_rows(f: Filters):
     ``repeat_unlinked``, 0)."""
     s = DEFAULT_SETTINGS
     q = scopes.calls(f, s)
-    agg = calls.aggregates(q, s)
-    measures = (
+    agg = measures.aggregates(q, s)
+    per_day = (
         select(*[q.c[k] for k in KEYS], *[v.label(k) for k, v in agg.items()])
         .group_by(*[q.c[k] for k in KEYS])
         .subquery()
     )
     rows = select(
-        *[measures.c[k] for k in KEYS],
-        *[func.coalesce(measures.c[k], 0) for k in agg],  # a sum over no answered call
+        *[per_day.c[k] for k in KEYS],
+        *[func.coalesce(per_day.c[k], 0) for k in agg],  # a sum over no answered call
         literal(0),
     )
     return [*KEYS, *agg, "repeat_unlinked"], rows

@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Date, Engine, and_, cast, exists, func, literal, or_, select
 
-from warehouse.kpis import scopes
-from warehouse.kpis.params import Filters
-from warehouse.schema import (
+from warehouse.model import scopes
+from warehouse.model.params import Filters
+from warehouse.model.schema import (
     alert_state,
     dim_agency,
     dim_category,

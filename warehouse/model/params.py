@@ -17,7 +17,7 @@ class Filters:
     channels: tuple[str, ...] = ()  # dim_channel codes: crl, astreinte, agence, gardien...
     categories: tuple[str, ...] = ()  # dim_category codes
     queues: tuple[str, ...] = ()  # dim_queue codes
-    # The agencies the user may see (warehouse.access); None means every agency. It is
+    # The agencies the user may see (warehouse.model.access); None means every agency. It is
     # applied on top of ``agencies`` in every scope, so no filter choice can widen it.
     allowed_agencies: tuple[str, ...] | None = None
 

@@ -12,7 +12,7 @@ facts (calls, contacts), are created on PostgreSQL only (``server_only``). DuckD
 date range through its zonemaps (a min-max per block, always there); its ART index serves
 only lookups of under 0.1 % of rows, and costs at load: 0.85 s per million calls for
 ``fact_call``'s primary key, half of it at commit. The merge inserts only the ids the table
-does not hold yet, under the writer's lock (``warehouse/merge_facts.py``), which is what
+does not hold yet, under the writer's lock (``warehouse/load/merge_facts.py``), which is what
 keeps call and contact ids unique on both dialects.
 """
 
@@ -164,7 +164,7 @@ fact_call = Table(
     Column("motif_family", String(100)),  # folded text before " - "
     Column("is_settled_first_level", Boolean),
     Column("request_id", String(80)),
-    # the same number's previous offered call (warehouse/repeats.py), kept up to date at import
+    # the same number's previous offered call (warehouse/load/repeats.py), kept up to date at import
     Column("previous_offered_at", DateTime),
     server_only(PrimaryKeyConstraint("call_id")),
     server_only(Index(None, "date_key")),
@@ -208,10 +208,10 @@ def _call_day_table(name: str) -> Table:
     )
 
 
-# Call detail past the retention period (warehouse/retention.py) leaves these aggregates,
+# Call detail past the retention period (warehouse/load/retention.py) leaves these aggregates,
 # and the repeat calls each request had among the purged calls (agg_request_repeat).
 agg_call_day = _call_day_table("agg_call_day")
-# The same for the days whose detail is kept, refreshed at import (warehouse/aggregates.py):
+# The same for the days whose detail is kept, refreshed at import (warehouse/load/aggregates.py):
 # what call totals and series are served from.
 agg_call_kept = _call_day_table("agg_call_kept")
 

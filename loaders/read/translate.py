@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from loaders.frame import LINE, RAW
 from loaders.normalise import fold, header_key, parse_duration
-from loaders.profile import Profile
-from loaders.read import LINE, RAW
+from loaders.read.profile import Profile
 from loaders.sources import SOURCES
 from warehouse.french import number
 

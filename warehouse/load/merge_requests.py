@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
 
-from warehouse.bulk import execute_count
-from warehouse.merge_dims import add_inferred_agencies, add_inferred_dwellings
-from warehouse.schema import (
+from warehouse.load.bulk import execute_count
+from warehouse.load.merge_dims import add_inferred_agencies, add_inferred_dwellings
+from warehouse.load.staging import stg_request
+from warehouse.model.schema import (
     dim_agency,
     dim_category,
     dim_channel,
@@ -17,7 +18,6 @@ from warehouse.schema import (
     fact_dwelling_month,
     fact_request,
 )
-from warehouse.staging import stg_request
 
 # Columns copied as they are from the staged export row to the snapshot row.
 SNAPSHOT_COLUMNS = [

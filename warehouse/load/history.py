@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, Table, insert, select
 
-from warehouse.bulk import copy_frame
-from warehouse.schema import load_history, load_id_seq, quarantine
-from warehouse.staging import STAGING_TABLES
+from warehouse.load.bulk import copy_frame
+from warehouse.load.staging import STAGING_TABLES
+from warehouse.model.schema import load_history, load_id_seq, quarantine
 
 QUARANTINE_COLUMNS = ["file_name", "line_number", "column_name", "raw_content", "reason"]
 

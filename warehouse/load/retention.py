@@ -2,7 +2,7 @@
 
 Caller keys, advisors and call times of the purged days are deleted; what every KPI needs
 from them stays, per day, queue and agency, in ``agg_call_day`` (the measures of
-``kpis.calls.aggregates`` with the default settings, and the repeat calls naming no
+``model.measures.aggregates`` with the default settings, and the repeat calls naming no
 request) and, per request and day, in ``agg_request_repeat``. The KPIs over purged days
 are those the detail gave (tests/warehouse/test_retention.py); what needs the detail
 itself (the half-hour heatmap and the staffing sizing, other settings than the default)
@@ -17,13 +17,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select
 
-from warehouse.aggregates import daily_rows
-from warehouse.bulk import execute_count
-from warehouse.calendar import months_before
-from warehouse.kpis import calls, scopes
-from warehouse.kpis.params import DEFAULT_SETTINGS, Filters
-from warehouse.meta import lock_for_writing
-from warehouse.schema import agg_call_day, agg_call_kept, agg_request_repeat, fact_call
+from warehouse.load.aggregates import daily_rows
+from warehouse.load.bulk import execute_count
+from warehouse.load.meta import lock_for_writing
+from warehouse.model import measures, scopes
+from warehouse.model.calendar import months_before
+from warehouse.model.params import DEFAULT_SETTINGS, Filters
+from warehouse.model.schema import agg_call_day, agg_call_kept, agg_request_repeat, fact_call
 
 
 def retention_months() -> int:
@@ -53,7 +53,7 @@ def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
         groups = execute_count(conn, insert(agg_call_day).from_select(columns, rows))
         before = agg_call_kept.c.date_key < scopes.date_key(kept_from)
         conn.execute(delete(agg_call_kept).where(before))  # those days are agg_call_day's now
-        r = calls.repeat_calls(f, s)
+        r = measures.repeat_calls(f, s)
         linked = (
             select(r.c.request_id, r.c.date_key, func.count())
             .where(r.c.is_repeat_linked)

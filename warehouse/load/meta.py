@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, delete, exists, func, insert, select, text
 
-from warehouse.schema import dim_advisor, fact_call, warehouse_setting
+from warehouse.model.schema import dim_advisor, fact_call, warehouse_setting
 
 
 def get_setting(conn: Connection, name: str) -> str | None:

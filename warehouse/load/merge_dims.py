@@ -15,8 +15,8 @@ from sqlalchemy import (
     update,
 )
 
-from warehouse.schema import dim_advisor, dim_agency, dim_dwelling, dim_queue
-from warehouse.staging import stg_agency, stg_dwelling
+from warehouse.load.staging import stg_agency, stg_dwelling
+from warehouse.model.schema import dim_advisor, dim_agency, dim_dwelling, dim_queue
 
 
 def _key_col(dim: Table):

@@ -1,0 +1,1 @@
+"""loaders/read."""
