@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -184,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=2025)
     demo.add_argument("--out", type=Path, default=Path("demo_exports"))
     demo.add_argument("--no-import", action="store_true", help="only write the files")
+    demo.add_argument(
+        "--json", action="store_true", help="JSON lines: the files written, then one report each"
+    )
     args = parser.parse_args(argv)
     if args.command == "profile":
         return run_profile(args)
@@ -202,17 +206,29 @@ def main(argv: list[str] | None = None) -> int:
             profile=args.profile,
             as_json=args.json,
         )
+    return run_demo(args)
+
+
+def run_demo(args) -> int:
+    """Write the demo exports, then import them as any export is imported. With ``--json``
+    (the dashboard's first start reads it): ``{"demo_files": N, ...}``, then each file's
+    report as ``import --json`` gives it."""
     from loaders.demo import build_demo
 
-    print(
-        f"Écriture des exports de démonstration : {number(args.dwellings)} logements, "
-        f"{args.agencies} agences, {args.years} ans jusqu'à hier…",
-        flush=True,
-    )
+    if not args.json:
+        print(
+            f"Écriture des exports de démonstration : {number(args.dwellings)} logements, "
+            f"{args.agencies} agences, {args.years} ans jusqu'à hier…",
+            flush=True,
+        )
     started = time.perf_counter()
     files = build_demo(args.out, args.dwellings, args.years, args.seed, args.agencies)
     seconds = time.perf_counter() - started
-    print(f"{len(files)} fichiers de démonstration écrits dans {args.out} ({seconds:.0f} s)")
+    if args.json:
+        written = {"demo_files": len(files), "folder": str(args.out), "seconds": round(seconds)}
+        print(json.dumps(written), flush=True)
+    else:
+        print(f"{len(files)} fichiers de démonstration écrits dans {args.out} ({seconds:.0f} s)")
     if args.no_import:
         return 0
-    return run_import([str(args.out)], None, args.url)
+    return run_import([str(args.out)], None, args.url, as_json=args.json)

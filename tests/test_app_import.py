@@ -42,7 +42,7 @@ def _importer(user: dict | None = None) -> AppTest:
         at.user = user
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/importer.py").run()
+    at.switch_page("pages/views/importer.py").run()
     return at
 
 
@@ -94,4 +94,4 @@ def test_the_quality_role_cannot_import(fresh_url):
     assert not at.exception, at.exception
     # The page is not in this role's navigation: it cannot be reached at all.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/importer.py")
+        at.switch_page("pages/views/importer.py")

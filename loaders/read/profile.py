@@ -11,7 +11,6 @@ profile (its name is ``pilotage``).
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from loaders.normalise import fold, header_key
 from loaders.sources import SOURCES
+from warehouse import config
 
 SHIPPED = Path(__file__).resolve().parent.parent / "profiles"
 OURS = "pilotage"  # our own layout, the default: no profile
@@ -110,7 +110,7 @@ def _spec_columns(spec) -> set[str]:
 
 
 def profiles_dir() -> Path | None:
-    folder = os.environ.get("PILOTAGE_PROFILES_DIR")
+    folder = config.get("PILOTAGE_PROFILES_DIR")
     return Path(folder) if folder else None
 
 

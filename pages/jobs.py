@@ -1,6 +1,8 @@
-"""The import page's link to the loaders: each step runs ``python -m loaders`` in a
-process of its own (as the demo build does), so the dashboard never imports the loaders
-or Great Expectations and never holds the embedded DuckDB file while it is written."""
+"""The dashboard's one link to the loaders: each step (the Importer's preview and import,
+the demo build of a first start) runs ``python -m loaders ... --json`` in a process of its
+own, so the dashboard never imports the loaders or Great Expectations and never holds the
+embedded DuckDB file while it is written. The loaders answer in JSON lines, never in the
+French prose their console users read."""
 
 from __future__ import annotations
 
@@ -53,3 +55,20 @@ def run_import(paths: list[Path]) -> Iterator[dict]:
 
 def _reports(lines) -> list[dict]:
     return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def build_demo(url: str, out: Path, dwellings: int) -> Iterator[dict]:
+    """Write and import the demo exports (``python -m loaders demo --json``): yields
+    ``{"demo_files": N, ...}`` once the files are written, then each file's report; a
+    final ``{"exit_code": C, "error": ...}`` says how the process ended."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loaders", "--url", url, "demo", "--json"]
+        + ["--dwellings", str(dwellings), "--out", str(out)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield from (json.loads(line) for line in process.stdout if line.startswith("{"))
+    error = process.stderr.read().strip().splitlines()
+    yield {"exit_code": process.wait(), "error": error[-1] if error else ""}

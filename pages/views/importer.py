@@ -1,7 +1,7 @@
 """Importer: upload exports, see how each will be read, import them, read the report.
 
 Roles Direction and Analyste only. The preview and the import run in processes of their
-own (``pages/shared/importing.py``); the dashboard's figures are refreshed afterwards.
+own (``pages/jobs.py``); the dashboard's figures are refreshed afterwards.
 """
 
 import shutil
@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt, importing, ui
+from pages import fmt, jobs, state, widgets
 
 ROLES = ("direction", "analyste")
 STATUS = {
@@ -21,9 +21,9 @@ STATUS = {
     "already_loaded": "déjà importé, rien n'a changé",
 }
 
-ui.current_filters()  # opened by its URL before app.py ran: app.py resolves the access first
+state.current_filters()  # opened by its URL before app.py ran: app.py resolves the access first
 st.title("Importer des fichiers")
-if ui.access().role not in ROLES:
+if state.access().role not in ROLES:
     st.error("L'import est réservé aux rôles Direction et Analyste.")
     st.stop()
 st.caption(
@@ -38,7 +38,7 @@ uploaded = st.file_uploader(
     key="import_files",
 )
 if not uploaded:
-    ui.empty("Déposez un ou plusieurs fichiers pour voir comment ils seront lus.")
+    widgets.empty("Déposez un ou plusieurs fichiers pour voir comment ils seront lus.")
     st.stop()
 
 folder = Path(st.session_state.setdefault("import_folder", tempfile.mkdtemp(prefix="pilotage-")))
@@ -54,7 +54,7 @@ for file in uploaded:
 seen = [(f.name, f.file_id) for f in uploaded]
 if st.session_state.get("import_seen") != seen:
     with st.spinner("Lecture des fichiers…"):
-        st.session_state["import_previews"] = importing.preview(paths)
+        st.session_state["import_previews"] = jobs.preview(paths)
     st.session_state["import_seen"] = seen
 previews = st.session_state["import_previews"]
 
@@ -99,7 +99,7 @@ if st.button(
 ):
     with st.status("Import en cours…", expanded=True) as status:
         reports = []
-        for report in importing.run_import(paths):
+        for report in jobs.run_import(paths):
             reports.append(report)
             st.write(f"{report['file']} : {STATUS.get(report['status'], report['status'])}")
         failed = any(r["status"] in ("rejected", "failed") for r in reports)
@@ -126,4 +126,6 @@ for report in st.session_state.get("import_reports", []):
     for line in report.get("notes", []) + report.get("reasons", []):
         st.caption(fmt.md(line))
     if report.get("rows_quarantined"):
-        st.page_link("pages/qualite.py", label="Voir la quarantaine", icon=":material/fact_check:")
+        st.page_link(
+            "pages/views/qualite.py", label="Voir la quarantaine", icon=":material/fact_check:"
+        )
