@@ -16,7 +16,6 @@ class Setting:
     default: str | None  # None: unset unless given
     meaning: str
     shown_default: str = ""  # the default as the README shows it, when not the value itself
-    for_tests: bool = False
 
 
 SETTINGS: dict[str, Setting] = {
@@ -90,19 +89,16 @@ SETTINGS: dict[str, Setting] = {
             "PILOTAGE_TEST_PG_URL",
             "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
             "PostgreSQL server the tests create their own database on (and drop it)",
-            for_tests=True,
         ),
         Setting(
             "PILOTAGE_REQUIRE_PG",
             None,
             "`1`: the PostgreSQL tests fail instead of skipping (CI sets it)",
-            for_tests=True,
         ),
         Setting(
             "PILOTAGE_REQUIRE_BROWSER",
             None,
             "`1`: the browser tests fail instead of skipping without Chromium (CI sets it)",
-            for_tests=True,
         ),
     )
 }

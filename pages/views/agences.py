@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import data, fmt, state, widgets
+from warehouse.kpis import series
 
 COLUMNS = {
     "agency": "Agence",
@@ -26,17 +27,7 @@ if table.empty:
     widgets.empty()
     st.stop()
 values = data.kpis(f)["value"]
-# The reference row's call figures add up the agencies' identified calls, as their rows
-# count them (every call of the centre would not compare); request figures are the whole's.
-identified = table["offered_calls"].sum() if "offered_calls" in table else None
-months = table["dwelling_months"].sum()
-reference = {
-    "agency": "Ensemble (référence)",
-    "commitment_kept": values.get("commitment_kept"),
-    "first_level_closure_requests": values.get("first_level_closure_requests"),
-    "calls_per_dwelling_month": identified / months if identified is not None and months else None,
-    "offered_calls": identified,
-}
+reference = series.agency_reference(table, values) | {"agency": "Ensemble (référence)"}
 labels = data.agency_labels()
 
 
@@ -46,8 +37,7 @@ def agency_label(code: str) -> str:
 
 shown = table[[c for c in COLUMNS if c in table]].copy()
 shown["agency"] = shown["agency"].map(agency_label)
-totals = {c: shown[c].sum() for c in ("requests", "complaints") if c in shown}
-shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns} | totals
+shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns}
 shown = shown.rename(columns=COLUMNS)
 units = {
     "Demandes": "requests",
