@@ -23,13 +23,14 @@ IMPORT_ROLES = ("direction", "analyste")  # the only roles the Importer page is 
 
 
 def main() -> None:
-    from pages import PAGES, data, demo, warm
+    from pages import PAGES, data, demo, warm, widgets
     from pages.auth import current_access, sidebar_identity
     from pages.filters import sidebar_filters
     from warehouse.engine import WarehouseBusy, WarehouseMissing
     from warehouse.model.catalog import SchemaOutdated
 
     st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
+    widgets.focus_style()
     access = current_access()  # stops here until the user is signed in and known
     demo.build_if_first_start()
     warm.start(warm.interval())  # once per process: the default view stays computed

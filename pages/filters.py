@@ -43,7 +43,10 @@ def _restore_from_url(options: dict[str, list[str]]) -> None:
                 value = [v for v in raw.split(",") if v in allowed]
             elif param in DATES:
                 value = date.fromisoformat(raw)
-                if not FIRST_DAY <= value <= calendar_end():
+                if param == "fin" and value > calendar_end():  # fin=2099-12-31
+                    st.session_state["_end_asked"] = value  # brought back below, and said
+                    value = calendar_end()
+                elif not FIRST_DAY <= value <= calendar_end():
                     value = None  # outside the calendar: the default period stays
             elif param == "periode":
                 value = raw if raw in state.PERIODS else None
@@ -76,6 +79,24 @@ def _write_url() -> None:
         st.query_params.from_dict(params)
 
 
+def _bring_back(last: date, today: date) -> None:
+    """A custom end in the future (``fin=2099-12-31`` in a link, or a later day picked) is
+    brought back to the last day with data, as the README promises, and the sidebar says
+    so until the end is changed. A past end stays as asked (the stock of requests at the
+    end of April is the end of April's); a period wholly after the data stays too: it has
+    no data, and the pages say that."""
+    session = st.session_state
+    asked = session.pop("_end_asked", None) or session["f_end"]
+    day = min(last, today)
+    if asked <= today or session["f_start"] > day:
+        return
+    session["_end_note"] = (
+        f"Fin demandée : {fmt.day(asked)} ; ramenée au {fmt.day(day)}, dernier jour chargé "
+        "(rien n'est chargé au-delà)."
+    )
+    session["f_end"] = day
+
+
 def sidebar_filters(access: Access) -> Filters | None:
     """Draw the filters, limited to what ``access`` may see (which the returned filters
     enforce in every query); None when no data is loaded at all."""
@@ -102,7 +123,7 @@ def sidebar_filters(access: Access) -> Filters | None:
             "organisme": organismes,
         }
     )
-    today = date.today()
+    today = state.today()
     for key, value in st.session_state.pop("_drill", {}).items():  # a click on a chart
         st.session_state[key] = value
     default_start, default_end = state.period_bounds("last_year", today, (first, last))
@@ -114,6 +135,7 @@ def sidebar_filters(access: Access) -> Filters | None:
         "Période", list(state.PERIODS), format_func=state.PERIODS.get, key="f_period"
     )
     if choice == "custom":
+        _bring_back(last, today)  # before the date inputs are drawn: they show the day used
         bounds = {"min_value": FIRST_DAY, "max_value": calendar_end()}
         sb.date_input("Du", key="f_start", format="DD/MM/YYYY", **bounds)
         sb.date_input("Au", key="f_end", format="DD/MM/YYYY", **bounds)
@@ -123,11 +145,10 @@ def sidebar_filters(access: Access) -> Filters | None:
     if end < start:
         sb.error("La fin de la période précède son début.")
         start, end = end, start
-    latest = max(today, last)
-    if end > latest:  # a custom end far ahead (2099): nothing to show past the data
-        sb.warning(f"Fin ramenée au {fmt.day(latest)} : rien n'est chargé au-delà.")
-        end = latest
-        start = min(start, end)
+    if choice == "custom" and "_end_note" in st.session_state and end == min(last, today):
+        sb.warning(st.session_state["_end_note"])  # until the end is changed
+    else:
+        st.session_state.pop("_end_note", None)
     sb.caption(f"Du {fmt.day(start)} au {fmt.day(end)}")
     organisme = sb.selectbox("Organisme", [ALL, *organismes], key="f_org")
     in_scope = [

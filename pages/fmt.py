@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from warehouse.french import (  # noqa: F401  (re-exported for the pages)
     DAYS,
     DAYS_LONG,
@@ -28,6 +30,22 @@ def delta_colour(better: str | None) -> str:
     """``st.metric``'s delta colour: green for good news whichever way it goes (a rise of a
     rate to raise, a fall of a cost, a wait, an abandon); grey when neither is good."""
     return {"up": "normal", "down": "inverse"}.get(better or "", "off")
+
+
+def verdict(value, before, better: str | None) -> str:
+    """A change said in words as well as in colour (RGAA 3.1): « favorable » when it goes
+    the good way, « défavorable » the other, nothing when neither way is good (a volume)
+    or there is no change to judge."""
+    if better is None or missing(value) or missing(before) or value == before:
+        return ""
+    return "favorable" if (value > before) == (better == "up") else "défavorable"
+
+
+def judged(text: str | None, value, before, better: str | None) -> str | None:
+    """A tile's change (``text``, from :func:`change`) with its :func:`verdict`:
+    « +1,8 % sur un an, défavorable »."""
+    word = verdict(value, before, better)
+    return f"{text}, {word}" if text and word else text
 
 
 def badge(target: tuple[float, float] | None, value) -> str:
@@ -56,4 +74,30 @@ def shown(frame, units: dict[str, str]):
         if column in out:
             write = (lambda v: EMPTY if missing(v) else day(v)) if unit == "date" else None
             out[column] = out[column].map(write or (lambda v, u=unit: by_unit(v, u)))
+    return out
+
+
+def text(value, unit: str) -> str:
+    """A value written for people: ``text`` as it is, ``date`` as ``lun. 3 mars 2025``,
+    ``count`` as ``1 234``, ``decimal`` as ``12,5``, a catalogue unit by :func:`by_unit`;
+    « — » for no value."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return EMPTY
+    if unit == "text":
+        return str(value)
+    if unit == "date":
+        return day(pd.Timestamp(value).date())
+    if unit == "count":
+        return number(value)
+    if unit == "decimal":
+        return number(value, 1)
+    return by_unit(value, unit)
+
+
+def written(frame, units: dict[str, str]):
+    """A chart's data table as people read it: each listed column written by :func:`text`."""
+    out = frame.copy()
+    for column, unit in units.items():
+        if column in out:
+            out[column] = out[column].map(lambda v, u=unit: text(v, u))
     return out

@@ -1,17 +1,19 @@
 """The session's state a page reads: the user's access and the filters ``app.py`` drew in
-the sidebar for this run, the period's quick choices, the organisme reference of a user
-limited to some agencies."""
+the sidebar for this run, the period's quick choices and what a period is compared with,
+the organisme reference of a user limited to some agencies."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import numpy as np
 import streamlit as st
 
 from pages import data, widgets
 from warehouse.kpis import Filters
 from warehouse.model.access import LOCAL, Access
+from warehouse.model.calendar import french_holidays
 
 PERIODS = {
     "last_year": "Dernière année complète",
@@ -21,6 +23,11 @@ PERIODS = {
     "last_12": "12 derniers mois",
     "custom": "Personnalisée",
 }
+
+
+def today() -> date:
+    """The calendar's today (the tests set it)."""
+    return date.today()
 
 
 def period_bounds(choice: str, today: date, custom: tuple[date, date]) -> tuple[date, date]:
@@ -42,6 +49,44 @@ def period_bounds(choice: str, today: date, custom: tuple[date, date]) -> tuple[
     if choice == "custom":
         return custom
     return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)  # the last full year
+
+
+def business_days(start: date, end: date) -> int:
+    """Business days from ``start`` to ``end`` included: weekends and French public
+    holidays left out."""
+    if end < start:
+        return 0
+    holidays = [d for d in french_holidays() if start <= d <= end]
+    return int(np.busday_count(start, end + timedelta(days=1), holidays=holidays))
+
+
+@dataclass(frozen=True)
+class YearBefore:
+    """A period set against the same days a year before: ``now`` the period's filters cut
+    at the last day with data (« Ce mois-ci » on 5 December, data loaded up to the 4th:
+    1 to 4 December), ``before`` the same days a year earlier, and the business days of
+    each, which the Synthèse says (1 to 5 December 2026: 4; 1 to 5 December 2025: 5)."""
+
+    now: Filters
+    before: Filters
+    business_now: int
+    business_before: int
+
+
+def year_before(f: Filters, last_day: date | None) -> YearBefore:
+    """What a period's figures are compared with: the same days a year before, over the
+    days of the period that have data (the days after the last one loaded have no figures
+    yet: comparing them with a full year-ago period would count days on one side only)."""
+    now = f
+    if last_day is not None and f.start <= last_day < f.end:
+        now = replace(f, end=last_day)
+    before = now.shifted_years(1)
+    return YearBefore(
+        now,
+        before,
+        business_days(now.start, now.end),
+        business_days(before.start, before.end),
+    )
 
 
 def current_filters() -> Filters | None:

@@ -42,7 +42,7 @@ def warm_default_view(today: date | None = None) -> Filters | None:
     start, end = state.period_bounds("last_year", today or date.today(), period)
     f = Filters(start, end, allowed_agencies=None)
     values = data.kpis(f)
-    data.kpis(f.shifted_years(1), data.SYNTHESE_TILES)
+    data.kpis(state.year_before(f, period[1]).before, data.SYNTHESE_TILES)  # as the Synthèse
     data.call_series(f, "month")
     data.events(f)
     data.active_alerts(None)

@@ -1,5 +1,6 @@
-"""Widgets the pages share: charts with French formats, drill-downs, a page's own choices
-kept in the URL, the two downloads of a table, tile help, the empty-data message."""
+"""Widgets the pages share: charts with French formats, a description and their data as a
+table, drill-downs, a page's own choices kept in the URL, the two downloads of a table,
+tile help, the empty-data message."""
 
 from __future__ import annotations
 
@@ -31,8 +32,22 @@ FR_LOCALE = {
     },
 }
 
+INK = "#333333"  # a chart's words at 12.6:1 on white (Streamlit's chart theme greys them)
+# The chart's height is its plot's; axes and legends add to it (Streamlit's default, "fit",
+# squeezes them into the height: a heatmap was left a few pixels high, a bar none).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
-SLOT_LABELS = {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)}
+
+# RGAA 10.7 / WCAG 2.4.7: where the keyboard is, seen at once. Streamlit marks a focused
+# page link or chart button by a faint grey background only.
+FOCUS_STYLE = """<style>
+:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
+</style>"""
+
+
+def focus_style() -> None:
+    """A plain focus ring on whatever the keyboard reaches (drawn once per run by app.py)."""
+    st.html(FOCUS_STYLE)
 
 
 def url_index(param: str, options: list, default: int = 0) -> int:
@@ -48,17 +63,54 @@ def keep_in_url(param: str, value) -> None:
         st.query_params[param] = str(value)
 
 
-def chart(c: alt.Chart, key: str | None = None):
-    """French numbers and dates; legends below the chart, never cut, never eating the
-    width of a phone's screen. With a ``key``, the chart's selections rerun the page and
+def chart(
+    c: alt.TopLevelMixin,
+    name: str,
+    description: str,
+    table: pd.DataFrame,
+    units: dict[str, str] | None = None,
+    key: str | None = None,
+):
+    """Draw a chart: French numbers and dates; legends below the chart, never cut, never
+    eating the width of a phone's screen; ``description`` as its name for screen readers
+    (Vega's axis and legend descriptions, English, are left out: the marks carry French
+    labels, :func:`pages.charts.described`); and its data as a table in an expander
+    « Données du graphique : ``name`` », one keyboard action away (``units`` as for
+    :func:`pages.fmt.written`). With a ``key``, the chart's selections rerun the page and
     the event is returned (drill-down)."""
-    configured = c.configure(locale=FR_LOCALE).configure_legend(
-        orient="bottom", labelLimit=0, symbolLimit=0, columns=4
+    configured = (
+        c.properties(description=description, autosize=FIT_WIDTH)
+        .configure(locale=FR_LOCALE)
+        # One entry a line: a legend sits under the plot, right of the axis labels, and two
+        # columns of channel names were cut on a phone.
+        .configure_legend(
+            orient="bottom",
+            labelLimit=0,
+            symbolLimit=0,
+            columns=1,
+            aria=False,
+            labelColor=INK,
+            titleColor=INK,
+        )
+        .configure_axis(aria=False, labelColor=INK, titleColor=INK)
+        # Streamlit's theme sets labelFlush: a band's first label slid onto the next one's.
+        .configure_axisDiscrete(labelFlush=False)
+        .configure_title(aria=False, color=INK)  # Vega names it « Title text '…' »
+        # What a screen reader calls each mark (Vega: « bar », « rect », « rule »).
+        .configure_bar(ariaRoleDescription="barre")
+        .configure_rect(ariaRoleDescription="case")
+        .configure_point(ariaRoleDescription="point")
+        .configure_circle(ariaRoleDescription="point")
+        .configure_rule(ariaRoleDescription="trait")
+        .configure_arc(ariaRoleDescription="secteur")
     )
     if key is None:
-        st.altair_chart(configured, width="stretch")
-        return None
-    return st.altair_chart(configured, width="stretch", key=key, on_select="rerun")
+        event = st.altair_chart(configured, width="stretch")
+    else:
+        event = st.altair_chart(configured, width="stretch", key=key, on_select="rerun")
+    with st.expander(f"Données du graphique : {name}"):
+        st.dataframe(fmt.written(table, units or {}), hide_index=True)
+    return event if key is not None else None
 
 
 def picked(event, name: str) -> dict | None:

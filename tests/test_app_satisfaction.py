@@ -40,23 +40,32 @@ def _open(page: str) -> AppTest:
     return open_page(page, PERIOD)
 
 
+def _table(at: AppTest, *columns: str):
+    """The page's table holding ``columns`` (charts' data tables sit among them)."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
 @pytest.mark.usefixtures("app")
 def test_the_satisfaction_page_shows_the_hand_computed_rates():
     at = _open("satisfaction")
     tiles = {m.label: (m.value, m.delta) for m in at.metric}
     # 2025 against 2022: global 80 % (+30 pts), accueil 50 % (-50 pts), technique 66,7 %.
-    assert tiles["Satisfaction globale"] == ("80,0\u202f%", "+30,0\u202fpts depuis 2022")
+    # Good or bad in words as well as colour (issue 30).
+    assert tiles["Satisfaction globale"] == (
+        "80,0\u202f%",
+        "+30,0\u202fpts depuis 2022, favorable",
+    )
     assert tiles["Accueil"][0] == "50,0\u202f%" and tiles["Accueil"][1].endswith(
-        "50,0\u202fpts depuis 2022"
+        "50,0\u202fpts depuis 2022, défavorable"
     )
     assert tiles["Demandes techniques"][0] == "66,7\u202f%"
     # Every theme rests on fewer than 30 respondents: flagged.
-    assert any("fragile" in c.value for c in at.caption)
-    agencies = at.dataframe[0].value
+    assert any("fragile" in m.value for m in at.markdown)
+    agencies = _table(at, "Satisfaction globale", "Répondants")
     assert list(agencies["Agence"]) == ["AG01", "AG02"]
     assert list(agencies["Satisfaction globale"]) == ["100,0\u202f%", "50,0\u202f%"]
     assert any("Moins de 30 répondants" in w.value for w in at.warning)
-    kept = at.dataframe[1].value
+    kept = _table(at, "Engagement")
     assert dict(zip(kept["Engagement"], kept["Satisfaits"], strict=True)) == {
         "respecté": "100,0\u202f%",
         "non respecté": "0,0\u202f%",
@@ -69,4 +78,7 @@ def test_the_satisfaction_page_shows_the_hand_computed_rates():
 @pytest.mark.usefixtures("app")
 def test_the_synthese_has_the_overall_satisfaction_tile():
     tiles = {m.label: (m.value, m.delta) for m in _open("synthese").metric}
-    assert tiles["Satisfaction globale"] == ("80,0\u202f%", "+30,0\u202fpts depuis 2022")
+    assert tiles["Satisfaction globale"] == (
+        "80,0\u202f%",
+        "+30,0\u202fpts depuis 2022, favorable",
+    )

@@ -1,6 +1,8 @@
 """End to end in a real browser: ``streamlit run`` on a free port, Debian's Chromium driven
-by Playwright. Every page opens; changing the agency and the period changes the figures; a
-CSV download reads back with the figures on screen.
+by Playwright. Every page opens; every chart of every page is drawn, at a desktop's and a
+phone's width, and every page passes axe-core (WCAG 2.1 A and AA); the filters and the
+drill-downs work from the keyboard alone; changing the agency and the period changes the
+figures; a CSV download reads back with the figures on screen.
 
 Without Chromium these tests skip and say why; CI installs it and sets
 ``PILOTAGE_REQUIRE_BROWSER=1`` so that they fail instead.
@@ -26,6 +28,10 @@ import pytest
 
 from pages import PAGES as DASHBOARD_PAGES
 from pages import fmt
+from tests import drawn
+from tests.test_app_events import EVENTS
+from tests.util import write_export
+from tests.warehouse import survey_dataset
 from tests.warehouse.kpi_dataset import build_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,13 +57,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _everything(folder: Path) -> str:
+    """The hand-made warehouse with its survey and two events: every chart of every page
+    has something to draw."""
+    from loaders.pipeline import import_file
+    from warehouse.engine import make_engine
+
+    url = build_warehouse(folder)
+    engine = make_engine(url)
+    for name, rows in [*survey_dataset.FILES, ("evenements", EVENTS)]:
+        assert import_file(engine, write_export(folder / f"{name}.csv", rows)).status == "loaded"
+    engine.dispose()
+    return url
+
+
 @contextlib.contextmanager
-def _serve(folder: Path, demo_dwellings: int | None = None):
-    """``streamlit run app.py`` on a free port over the hand-made warehouse, or, given
-    ``demo_dwellings``, over no warehouse at all (a first start builds the demo)."""
+def _serve(folder: Path, demo_dwellings: int | None = None, everything: bool = False):
+    """``streamlit run app.py`` on a free port over the hand-made warehouse (``everything``:
+    with its survey and events), or, given ``demo_dwellings``, over no warehouse at all
+    (a first start builds the demo)."""
     env = os.environ | {"PILOTAGE_DATA_DIR": str(folder)}
     if demo_dwellings is None:
-        env["WAREHOUSE_URL"] = build_warehouse(folder)
+        env["WAREHOUSE_URL"] = (_everything if everything else build_warehouse)(folder)
     else:
         env.pop("WAREHOUSE_URL", None)
         env["PILOTAGE_DEMO_DWELLINGS"] = str(demo_dwellings)
@@ -91,7 +112,7 @@ def _serve(folder: Path, demo_dwellings: int | None = None):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with _serve(tmp_path_factory.mktemp("browser")) as base:
+    with _serve(tmp_path_factory.mktemp("browser"), everything=True) as base:
         yield base
 
 
@@ -130,14 +151,6 @@ def _choose(page: Page, widget, name: str) -> None:
 def _metric(page: Page, label: str):
     tile = page.locator("[data-testid='stMetric']").filter(has_text=label).first
     return tile.locator("[data-testid='stMetricValue']")
-
-
-@pytest.mark.parametrize(("name", "title"), [(n, t) for n, t, _ in DASHBOARD_PAGES])
-def test_every_page_opens(server, page, name, title):
-    page.goto(f"{server}/{name}?{PERIOD}")
-    expect(page.locator("h1").filter(has_text=title)).to_be_visible()
-    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Filtres")
-    assert page.locator("[data-testid='stException']").count() == 0
 
 
 def test_agency_and_period_change_the_figures(server, page):
@@ -202,15 +215,164 @@ def test_a_deep_link_on_a_fresh_server_opens_its_page_through_app_py(tmp_path, p
         assert page.locator("[data-testid='stException']").count() == 0
 
 
-def test_each_page_has_its_own_title_and_is_in_french(server, page):
-    """RGAA 8.3 and 8.5: the page's language is French and each page has its own title."""
-    page.goto(f"{server}/appels?{PERIOD}")
-    expect(page.locator("h1").filter(has_text="Appels")).to_be_visible()
-    assert page.evaluate("document.documentElement.lang") == "fr"
-    expect(page).to_have_title(re.compile(r"^Appels · Pilotage GRL$"))
-    page.goto(f"{server}/demandes?{PERIOD}")
-    expect(page.locator("h1").filter(has_text="Demandes")).to_be_visible()
-    expect(page).to_have_title(re.compile(r"^Demandes · Pilotage GRL$"))
+# Every chart each page draws over this warehouse: a chart that vanishes fails as surely as
+# a chart drawn empty.
+CHARTS = {
+    "synthese": 1,  # monthly trends
+    "appels": 4,  # volumes, rates, two heatmaps
+    "canaux": 4,  # capture share, requests by channel and by category, contact mix
+    "demandes": 3,  # commitments by urgency, backlog by age, first-level closure
+    "agences": 1,  # the ranking
+    "satisfaction": 2,  # themes, agencies' satisfaction against their operations
+    "couts": 1,  # cost by nature
+    "dimensionnement": 2,  # the gap heatmap, the daily load
+    "importer": 0,
+    "qualite": 0,
+    "glossaire": 0,
+}
+# Other views of the same charts: one month (the Synthèse's trend once repeated
+# « nov. 2026 » under every tick), the other grains.
+VIEWS = [
+    ("synthese", "periode=custom&debut=2025-03-01&fin=2025-03-31"),
+    ("appels", f"{PERIOD}&granularite=week"),
+    ("appels", f"{PERIOD}&granularite=day"),
+    ("canaux", f"{PERIOD}&evolution=month"),
+]
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _page_problems(page: Page, name: str, title: str) -> list[str]:
+    """What is wrong with the page as drawn: its charts (drawn, of a visible size, named
+    in French, their legend drawn, their axis labels apart, their data as a table), its
+    language and title, and axe-core's WCAG 2.1 A and AA violations."""
+    problems = []
+    try:
+        drawn.settle(page, CHARTS[name], timeout=30_000)
+    except PlaywrightTimeout:
+        problems.append("the page or its charts never finished drawing")
+    charts = drawn.charts(page)
+    problems += [
+        f"chart {c['index']} « {c['name'][:70]} »: {p}" for c in charts for p in c["problems"]
+    ]
+    if len(charts) != CHARTS[name]:
+        problems.append(f"{len(charts)} charts drawn, {CHARTS[name]} expected")
+    tables = page.evaluate(drawn.TABLES)
+    if tables != len(charts):
+        problems.append(f"{tables} « Données du graphique » for {len(charts)} charts")
+    if page.locator("h1").filter(has_text=title).count() != 1:
+        problems.append(f"no heading « {title} »")
+    if page.locator("[data-testid='stException']").count():
+        problems.append("an exception is shown")
+    # RGAA 8.3 and 8.5: the page is in French and has a title of its own.
+    if page.evaluate("document.documentElement.lang") != "fr":
+        problems.append("the page is not declared in French")
+    if page.title() != f"{title} · Pilotage GRL":
+        problems.append(f"title « {page.title()} »")
+    for rule, nodes in drawn.axe_violations(page).items():
+        problems += [f"axe {rule}: {node}" for node in nodes]
+    return problems
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_chart_is_drawn_and_every_page_passes_axe(browser, server, viewport):
+    """Every page opens, at a desktop's and a phone's width: each chart's marks exist and
+    have a visible size (a squashed heatmap, a bar of no height, a series only in the
+    legend fail), and axe-core finds no WCAG 2.1 A or AA violation."""
+    context = browser.new_context(locale="fr-FR", viewport=viewport)
+    page = context.new_page()
+    found = {}
+    titles = {name: title for name, title, _ in DASHBOARD_PAGES}
+    for name, query in [(name, PERIOD) for name in titles] + VIEWS:
+        page.goto(f"{server}/{name}?{query}")
+        problems = _page_problems(page, name, titles[name])
+        if problems:
+            found[f"{name}?{query}"] = problems
+    context.close()
+    assert not found, "\n".join(f"{n}: {p}" for n, ps in found.items() for p in ps)
+
+
+FOCUSED_INPUT = """(label) => {
+  const e = document.activeElement;
+  return !!e && e.tagName === 'INPUT' && e.getAttribute('aria-label') === label;
+}"""
+FOCUSED_TEXT = """(text) => {
+  const e = document.activeElement;
+  return !!e && e.tagName === 'SUMMARY' && e.textContent.includes(text);
+}"""
+
+
+def _tab_to(page: Page, check: str, arg: str, limit: int = 120) -> None:
+    """Press Tab until the focused element passes ``check`` (JS, given ``arg``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(check, arg):
+            return
+    raise AssertionError(f"{arg!r} never reached with the Tab key")
+
+
+def _pick_with_keys(page: Page, label: str, keys: str, option: str | None = None) -> None:
+    """From the focused select box ``label``: type ``keys`` (or ArrowDown), see the option,
+    press Enter. A rerun that lands meanwhile closes the list: open it again."""
+    wanted = page.get_by_role("option", name=option) if option else page.get_by_role("option")
+    for _ in range(5):
+        if not page.evaluate(FOCUSED_INPUT, label):
+            _tab_to(page, FOCUSED_INPUT, label)
+        if keys == "ArrowDown":
+            page.keyboard.press(keys)
+        else:
+            page.keyboard.type(keys)
+        try:
+            wanted.first.wait_for(state="visible", timeout=2_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Backspace")
+            continue
+        page.keyboard.press("Enter")
+        return
+    raise AssertionError(f"the options of {label!r} never showed")
+
+
+def test_filters_and_drill_downs_from_the_keyboard_alone(server, page):
+    """A keyboard-only walk (RGAA 7.3, 12.13): the page links show where the focus is; an
+    agency is chosen in the sidebar; a month's days are shown from the list beside the
+    chart, the granularity following; a chart's data opens as a table; an agency of the
+    ranking filters the dashboard."""
+    page.goto(f"{server}/appels?{PERIOD}&granularite=month")
+    drawn.settle(page, CHARTS["appels"])
+    page.keyboard.press("Tab")  # Streamlit's « Skip to main content »
+    page.keyboard.press("Tab")  # the first page link
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert ring[0] == "A" and ring[1] != "none" and ring[2] >= 2, ring
+
+    _tab_to(page, FOCUSED_INPUT, "Agences")
+    _pick_with_keys(page, "Agences", "Nord", "AG01 – Nord")
+    expect(page).to_have_url(re.compile(r"agences=AG01"))
+    page.keyboard.press("Escape")
+    expect(_metric(page, "Présentés")).to_have_text("3")  # C1 C5 C9
+    drawn.settle(page, CHARTS["appels"])  # the rerun is over: the list below is the new one
+
+    _tab_to(page, FOCUSED_INPUT, "Voir les jours d'un mois")
+    _pick_with_keys(page, "Voir les jours d'un mois", "ArrowDown", "mars 2025")
+    expect(page).to_have_url(re.compile(r"debut=2025-03-01&fin=2025-03-31"))
+    assert "granularite=day" in page.url and "agences=AG01" in page.url
+    expect(page.get_by_role("radio", name="Jour")).to_be_checked()  # issue 25, case 6
+
+    drawn.settle(page, CHARTS["appels"])
+    _tab_to(page, FOCUSED_TEXT, "Données du graphique : Présentés, traités et perdus")
+    page.keyboard.press("Enter")
+    table = page.locator("[data-testid='stExpander']").filter(has_text="Présentés, traités")
+    expect(table.locator("[data-testid='stDataFrame']")).to_be_visible()
+
+    page.goto(f"{server}/agences?{PERIOD}")
+    drawn.settle(page, CHARTS["agences"])
+    _tab_to(page, FOCUSED_INPUT, "Filtrer le tableau de bord sur une agence")
+    _pick_with_keys(page, "Filtrer le tableau de bord sur une agence", "ArrowDown")
+    expect(page).to_have_url(re.compile(r"agences=AG0\d"))
 
 
 def test_import_page_uploads_previews_and_imports(tmp_path, page):
@@ -234,30 +396,31 @@ def test_import_page_uploads_previews_and_imports(tmp_path, page):
         expect(_metric(page, "Chargées")).to_have_text("6")
 
 
-def _click_chart(page: Page, index: int, x: float, y: float) -> None:
-    """Click the ``index``-th chart of the page at (x, y), fractions of its box."""
-    chart = page.locator("[data-testid='stVegaLiteChart']").nth(index)
-    expect(chart).to_be_visible()
-    chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(1_000)  # Vega draws after the element shows
-    box = chart.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+def _click_mark(page: Page, chart: int, label: str) -> None:
+    """Click, with the mouse, the first mark of the ``chart``-th chart whose French label
+    holds ``label`` (« Mois : mars 2025 ; … »)."""
+    drawn.settle(page, chart + 1)
+    mark = page.locator("[data-testid='stVegaLiteChart']").nth(chart)
+    mark = mark.locator(f"[role='graphics-symbol'][aria-label*='{label}']").first
+    mark.scroll_into_view_if_needed()
+    mark.click()
 
 
 def test_clicking_a_month_bar_shows_its_days(server, page):
     page.goto(f"{server}/appels?{PERIOD}&granularite=month")
     expect(_metric(page, "Présentés")).to_have_text("7")
-    _click_chart(page, 0, 0.3, 0.55)  # March: the first of two monthly bars
+    _click_mark(page, 0, "Mois : mars 2025")
     expect(page).to_have_url(re.compile(r"debut=2025-03-01&fin=2025-03-31"))
     assert "granularite=day" in page.url
     expect(_metric(page, "Présentés")).to_have_text("7")  # every hand-made call is in March
+    # The granularity says what the chart shows (issue 25, case 6: it still said « Mois »).
+    expect(page.get_by_role("radio", name="Jour")).to_be_checked()
 
 
-def test_clicking_an_agency_bar_filters_the_dashboard_to_it(server, page):
+def test_clicking_an_agency_point_filters_the_dashboard_to_it(server, page):
     page.goto(f"{server}/agences?{PERIOD}&classement=complaints")
-    expect(page.get_by_text("Agences classées")).to_be_visible()
-    _click_chart(page, 0, 0.4, 0.3)  # the first bar: the agency with the most complaints
-    expect(page).to_have_url(re.compile(r"agences=AG0\d"))
+    _click_mark(page, 0, "Agence : AG02")
+    expect(page).to_have_url(re.compile(r"agences=AG02"))
 
 
 def test_first_start_shows_its_progress_then_the_figures(tmp_path, page):

@@ -3,10 +3,9 @@
 from dataclasses import replace
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
-from pages import data, fmt, state, widgets
+from pages import charts, data, fmt, state, widgets
 from warehouse.kpis import series
 
 COLUMNS = {
@@ -56,7 +55,11 @@ rows = st.dataframe(
     selection_mode="single-row",
     key="agency_rows",
 )
-st.caption("Cliquez une agence (ligne ou barre) pour filtrer le tableau de bord sur elle.")
+st.caption(
+    "Pour filtrer tout le tableau de bord sur une agence : cliquez sa ligne ou son point du "
+    "classement ; au clavier, Tab jusqu'au tableau, les flèches jusqu'à sa ligne, puis "
+    "Maj+Espace, ou la liste « Filtrer le tableau de bord sur une agence » sous le classement."
+)
 
 
 def focus(code: str, widget: str) -> None:
@@ -90,41 +93,81 @@ if ranked.empty:
     widgets.empty("Pas de valeur pour cet indicateur sur la période.")
 else:
     ratio = measure in ("commitment_kept", "first_level_closure_requests")
-    axis = alt.Axis(format="%" if ratio else ",")
+    unit = "ratio" if ratio else ("count" if measure == "complaints" else "decimal")
+    whole = reference.get(measure) if measure != "complaints" else None
+    # A dot per agency on an axis zoomed on their spread (as the monthly report does): bars
+    # from 0 % hid differences of a point or two between agencies at 83 to 85 %.
+    spread = [*ranked[measure], *([whole] if whole is not None else [])]
+    margin = (max(spread) - min(spread)) * 0.15 or abs(max(spread)) * 0.05 or 0.01
+    domain = [min(spread) - margin, max(spread) + margin]
+    if ratio:
+        domain = [max(0.0, domain[0]), min(1.0, domain[1])]
+    shown, tooltip = charts.described(
+        ranked, [("nom", "Agence", "text"), (measure, RANKED[measure], unit)]
+    )
     pick = alt.selection_point(fields=["agency"], name="pick")
-    bars = (
-        alt.Chart(ranked)
-        .mark_bar()
+    dots = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=140, opacity=1)
         .encode(
             y=alt.Y(
                 "nom:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)
             ),
-            x=alt.X(f"{measure}:Q", title=RANKED[measure], axis=axis),
-            tooltip=[
-                alt.Tooltip("nom:N", title="Agence"),
-                alt.Tooltip(f"{measure}:Q", title=RANKED[measure], format=".1%" if ratio else ","),
-            ],
+            x=alt.X(
+                f"{measure}:Q",
+                title=RANKED[measure],
+                axis=alt.Axis(format="%" if ratio else ","),
+                scale=alt.Scale(domain=domain, zero=False, nice=False),
+            ),
+            description=alt.Description(f"{charts.LABEL}:N"),
+            tooltip=tooltip,
         )
         .add_params(pick)
     )
-    layers = [bars]
-    if reference.get(measure) is not None and measure != "complaints":
+    layers = [dots]
+    if whole is not None:
         layers.append(
-            alt.Chart(pd.DataFrame({"x": [reference[measure]], "label": ["Ensemble"]}))
-            .mark_rule(color="black", strokeDash=[6, 4])
-            .encode(
-                x="x:Q",
-                tooltip=[alt.Tooltip("x:Q", title="Ensemble", format=".1%" if ratio else ",.2f")],
+            charts.reference_rule(
+                whole,
+                f"Ensemble des agences : {fmt.text(whole, unit)}",
+                axis="x",
+                colour="black",
             )
         )
-    event = widgets.chart(alt.layer(*layers).properties(height=alt.Step(30)), key="ranked")
+    event = widgets.chart(
+        alt.layer(*layers, data=shown).properties(height=alt.Step(30)),
+        "agences classées",
+        f"Points des agences classées sur « {RANKED[measure]} », sur un axe qui commence "
+        f"à {fmt.text(domain[0], unit)} pour que leurs écarts se voient"
+        + (", face à l'ensemble des agences (trait pointillé)." if whole is not None else "."),
+        ranked.sort_values(measure, ascending=False)[["nom", measure]].rename(
+            columns={"nom": "Agence", measure: RANKED[measure]}
+        ),
+        {RANKED[measure]: unit},
+        key="ranked",
+    )
     clicked = widgets.picked(event, "pick")
     if clicked:
         focus(clicked["agency"], "ranked")
-    if len(layers) > 1:
-        st.caption(
-            "Trait pointillé : l'ensemble des agences, comme dans la dernière ligne du tableau."
+    keyboard = st.selectbox(
+        "Filtrer le tableau de bord sur une agence",
+        list(ranked["agency"]),
+        index=None,
+        format_func=agency_label,
+        placeholder="Choisissez une agence",
+        key="agency_focus",
+    )
+    if keyboard:
+        focus(keyboard, "agency_focus")
+    st.caption(
+        f"L'axe ne commence pas à zéro : il va de {fmt.text(domain[0], unit)} à "
+        f"{fmt.text(domain[1], unit)}."
+        + (
+            " Trait pointillé : l'ensemble des agences, comme dans la dernière ligne du tableau."
+            if whole is not None
+            else ""
         )
+    )
 
 assessed = table.dropna(subset=["commitment_kept"]) if "commitment_kept" in table else table[:0]
 if not assessed.empty:

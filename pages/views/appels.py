@@ -37,13 +37,20 @@ st.caption(
     f"{fmt.percent(values.get('repeat_call_rate'))}"
 )
 
+# A drill-down to a month's days sets the choice itself (the radio still said « Mois »
+# while the chart showed days): the URL's choice is then no default to pass.
+chosen_grain = (
+    {}
+    if "calls_grain" in st.session_state
+    else {"index": widgets.url_index("granularite", list(GRAINS), 2)}
+)
 grain = st.radio(
     "Granularité",
     list(GRAINS),
     format_func=GRAINS.get,
     horizontal=True,
-    index=widgets.url_index("granularite", list(GRAINS), 2),
     key="calls_grain",
+    **chosen_grain,
 )
 widgets.keep_in_url("granularite", grain)
 frame = data.call_series(f, grain)
@@ -51,90 +58,124 @@ if frame.empty:
     widgets.empty()
     st.stop()
 field = {"day": "day", "week": "iso_week", "month": "month"}[grain]
+when = charts.time_field(grain, field)
+periods = charts.time_labels(frame, grain, field)
+span = charts.span(periods.iloc[0], periods.iloc[-1])
 st.subheader("Présentés, traités et perdus")
 volumes = frame.melt(field, ["answered_calls", "lost_calls"], "série", "appels")
 volumes["série"] = volumes["série"].map({"answered_calls": "Traités", "lost_calls": "Perdus"})
 volumes, x = charts.time_x(volumes, grain, field)
+volumes, tooltip = charts.described(
+    volumes, [when, ("série", "Série", "text"), ("appels", "Appels", "count")]
+)
 pick = alt.selection_point(fields=["début", "fin"], name="pick")
 bars = (
     alt.Chart(volumes)
-    .mark_bar()
+    .mark_bar(stroke="#1a1a1a", strokeWidth=1)
     .encode(
         x=x,
         y=alt.Y("appels:Q", title="Appels", stack=True),
-        color=charts.series_colour(["Traités", "Perdus"]),
-        tooltip=[
-            charts.time_tooltip(grain, field),
-            alt.Tooltip("série:N", title="Série"),
-            alt.Tooltip("appels:Q", format=",", title="Appels"),
-        ],
+        description=alt.Description(f"{charts.LABEL}:N"),
+        tooltip=tooltip,
+        **charts.series_style(["Traités", "Perdus"]),
     )
     .add_params(pick)
 )
 events = data.events(f)
 marks = charts.event_marks(events, grain, field, x)
+GRAIN_WORDS = {"day": "jour", "week": "semaine", "month": "mois"}
 clicked = widgets.picked(
     widgets.chart(
         bars if marks is None else alt.layer(bars, marks),
+        "Présentés, traités et perdus",
+        f"Barres empilées des appels traités et perdus par {GRAIN_WORDS[grain]}, {span} ; "
+        "leur hauteur totale est celle des appels présentés.",
+        frame.assign(période=periods)[
+            ["période", "offered_calls", "answered_calls", "lost_calls"]
+        ].rename(
+            columns={
+                "période": GRAIN_WORDS[grain].capitalize(),
+                "offered_calls": "Présentés",
+                "answered_calls": "Traités",
+                "lost_calls": "Perdus",
+            }
+        ),
+        {"Présentés": "calls", "Traités": "calls", "Perdus": "calls"},
         key="calls_bars" if grain != "day" else None,
     ),
     "pick",
 )
 if not events.empty:
     st.caption(charts.event_caption(events))
+if grain != "day":  # a click on a bar, or the same from the keyboard: the period's days
+    bounds, _ = charts.time_x(frame, grain, field)
+    choices = {row.période: (row.début, row.fin) for row in bounds.itertuples()}
+    chosen = st.selectbox(
+        f"Voir les jours d'un{'e' if grain == 'week' else ''} {GRAIN_WORDS[grain]}",
+        list(choices),
+        index=None,
+        placeholder="Choisissez",
+        key="calls_days_of",
+    )
+    st.caption(
+        "Cliquez une barre du graphique, ou choisissez sa période dans la liste ci-dessus "
+        "(au clavier : Tab, puis les flèches et Entrée), pour voir ses jours."
+    )
+    if chosen:
+        start, end = choices[chosen]
+        clicked = {"début": start, "fin": end}
 if clicked:  # a month or a week: the page shows its days
     start, end = date.fromisoformat(clicked["début"]), date.fromisoformat(clicked["fin"])
     if (start, end) != (f.start, f.end):
-        state = {"f_period": "custom", "f_start": start, "f_end": end}
-        widgets.drill(state, {"granularite": "day"}, forget=("calls_grain", "calls_bars"))
-if grain != "day":
-    st.caption("Cliquez une barre pour voir ses jours.")
+        drilled = {"f_period": "custom", "f_start": start, "f_end": end, "calls_grain": "day"}
+        widgets.drill(drilled, {"granularite": "day"}, forget=("calls_bars", "calls_days_of"))
 st.subheader("Taux de décroché et niveau de service (ligne AFNOR : 80 % en 90 s)")
-rates = frame.melt(field, ["answer_rate", "service_level_90"], "série", "taux")
-rates["série"] = rates["série"].map(
-    {"answer_rate": "Taux de décroché", "service_level_90": "Niveau de service 90 s"}
-)
+RATES = {"answer_rate": "Taux de décroché", "service_level_90": "Niveau de service 90 s"}
+rates = frame.melt(field, list(RATES), "série", "taux")
+rates["série"] = rates["série"].map(RATES)
+rates = rates.dropna(subset=["taux"])  # a rate without meaning here is in no legend
+names = [n for n in RATES.values() if n in set(rates["série"])]
 rates, x = charts.time_x(rates, grain, field)
-line = (
-    alt.Chart(rates)
-    .mark_line(point=True)
-    .encode(
-        x=x,
-        y=alt.Y("taux:Q", title=None, axis=alt.Axis(format="%")),
-        color=charts.series_colour(["Taux de décroché", "Niveau de service 90 s"]),
-        tooltip=[
-            charts.time_tooltip(grain, field),
-            alt.Tooltip("série:N", title="Série"),
-            alt.Tooltip("taux:Q", format=".1%", title="Taux"),
-        ],
-    )
+rates, tooltip = charts.described(
+    rates, [when, ("série", "Série", "text"), ("taux", "Taux", "ratio")]
 )
-afnor = alt.Chart().mark_rule(strokeDash=[6, 4], color="red").encode(y=alt.datum(0.8))
-widgets.chart(alt.layer(line, afnor, data=rates))
+y = alt.Y("taux:Q", title=None, axis=alt.Axis(format="%"))
+widgets.chart(
+    alt.layer(
+        charts.series_lines(rates, x, y, names, tooltip),
+        charts.reference_rule(0.8, "Ligne AFNOR : 80 % des appels décrochés en 90 s"),
+    ),
+    "taux de décroché et niveau de service",
+    f"Courbes du taux de décroché (trait plein, ronds) et du niveau de service à 90 s "
+    f"(tirets, carrés) par {GRAIN_WORDS[grain]}, {span}, face à la ligne AFNOR de 80 %.",
+    frame.assign(période=periods)[["période", *RATES]].rename(
+        columns={"période": GRAIN_WORDS[grain].capitalize(), **RATES}
+    ),
+    dict.fromkeys(RATES.values(), "ratio"),
+)
 widgets.downloads(frame, f"appels_par_{grain}", "appels_series")
 
 st.subheader("Appels présentés et perdus par jour et demi-heure")
 heat = data.call_heatmap(f)
 if not heat.empty:
-    slots = widgets.SLOT_LABELS
-    heat = heat.assign(
-        jour=heat["weekday"].map(lambda d: DAYS[d - 1]), créneau=heat["slot"].map(slots)
-    )
     for measure, title in (("offered_calls", "Présentés"), ("lost_calls", "Perdus")):
+        grid, cells = charts.week_grid(
+            heat,
+            alt.Color(f"{measure}:Q", title="Appels"),
+            [(measure, title, "count")],
+            title=title,
+        )
+        table = cells.pivot_table(
+            index="créneau", columns="jour", values=measure, aggfunc="sum", fill_value=0
+        )
+        table = table[[d for d in DAYS if d in table.columns]].reset_index()
         widgets.chart(
-            alt.Chart(heat, title=title)
-            .mark_rect()
-            .encode(
-                x=alt.X("créneau:O", title="Demi-heure", sort=list(slots.values())),
-                y=alt.Y("jour:O", title=None, sort=DAYS, axis=alt.Axis(labelOverlap=False)),
-                color=alt.Color(f"{measure}:Q", title="Appels"),
-                tooltip=[
-                    alt.Tooltip("jour:N", title="Jour"),
-                    alt.Tooltip("créneau:N", title="Demi-heure"),
-                    alt.Tooltip(f"{measure}:Q", format=",", title=title),
-                ],
-            )
-            .properties(height=220)
+            grid,
+            f"appels {title.lower()} par jour et demi-heure",
+            f"Carte de chaleur des appels {title.lower()} par jour de la semaine et "
+            "demi-heure, sur la période : plus la case est foncée, plus il y en a.",
+            table.rename(columns={"créneau": "Demi-heure"}),
+            dict.fromkeys(DAYS, "calls"),
         )
     widgets.downloads(heat, "appels_jour_demi_heure", "appels_heat")
 

@@ -36,9 +36,19 @@ capture = data.capture_series(f, grain)
 if not capture.empty:
     capture = capture.assign(canal=capture["channel"].map(labels))
     capture, x = charts.time_x(capture, grain, grain)
+    when = charts.time_field(grain, grain)
+    capture, tooltip = charts.described(
+        capture,
+        [
+            when,
+            ("canal", "Canal", "text"),
+            ("share", "Part", "ratio"),
+            ("complaints", "Réclamations", "count"),
+        ],
+    )
     shares = (
         alt.Chart(capture)
-        .mark_bar()
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(
             x=x,
             y=alt.Y(
@@ -48,17 +58,24 @@ if not capture.empty:
                 axis=alt.Axis(format="%"),
             ),
             color=charts.category_colour("canal", ORDER, capture["canal"], "Canal de saisie"),
-            tooltip=[
-                charts.time_tooltip(grain, grain),
-                alt.Tooltip("canal:N", title="Canal"),
-                alt.Tooltip("share:Q", format=".1%", title="Part"),
-                alt.Tooltip("complaints:Q", format=",", title="Réclamations"),
-            ],
+            description=alt.Description(f"{charts.LABEL}:N"),
+            tooltip=tooltip,
         )
     )
     events = data.events(f)
     marks = charts.event_marks(events, grain, grain, x)
-    widgets.chart(shares if marks is None else alt.layer(shares, marks))
+    table = capture.pivot_table(
+        index=when[0], columns="canal", values="share", aggfunc="sum", sort=False
+    )
+    table = table[[c for c in ORDER if c in table.columns]].reset_index()
+    word = {"month": "mois", "year": "année"}[grain]
+    widgets.chart(
+        shares if marks is None else alt.layer(shares, marks),
+        "part des réclamations par canal",
+        f"Barres empilées à 100 % de la part des réclamations captée par chaque canal, par {word}.",
+        table.rename(columns={when[0]: when[1]}),
+        dict.fromkeys(ORDER, "ratio"),
+    )
     if not events.empty:
         st.caption(charts.event_caption(events))
     widgets.downloads(capture, f"captation_par_{grain}", "capture")
@@ -74,17 +91,25 @@ else:
 
     def requests_bars(frame, by: str) -> None:
         """Requests per value of ``by``, largest first."""
+        title = by.capitalize()
+        shown, tooltip = charts.described(
+            frame, [(by, title, "text"), ("requests", "Demandes", "count")]
+        )
         widgets.chart(
-            alt.Chart(frame)
+            alt.Chart(shown)
             .mark_bar()
             .encode(
                 y=alt.Y(f"{by}:N", sort="-x", title=None),
                 x=alt.X("requests:Q", title="Demandes"),
-                tooltip=[
-                    alt.Tooltip(f"{by}:N", title=by.capitalize()),
-                    alt.Tooltip("requests:Q", format=",", title="Demandes"),
-                ],
-            )
+                description=alt.Description(f"{charts.LABEL}:N"),
+                tooltip=tooltip,
+            ),
+            f"demandes par {by}",
+            f"Barres des demandes créées par {by}, de la plus grande à la plus petite.",
+            frame.sort_values("requests", ascending=False)[[by, "requests"]].rename(
+                columns={by: title, "requests": "Demandes"}
+            ),
+            {"Demandes": "count"},
         )
 
     with left:
@@ -103,19 +128,31 @@ if mix.empty:
 else:
     mix = mix.assign(canal=mix["channel"].map(labels), part=mix["contacts"] / mix["contacts"].sum())
     mix = mix.assign(étiquette=mix["part"].map(lambda p: fmt.percent(p, 0) if p >= 0.03 else ""))
-    donut = alt.Chart(mix).encode(
+    shown, tooltip = charts.described(
+        mix,
+        [("canal", "Canal", "text"), ("contacts", "Contacts", "count"), ("part", "Part", "ratio")],
+    )
+    donut = alt.Chart(shown).encode(
         theta=alt.Theta("contacts:Q", stack=True),
         order=alt.Order("contacts:Q", sort="descending"),
         color=charts.category_colour("canal", ORDER, mix["canal"], "Canal"),
-        tooltip=[
-            alt.Tooltip("canal:N", title="Canal"),
-            alt.Tooltip("contacts:Q", format=",", title="Contacts"),
-            alt.Tooltip("part:Q", format=".1%", title="Part"),
-        ],
+        tooltip=tooltip,
     )
     widgets.chart(
-        donut.mark_arc(innerRadius=60, outerRadius=120)
-        + donut.mark_text(radius=140, size=13).encode(text="étiquette:N", color=alt.value("black"))
+        donut.mark_arc(innerRadius=60, outerRadius=120, stroke="white").encode(
+            description=alt.Description(f"{charts.LABEL}:N")
+        )
+        # The percentages beside the arcs repeat the arcs' labels: hidden from screen readers.
+        + donut.mark_text(radius=140, size=13, aria=False).encode(
+            text="étiquette:N", color=alt.value("black")
+        ),
+        "contacts par canal",
+        "Anneau de la part des contacts de chaque canal (appels présentés au centre et "
+        "lignes des registres d'accueil).",
+        mix.sort_values("contacts", ascending=False)[["canal", "contacts", "part"]].rename(
+            columns={"canal": "Canal", "contacts": "Contacts", "part": "Part"}
+        ),
+        {"Contacts": "count", "Part": "ratio"},
     )
     st.caption(
         f"{fmt.number(mix['contacts'].sum())} contacts : appels présentés au centre et "

@@ -60,23 +60,43 @@ else:
             "montant_eur": list(natures.values()),
         }
     )
+    shown, tooltip = charts.described(
+        frame,
+        [
+            ("nature", "Nature", "text"),
+            ("eur_par_logement_an", "€ par logement et par an", "eur"),
+            ("montant_eur", "Montant", "eur"),
+        ],
+    )
+    # One bar, its natures stacked, against the 22 € line: a bar of fixed thickness (the
+    # chart's height had been the whole of it, axis and legend included: no bar was left).
     bars = (
-        alt.Chart(frame)
-        .mark_bar()
+        alt.Chart(shown)
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("sum(eur_par_logement_an):Q", title="€ par logement et par an"),
+            x=alt.X("eur_par_logement_an:Q", title="€ par logement et par an", stack=True),
             color=charts.category_colour(
                 "nature", list(NATURES.values()), frame["nature"], "Nature"
             ),
-            tooltip=[
-                alt.Tooltip("nature:N", title="Nature"),
-                alt.Tooltip(
-                    "eur_par_logement_an:Q", format=",.2f", title="€ par logement et par an"
-                ),
-                alt.Tooltip("montant_eur:Q", format=",.0f", title="Montant (€)"),
-            ],
+            order=alt.Order("eur_par_logement_an:Q", sort="descending"),
+            description=alt.Description(f"{charts.LABEL}:N"),
+            tooltip=tooltip,
         )
     )
-    target = alt.Chart().mark_rule(color="red", strokeDash=[6, 4]).encode(x=alt.datum(22))
-    widgets.chart(alt.layer(bars, target, data=frame).properties(height=120))
+    target = charts.reference_rule(22, "Référence : 22 € par logement et par an", axis="x")
+    total = fmt.euros(frame["eur_par_logement_an"].sum())
+    widgets.chart(
+        alt.layer(bars, target, data=shown).properties(height=60),
+        "coût par nature",
+        f"Barre du coût par logement et par an ({total}), découpée par nature de coût, "
+        "face à la référence de 22 €.",
+        frame.rename(
+            columns={
+                "nature": "Nature",
+                "eur_par_logement_an": "€ par logement et par an",
+                "montant_eur": "Montant",
+            }
+        ),
+        {"€ par logement et par an": "eur", "Montant": "eur"},
+    )
     widgets.downloads(frame, "couts_par_nature", "costs")

@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from pages import data, fmt, state, widgets
+from pages import charts, data, fmt, state, widgets
 
 st.title("Demandes")
 f = state.require_filters()
@@ -39,18 +39,38 @@ with left:
     else:
         urg = urg.sort_values("urgency_days")
         urg = urg.assign(urgence=urg["urgency_days"].map(lambda d: f"{int(d)} j"))
+        shown, tooltip = charts.described(
+            urg,
+            [
+                ("urgence", "Délai d'engagement", "text"),
+                ("commitment_kept", "Respectés", "ratio"),
+                ("requests", "Demandes", "count"),
+            ],
+        )
         widgets.chart(
-            alt.Chart(urg)
+            alt.Chart(shown)
             .mark_bar()
             .encode(
-                x=alt.X("urgence:N", title="Délai d'engagement", sort=list(urg["urgence"])),
+                x=alt.X(
+                    "urgence:N",
+                    title="Délai d'engagement",
+                    sort=list(urg["urgence"]),
+                    axis=alt.Axis(labelAngle=0),
+                ),
                 y=alt.Y("commitment_kept:Q", title="Respectés", axis=alt.Axis(format="%")),
-                tooltip=[
-                    alt.Tooltip("urgence:N", title="Délai d'engagement"),
-                    alt.Tooltip("commitment_kept:Q", format=".1%", title="Respectés"),
-                    alt.Tooltip("requests:Q", format=",", title="Demandes"),
-                ],
-            )
+                description=alt.Description(f"{charts.LABEL}:N"),
+                tooltip=tooltip,
+            ),
+            "engagements par urgence",
+            "Barres de la part des engagements de délai respectés, pour chaque délai d'engagement.",
+            urg[["urgence", "commitment_kept", "requests"]].rename(
+                columns={
+                    "urgence": "Délai d'engagement",
+                    "commitment_kept": "Respectés",
+                    "requests": "Demandes",
+                }
+            ),
+            {"Respectés": "ratio", "Demandes": "count"},
         )
         widgets.downloads(urg, "engagements_par_urgence", "urgency")
 with right:
@@ -58,17 +78,27 @@ with right:
     buckets = v[v.index.str.startswith("backlog_open.")]
     frame = buckets.rename(lambda i: i.split(".", 1)[1] + " j").reset_index()
     frame.columns = ["ancienneté", "demandes"]
+    shown, tooltip = charts.described(
+        frame, [("ancienneté", "Ancienneté", "text"), ("demandes", "Demandes", "count")]
+    )
     widgets.chart(
-        alt.Chart(frame)
+        alt.Chart(shown)
         .mark_bar()
         .encode(
-            x=alt.X("ancienneté:N", sort=list(frame["ancienneté"]), title="Ancienneté"),
+            x=alt.X(
+                "ancienneté:N",
+                sort=list(frame["ancienneté"]),
+                title="Ancienneté",
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("demandes:Q", title="Demandes"),
-            tooltip=[
-                alt.Tooltip("ancienneté:N", title="Ancienneté"),
-                alt.Tooltip("demandes:Q", format=",", title="Demandes"),
-            ],
-        )
+            description=alt.Description(f"{charts.LABEL}:N"),
+            tooltip=tooltip,
+        ),
+        "stock par ancienneté",
+        f"Barres des demandes encore ouvertes au {fmt.day(f.end)}, par ancienneté.",
+        frame.rename(columns={"ancienneté": "Ancienneté", "demandes": "Demandes"}),
+        {"Demandes": "count"},
     )
     st.caption(f"{fmt.number(v.get('backlog_open'))} demandes ouvertes au {fmt.day(f.end)}.")
     widgets.downloads(frame, "stock_par_anciennete", "backlog")
@@ -85,8 +115,14 @@ by = st.radio(
 widgets.keep_in_url("par", by)
 flc = data.request_series(f, by)
 if not flc.empty:
+    title = "Canal" if by == "channel" else "Catégorie"
+    flc_shown = widgets.labelled(flc)
+    shown, tooltip = charts.described(
+        flc_shown,
+        [(by, title, "text"), ("first_level_closure_requests", "Clôture au 1er niveau", "ratio")],
+    )
     widgets.chart(
-        alt.Chart(widgets.labelled(flc))
+        alt.Chart(shown)
         .mark_bar()
         .encode(
             y=alt.Y(f"{by}:N", title=None, sort="-x"),
@@ -95,13 +131,16 @@ if not flc.empty:
                 title="Clôture au 1er niveau",
                 axis=alt.Axis(format="%"),
             ),
-            tooltip=[
-                alt.Tooltip(f"{by}:N", title="Canal" if by == "channel" else "Catégorie"),
-                alt.Tooltip(
-                    "first_level_closure_requests:Q", format=".1%", title="Clôture au 1er niveau"
-                ),
-            ],
-        )
+            description=alt.Description(f"{charts.LABEL}:N"),
+            tooltip=tooltip,
+        ),
+        f"clôture au premier niveau par {title.lower()}",
+        f"Barres de la part des demandes clôturées au premier niveau, par {title.lower()}, "
+        "de la plus grande à la plus petite.",
+        flc_shown.sort_values("first_level_closure_requests", ascending=False)[
+            [by, "first_level_closure_requests"]
+        ].rename(columns={by: title, "first_level_closure_requests": "Clôture au 1er niveau"}),
+        {"Clôture au 1er niveau": "ratio"},
     )
     widgets.downloads(flc, f"cloture_premier_niveau_par_{by}", "flc")
 

@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from pages import data, fmt, state, widgets
+from pages import charts, data, fmt, state, widgets
 from warehouse.kpis.staffing import CEILING_CALLS_PER_ADVISOR_DAY, Target, daily_load
 
 DAYS = fmt.DAYS
@@ -48,31 +48,35 @@ cols[1].metric(
 cols[2].metric("Conseillers nécessaires au pic", fmt.number(open_slots["required"].max()))
 
 st.subheader("Conseillers présents moins conseillers à planifier (rouge : manque)")
-slots = widgets.SLOT_LABELS
-heat = open_slots.assign(
-    jour=open_slots["weekday"].map(lambda d: DAYS[d - 1]), créneau=open_slots["slot"].map(slots)
+limit = max(1.0, float(open_slots["gap"].abs().max()))
+grid, cells = charts.week_grid(
+    open_slots,
+    alt.Color("gap:Q", title="Écart", scale=alt.Scale(scheme="redblue", domain=[-limit, limit])),
+    [
+        ("offered", "Appels", "decimal"),
+        ("required", "Nécessaires", "count"),
+        ("scheduled", "À planifier", "decimal"),
+        ("staffed", "Présents", "decimal"),
+        ("gap", "Écart", "decimal"),
+    ],
 )
-limit = max(1.0, float(heat["gap"].abs().max()))
+COLUMNS = {
+    "jour": "Jour",
+    "créneau": "Demi-heure",
+    "offered": "Appels",
+    "required": "Nécessaires",
+    "scheduled": "À planifier",
+    "staffed": "Présents",
+    "gap": "Écart",
+}
 widgets.chart(
-    alt.Chart(heat)
-    .mark_rect()
-    .encode(
-        x=alt.X("créneau:O", title="Demi-heure", sort=list(slots.values())),
-        y=alt.Y("jour:O", title=None, sort=DAYS),
-        color=alt.Color(
-            "gap:Q", title="Écart", scale=alt.Scale(scheme="redblue", domain=[-limit, limit])
-        ),
-        tooltip=[
-            "jour:N",
-            "créneau:N",
-            alt.Tooltip("offered:Q", format=".1f", title="Appels"),
-            alt.Tooltip("required:Q", title="Nécessaires"),
-            alt.Tooltip("scheduled:Q", format=".1f", title="À planifier"),
-            alt.Tooltip("staffed:Q", format=".1f", title="Présents"),
-            alt.Tooltip("gap:Q", format=".1f", title="Écart"),
-        ],
-    )
-    .properties(height=240)
+    grid,
+    "écart par jour et demi-heure",
+    "Carte de chaleur, par jour de la semaine et demi-heure, des conseillers présents "
+    "moins les conseillers à planifier : rouge, il en manque ; bleu, il y en a en plus.",
+    cells[list(COLUMNS)].rename(columns=COLUMNS),
+    {"Appels": "decimal", "Nécessaires": "calls", "À planifier": "decimal"}
+    | {"Présents": "decimal", "Écart": "decimal"},
 )
 widgets.downloads(table, "dimensionnement", "sizing")
 
@@ -81,23 +85,36 @@ st.subheader(
 )
 days = daily_load(table, data.kpis(f)["value"].get("answer_rate"))
 days = days.assign(jour=days["weekday"].map(lambda d: DAYS[d - 1]))
+days, tooltip = charts.described(
+    days,
+    [
+        ("jour", "Jour", "text"),
+        ("calls_per_advisor", "Appels traités par conseiller", "decimal"),
+        ("staffed", "Conseillers présents", "decimal"),
+    ],
+)
 bars = (
     alt.Chart(days)
     .mark_bar()
     .encode(
-        x=alt.X("jour:O", sort=DAYS, title=None),
+        x=alt.X("jour:O", sort=DAYS, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("calls_per_advisor:Q", title="Appels traités par conseiller"),
-        tooltip=[
-            "jour:N",
-            alt.Tooltip("calls_per_advisor:Q", format=".1f"),
-            alt.Tooltip("staffed:Q", format=".1f", title="Conseillers présents"),
-        ],
+        description=alt.Description(f"{charts.LABEL}:N"),
+        tooltip=tooltip,
     )
 )
-ceiling = (
-    alt.Chart()
-    .mark_rule(color="red", strokeDash=[6, 4])
-    .encode(y=alt.datum(CEILING_CALLS_PER_ADVISOR_DAY))
+ceiling = charts.reference_rule(
+    CEILING_CALLS_PER_ADVISOR_DAY,
+    f"Plafond : {CEILING_CALLS_PER_ADVISOR_DAY} appels traités par conseiller et par jour",
 )
-widgets.chart(alt.layer(bars, ceiling, data=days))
+LOAD = {"jour": "Jour", "calls_per_advisor": "Appels traités par conseiller"}
+LOAD |= {"staffed": "Conseillers présents"}
+widgets.chart(
+    alt.layer(bars, ceiling, data=days),
+    "charge par jour",
+    "Barres des appels traités par conseiller pour chaque jour de la semaine, face au "
+    f"plafond de {CEILING_CALLS_PER_ADVISOR_DAY} par jour.",
+    days[list(LOAD)].rename(columns=LOAD),
+    {"Appels traités par conseiller": "decimal", "Conseillers présents": "decimal"},
+)
 widgets.downloads(days, "charge_par_jour", "daily_load")

@@ -45,7 +45,9 @@ for i, row in now.iterrows():
         st.metric(
             theme_label(row["theme"]),
             fmt.percent(row["rate"]),
-            fmt.change(row["rate"], old, "ratio", f"depuis {previous}")
+            fmt.judged(
+                fmt.change(row["rate"], old, "ratio", f"depuis {previous}"), row["rate"], old, "up"
+            )
             if old is not None
             else None,
             help=f"{fmt.number(row['respondents'])} répondants ; vague précédente : "
@@ -53,7 +55,7 @@ for i, row in now.iterrows():
             + widgets.kpi_help("satisfaction"),
         )
         if row["respondents"] < MIN_RESPONDENTS:
-            st.caption(f":orange-badge[{fmt.number(row['respondents'])} répondants : fragile]")
+            st.markdown(f":orange-badge[{fmt.number(row['respondents'])} répondants : fragile]")
 
 st.subheader("Par thème, face à la vague précédente et aux références")
 refs = pd.DataFrame(survey["references"], columns=["wave", "perimeter", "theme", "rate"])
@@ -75,27 +77,37 @@ for (perimeter, theme), group in refs.groupby(["perimeter", "theme"]):
     )
 compared = pd.DataFrame(compared)
 series_names = list(dict.fromkeys(compared["série"]))
+themes = [theme_label(t) for t in order]
+shown, tooltip = charts.described(
+    compared,
+    [("thème", "Thème", "text"), ("série", "Série", "text"), ("taux", "Satisfaits", "ratio")],
+)
+table = compared.pivot_table(index="thème", columns="série", values="taux", aggfunc="first")
+table = table.reindex(
+    [t for t in themes if t in table.index] + sorted(set(table.index) - set(themes))
+)
 widgets.chart(
-    alt.Chart(compared)
+    alt.Chart(shown)
     .mark_bar()
     .encode(
-        y=alt.Y(
-            "thème:N",
-            title=None,
-            sort=[theme_label(t) for t in order],
-            axis=alt.Axis(labelLimit=240),
-        ),
+        y=alt.Y("thème:N", title=None, sort=themes, axis=alt.Axis(labelLimit=240)),
+        # Within a theme the series keep the legend's order: told apart by place too.
         yOffset=alt.YOffset("série:N", sort=series_names),
         x=alt.X(
             "taux:Q", title="Satisfaits", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
         ),
         color=charts.category_colour("série", series_names, series_names, "Série"),
-        tooltip=[
-            alt.Tooltip("thème:N", title="Thème"),
-            alt.Tooltip("série:N", title="Série"),
-            alt.Tooltip("taux:Q", format=".1%", title="Satisfaits"),
-        ],
+        description=alt.Description(f"{charts.LABEL}:N"),
+        tooltip=tooltip,
     )
+    .properties(height=alt.Step(12, **{"for": "offset"})),
+    "satisfaction par thème",
+    "Barres groupées de la part de locataires satisfaits par thème : pour chaque thème, "
+    f"dans l'ordre, {', '.join(series_names)}.",
+    table[[c for c in series_names if c in table.columns]]
+    .reset_index()
+    .rename(columns={"thème": "Thème"}),
+    dict.fromkeys(series_names, "ratio"),
 )
 widgets.downloads(compared, "satisfaction_par_theme", "sat_themes")
 
@@ -141,22 +153,42 @@ else:
         "locataires confirment ce que montrent les opérations."
     )
     shown = bridge.dropna(subset=[measure])
+    shown, tooltip = charts.described(
+        shown,
+        [
+            ("agency", "Agence", "text"),
+            ("rate", "Satisfaction", "ratio"),
+            (measure, measures[measure], "ratio"),
+            ("respondents", "Répondants", "count"),
+        ],
+    )
     widgets.chart(
         alt.Chart(shown)
-        .mark_circle(size=160)
+        .mark_circle(size=160, opacity=1)
         .encode(
             x=alt.X(f"{measure}:Q", title=measures[measure], axis=alt.Axis(format="%")),
             y=alt.Y(
                 "rate:Q", title=f"Satisfaction {theme_label(theme)}", axis=alt.Axis(format="%")
             ),
-            tooltip=[
-                alt.Tooltip("agency:N", title="Agence"),
-                alt.Tooltip("rate:Q", format=".1%", title="Satisfaction"),
-                alt.Tooltip(f"{measure}:Q", format=".1%", title=measures[measure]),
-                alt.Tooltip("respondents:Q", title="Répondants"),
-            ],
+            description=alt.Description(f"{charts.LABEL}:N"),
+            tooltip=tooltip,
         )
-        + alt.Chart(shown).mark_text(dy=-14).encode(x=f"{measure}:Q", y="rate:Q", text="agency:N")
+        # The agencies' codes beside the points repeat the points' labels.
+        + alt.Chart(shown)
+        .mark_text(dy=-14, aria=False)
+        .encode(x=f"{measure}:Q", y="rate:Q", text="agency:N"),
+        "satisfaction et opérations",
+        f"Nuage de points des agences : en abscisse « {measures[measure]} », en ordonnée la "
+        f"satisfaction « {theme_label(theme)} ».",
+        shown[["agency", "rate", measure, "respondents"]].rename(
+            columns={
+                "agency": "Agence",
+                "rate": "Satisfaction",
+                measure: measures[measure],
+                "respondents": "Répondants",
+            }
+        ),
+        {"Satisfaction": "ratio", measures[measure]: "ratio", "Répondants": "count"},
     )
     bridge_table = bridge[["agency", "rate", "respondents", *measures]].rename(
         columns={"rate": f"satisfaction_{theme}", "respondents": "repondants"}

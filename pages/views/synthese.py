@@ -13,10 +13,31 @@ f = state.require_filters()
 values = data.kpis(f)
 if "satisfaction.global" in values.index:  # a survey is loaded: what tenants say
     TILES = [*TILES, "satisfaction.global"]
-before = data.kpis(f.shifted_years(1), data.SYNTHESE_TILES)  # the year before: its tiles only
+period = data.data_period()
+compared = state.year_before(f, period[1] if period else None)
+before = data.kpis(compared.before, data.SYNTHESE_TILES)  # the year before: its tiles only
 scope_reference = state.organisme_reference(f)
 organisme = None if scope_reference is None else data.kpis(scope_reference)
-st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")
+
+
+def days(n: int) -> str:
+    return f"{n} jour{'s' * (n > 1)} ouvré{'s' * (n > 1)}"
+
+
+now, then = compared.now, compared.before
+uneven = compared.business_now != compared.business_before
+same = "au même jour" if now.start == now.end else "aux mêmes jours"
+cut = (
+    f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, données chargées jusqu'au "
+    f"{fmt.day(now.end)} : du {fmt.day(now.start)} au {fmt.day(now.end)} "
+    if now.end < f.end
+    else f"Du {fmt.day(now.start)} au {fmt.day(now.end)} "
+)
+st.markdown(  # what is compared with what, business days included
+    f"{cut}({days(compared.business_now)}), comparé {same} un an plus tôt : du "
+    f"{fmt.day(then.start)} au {fmt.day(then.end)} ({days(compared.business_before)})."
+    + (" Les volumes n'y portent pas sur autant de jours ouvrés." if uneven else "")
+)
 if state.access().agencies is not None and scope_reference is None:
     st.caption(
         "Pas de référence organisme : vos agences relèvent de plusieurs organismes, ou "
@@ -59,6 +80,7 @@ for i, kpi_id in enumerate(TILES):
         survey = data.survey(f)
         old = next((r["rate"] for r in survey["before"] if r["theme"] == "global"), None)
         delta = fmt.change(value, old, "ratio", f"depuis {survey['previous']}")
+    delta = fmt.judged(delta, value, old, better(kpi_id))  # good or bad in words too
     colour = fmt.delta_colour(better(kpi_id))
     with rows[i // 4][i % 4]:
         label = kpi(kpi_id).label + {
@@ -72,8 +94,17 @@ for i, kpi_id in enumerate(TILES):
             delta_color=colour,
             help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
         )
+        if delta and uneven and kpi(kpi_id).unit in ("calls", "requests"):  # like with like?
+            st.caption(
+                f"Évolution sur {days(compared.business_now)} contre "
+                f"{compared.business_before} un an plus tôt."
+            )
+        badge = fmt.badge(kpi(kpi_id).target, value)
+        if badge:  # in plain text: a badge inside a caption's faded text fell under 3:1
+            st.markdown(badge)
         reference = per_dwelling(value) if kpi_id == "offered_calls" else kpi(kpi_id).reference
-        st.caption(" ".join(x for x in (fmt.badge(kpi(kpi_id).target, value), reference) if x))
+        if reference:
+            st.caption(reference)
         if row is not None and row["note"] and (value is None or value != value):
             st.caption(fmt.md(row["note"].capitalize()) + ".")
         if organisme is not None and kpi_id in organisme.index:
@@ -91,24 +122,34 @@ else:
     volumes["série"] = volumes["série"].map(
         {"offered_calls": "Présentés", "answered_calls": "Traités"}
     )
-    events = data.events(f)
-    x = alt.X("month:T", title="Mois", axis=alt.Axis(format="%b %Y"))
-    marks = charts.event_marks(events, "day", "month", x)
-    trend = (
-        alt.Chart(volumes)
-        .mark_line(point=True)
-        .encode(
-            x=x,
-            y=alt.Y("appels:Q", title="Appels"),
-            color=charts.series_colour(["Présentés", "Traités"]),
-            tooltip=[
-                alt.Tooltip("month:T", format="%B %Y", title="Mois"),
-                alt.Tooltip("série:N", title="Série"),
-                alt.Tooltip("appels:Q", format=",", title="Appels"),
-            ],
-        )
+    # Months as whole bands with their French name: a time axis labelled "%b %Y" repeated
+    # a month's name under every tick of a short period, and shifted the labels of longer.
+    volumes, x = charts.time_x(volumes, "month", "month")
+    volumes, tooltip = charts.described(
+        volumes,
+        [
+            charts.time_field("month", "month"),
+            ("série", "Série", "text"),
+            ("appels", "Appels", "count"),
+        ],
     )
-    widgets.chart(trend if marks is None else alt.layer(trend, marks))
+    events = data.events(f)
+    marks = charts.event_marks(events, "month", "month", x)
+    trend = charts.series_lines(
+        volumes, x, alt.Y("appels:Q", title="Appels"), ["Présentés", "Traités"], tooltip
+    )
+    first, last = (fmt.month(m) for m in (months["month"].min(), months["month"].max()))
+    widgets.chart(
+        trend if marks is None else alt.layer(trend, marks),
+        "Tendances mensuelles",
+        f"Courbes des appels présentés et traités par mois, {charts.span(first, last)}.",
+        months.assign(mois=months["month"].map(fmt.month))[
+            ["mois", "offered_calls", "answered_calls"]
+        ].rename(
+            columns={"mois": "Mois", "offered_calls": "Présentés", "answered_calls": "Traités"}
+        ),
+        {"Présentés": "calls", "Traités": "calls"},
+    )
     if not events.empty:
         st.caption(charts.event_caption(events))
     widgets.downloads(months, "tendances_mensuelles", "synthese_mois")
