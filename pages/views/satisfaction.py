@@ -166,9 +166,19 @@ else:
         alt.Chart(shown)
         .mark_circle(size=160, opacity=1)
         .encode(
-            x=alt.X(f"{measure}:Q", title=measures[measure], axis=alt.Axis(format="%")),
+            # Both axes zoomed on the agencies' spread: from 0 % they were a cluster of dots
+            # in a corner, their codes written over each other.
+            x=alt.X(
+                f"{measure}:Q",
+                title=measures[measure],
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(zero=False, padding=30),
+            ),
             y=alt.Y(
-                "rate:Q", title=f"Satisfaction {theme_label(theme)}", axis=alt.Axis(format="%")
+                "rate:Q",
+                title=f"Satisfaction {theme_label(theme)}",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(zero=False, padding=30),
             ),
             description=alt.Description(f"{charts.LABEL}:N"),
             tooltip=tooltip,
@@ -176,10 +186,14 @@ else:
         # The agencies' codes beside the points repeat the points' labels.
         + alt.Chart(shown)
         .mark_text(dy=-14, aria=False)
-        .encode(x=f"{measure}:Q", y="rate:Q", text="agency:N"),
+        .encode(
+            x=alt.X(f"{measure}:Q", scale=alt.Scale(zero=False, padding=30)),
+            y=alt.Y("rate:Q", scale=alt.Scale(zero=False, padding=30)),
+            text="agency:N",
+        ),
         "satisfaction et opérations",
         f"Nuage de points des agences : en abscisse « {measures[measure]} », en ordonnée la "
-        f"satisfaction « {theme_label(theme)} ».",
+        f"satisfaction « {theme_label(theme)} », sur des axes resserrés sur leurs valeurs.",
         shown[["agency", "rate", measure, "respondents"]].rename(
             columns={
                 "agency": "Agence",
