@@ -363,9 +363,9 @@ def test_filters_and_drill_downs_from_the_keyboard_alone(server, page):
     expect(page.get_by_role("radio", name="Jour")).to_be_checked()  # issue 25, case 6
 
     drawn.settle(page, CHARTS["appels"])
-    _tab_to(page, FOCUSED_TEXT, "Données du graphique : Présentés, traités et perdus")
+    _tab_to(page, FOCUSED_TEXT, "Données du graphique : présentés, traités et perdus")
     page.keyboard.press("Enter")
-    table = page.locator("[data-testid='stExpander']").filter(has_text="Présentés, traités")
+    table = page.locator("[data-testid='stExpander']").filter(has_text="présentés, traités")
     expect(table.locator("[data-testid='stDataFrame']")).to_be_visible()
 
     page.goto(f"{server}/agences?{PERIOD}")

@@ -87,7 +87,7 @@ GRAIN_WORDS = {"day": "jour", "week": "semaine", "month": "mois"}
 clicked = widgets.picked(
     widgets.chart(
         bars if marks is None else alt.layer(bars, marks),
-        "Présentés, traités et perdus",
+        "présentés, traités et perdus",
         f"Barres empilées des appels traités et perdus par {GRAIN_WORDS[grain]}, {span} ; "
         "leur hauteur totale est celle des appels présentés.",
         frame.assign(période=periods)[

@@ -141,7 +141,7 @@ else:
     first, last = (fmt.month(m) for m in (months["month"].min(), months["month"].max()))
     widgets.chart(
         trend if marks is None else alt.layer(trend, marks),
-        "Tendances mensuelles",
+        "tendances mensuelles",
         f"Courbes des appels présentés et traités par mois, {charts.span(first, last)}.",
         months.assign(mois=months["month"].map(fmt.month))[
             ["mois", "offered_calls", "answered_calls"]
