@@ -109,3 +109,26 @@ def test_the_agencies_are_ranked_as_dots_on_an_axis_zoomed_on_their_spread():
     assert scale["zero"] is False and 0 < scale["domain"][0] < scale["domain"][1] <= 1
     assert "axe qui commence à" in spec["description"]
     assert any("L'axe ne commence pas à zéro" in c.value for c in at.caption)
+
+
+@pytest.mark.usefixtures("app")
+def test_a_rate_without_values_is_in_no_legend(monkeypatch):
+    """Issue 25, case 1: the answer rate's line was in the legend but not drawn. A rate
+    that has no value under the filters (lost calls belong to no agency) is left out of the
+    legend, and with no rate at all the page says so instead of an empty chart."""
+    from pages import data
+
+    real = data.call_series
+
+    def without(*rates):
+        return lambda f, grain: real(f, grain).assign(**dict.fromkeys(rates, float("nan")))
+
+    monkeypatch.setattr(data, "call_series", without("answer_rate"))
+    at = _open("appels", PERIOD)
+    charts = [e for e in at.main if "vega_lite_chart" in getattr(e, "type", "")]
+    rates = json.loads(charts[1].proto.spec)
+    colour = rates["layer"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert colour == ["Niveau de service 90 s"]
+    monkeypatch.setattr(data, "call_series", without("answer_rate", "service_level_90"))
+    at = _open("appels", PERIOD)
+    assert any("Aucun taux à tracer" in i.value for i in at.info)

@@ -134,25 +134,28 @@ RATES = {"answer_rate": "Taux de décroché", "service_level_90": "Niveau de ser
 rates = frame.melt(field, list(RATES), "série", "taux")
 rates["série"] = rates["série"].map(RATES)
 rates = rates.dropna(subset=["taux"])  # a rate without meaning here is in no legend
-names = [n for n in RATES.values() if n in set(rates["série"])]
-rates, x = charts.time_x(rates, grain, field)
-rates, tooltip = charts.described(
-    rates, [when, ("série", "Série", "text"), ("taux", "Taux", "ratio")]
-)
-y = alt.Y("taux:Q", title=None, axis=alt.Axis(format="%"))
-widgets.chart(
-    alt.layer(
-        charts.series_lines(rates, x, y, names, tooltip),
-        charts.reference_rule(0.8, "Ligne AFNOR : 80 % des appels décrochés en 90 s"),
-    ),
-    "taux de décroché et niveau de service",
-    f"Courbes du taux de décroché (trait plein, ronds) et du niveau de service à 90 s "
-    f"(tirets, carrés) par {GRAIN_WORDS[grain]}, {span}, face à la ligne AFNOR de 80 %.",
-    frame.assign(période=periods)[["période", *RATES]].rename(
-        columns={"période": GRAIN_WORDS[grain].capitalize(), **RATES}
-    ),
-    dict.fromkeys(RATES.values(), "ratio"),
-)
+if rates.empty:  # no rate has a meaning here (a scope: lost calls belong to no agency)
+    widgets.empty("Aucun taux à tracer pour ces filtres.")
+else:
+    names = [n for n in RATES.values() if n in set(rates["série"])]
+    rates, x = charts.time_x(rates, grain, field)
+    rates, tooltip = charts.described(
+        rates, [when, ("série", "Série", "text"), ("taux", "Taux", "ratio")]
+    )
+    y = alt.Y("taux:Q", title=None, axis=alt.Axis(format="%"))
+    widgets.chart(
+        alt.layer(
+            charts.series_lines(rates, x, y, names, tooltip),
+            charts.reference_rule(0.8, "Ligne AFNOR : 80 % des appels décrochés en 90 s"),
+        ),
+        "taux de décroché et niveau de service",
+        f"Courbes du taux de décroché (trait plein, ronds) et du niveau de service à 90 s "
+        f"(tirets, carrés) par {GRAIN_WORDS[grain]}, {span}, face à la ligne AFNOR de 80 %.",
+        frame.assign(période=periods)[["période", *RATES]].rename(
+            columns={"période": GRAIN_WORDS[grain].capitalize(), **RATES}
+        ),
+        dict.fromkeys(RATES.values(), "ratio"),
+    )
 widgets.downloads(frame, f"appels_par_{grain}", "appels_series")
 
 st.subheader("Appels présentés et perdus par jour et demi-heure")
