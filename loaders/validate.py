@@ -19,6 +19,7 @@ from loaders.sources import SOURCES
 from loaders.sources.base import Source
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+MISSING = "valeur obligatoire manquante"
 
 
 def _rules(gx, source: Source) -> list:
@@ -26,9 +27,7 @@ def _rules(gx, source: Source) -> list:
     rules = []
     for col in source.columns:
         if col.required:
-            rules.append(
-                (e.ExpectColumnValuesToNotBeNull(column=col.name), "valeur obligatoire manquante")
-            )
+            rules.append((e.ExpectColumnValuesToNotBeNull(column=col.name), MISSING))
         if col.kind == "code":
             rules.append(
                 (
