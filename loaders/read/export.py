@@ -468,8 +468,8 @@ def _profiled(path, profile: Profile, line, names, layout, delimiter) -> Export:
         width,
         profile,
     )
-    if line == 0 and profile.min_fields:
-        export.min_width = profile.min_fields
+    if profile.min_fields:  # older layouts stop after fewer fields, header or not
+        export.min_width = min(profile.min_fields, width)
     return export
 
 

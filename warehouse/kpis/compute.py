@@ -168,7 +168,13 @@ def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None)
         for row in requests.capture_shares(conn, f):
             out.append(_value(f"capture_share.{row['channel']}", row["share"]))
     out.append(_value("first_level_closure_calls", cv["first_level_closure_calls"]))
-    out.append(_value("first_level_closure_requests", rv["first_level_closure_requests"]))
+    out.append(
+        _value(
+            "first_level_closure_requests",
+            rv["first_level_closure_requests"],
+            requests.level_note(ra),
+        )
+    )
     out.append(_value("commitment_kept", rv["commitment_kept"]))
     if want("close_days_median", "close_days_p90"):
         out += [_value(key, value) for key, value in requests.close_days(conn, f).items()]
