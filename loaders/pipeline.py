@@ -82,7 +82,7 @@ def import_file(
             export.source.after_merge(conn, report.load_id)
             refresh_statistics(conn, export.source.refreshed)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
-    except KeyRefused as exc:
+    except (KeyRefused, FileRejected) as exc:  # FileRejected: a profile cannot read it
         report.status, report.message = "rejected", str(exc)
         _record_failure(engine, path, sha, report.source, report, started)
     except Exception as exc:
