@@ -50,18 +50,24 @@ def test_a_profile_maps_an_export_with_sql(engine, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "sql",
+    "reach",
     [
-        "SELECT * FROM read_csv('/etc/passwd')",
-        "SELECT 1 FROM glob('/etc/*')",
-        "SELECT * FROM 'https://example.com/x.csv'",
+        "(SELECT content FROM read_text('{secret}'))",
+        "(SELECT count(*) FROM glob('{folder}/*'))::VARCHAR",
+        "(SELECT content FROM read_text('https://example.com/x.txt'))",
     ],
 )
-def test_the_sql_reaches_nothing_but_the_export(engine, tmp_path, monkeypatch, sql):
+def test_the_sql_reaches_nothing_but_the_export(engine, tmp_path, monkeypatch, reach):
+    """A well-formed profile whose motif reads a file, a folder or a URL: refused by
+    DuckDB itself (external access off), the file rejected, nothing loaded."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mot de passe", encoding="utf-8")
+    motif = reach.format(secret=secret, folder=tmp_path)
+    sql = GOOD_SQL.replace("FROM export", f", {motif} AS motif FROM export")
     _profiles(tmp_path, monkeypatch, essai=PROFILE.format(name="essai", sql=sql))
     report = import_file(engine, _export(tmp_path))
     assert report.status == "rejected", report
-    assert "profil « essai »" in report.message
+    assert "profil « essai »" in report.message and "Permission" in report.message
 
 
 @pytest.mark.parametrize(
