@@ -389,3 +389,29 @@ def test_a_user_profile_reads_a_crm_request_export(engine, tmp_path, monkeypatch
     assert got["capture_share.extranet"] == pytest.approx(1 / 3)
     assert got["first_level_closure_requests"] == pytest.approx(1 / 2)
     assert got["followup_rate"] == pytest.approx(2 / 4)
+
+
+def test_the_json_report_carries_the_check(engine, tmp_path):
+    """--json: what was left out and grouped, and the calls per day and per hour (3CX
+    typed sample: calls at 9, 10, 11, 12 and 17 h Paris on 03/03/2025)."""
+    import json
+
+    from loaders.cli import run_import
+
+    out = tmp_path / "out.jsonl"
+    url = engine.url.render_as_string(hide_password=False)
+    with open(out, "w", encoding="utf-8") as f:
+        run_import([str(SAMPLES / "3cx" / "cdr-typed.log")], None, url, out=f, as_json=True)
+    report = json.loads(out.read_text(encoding="utf-8").splitlines()[-1])
+    assert (report["rows_left_out"], report["rows_grouped"]) == (1, 0)
+    assert report["calls_per_day"] == [
+        {
+            "date": "2025-03-03",
+            "offered": 5,
+            "answered": 3,
+            "abandoned": 1,
+            "voicemail": 1,
+            "unknown": 0,
+        }
+    ]
+    assert [h["hour"] for h in report["calls_per_hour"]] == [9, 10, 11, 12, 17]
