@@ -87,6 +87,18 @@ def _load(engine, name: str, **kw):
     return report
 
 
+def _url(engine) -> str:
+    """The engine's URL for the command line, confined to the test's own schema."""
+    from sqlalchemy import text
+
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.execute(text("select current_schema()")).scalar_one()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
 def _advisors(engine) -> int:
     with engine.connect() as conn:
         query = select(func.count()).where(fact_call.c.advisor_key.is_not(None))
@@ -186,7 +198,7 @@ def test_3cx_files_as_the_cdr_service_names_them(engine, tmp_path):
     (folder / "rapport.pdf").write_bytes(b"%PDF-1.4")
     (folder / ".cache").write_text("x")
     out = tmp_path / "out.txt"
-    url = engine.url.render_as_string(hide_password=False)
+    url = _url(engine)
     with open(out, "w", encoding="utf-8") as f:
         code = run_import([str(folder)], None, url, out=f)
     text = out.read_text(encoding="utf-8")
@@ -399,19 +411,15 @@ def test_the_json_report_carries_the_check(engine, tmp_path):
     from loaders.cli import run_import
 
     out = tmp_path / "out.jsonl"
-    url = engine.url.render_as_string(hide_password=False)
+    url = _url(engine)
     with open(out, "w", encoding="utf-8") as f:
         run_import([str(SAMPLES / "3cx" / "cdr-typed.log")], None, url, out=f, as_json=True)
     report = json.loads(out.read_text(encoding="utf-8").splitlines()[-1])
     assert (report["rows_left_out"], report["rows_grouped"]) == (1, 0)
+    day = {"offered": 5, "answered": 3, "abandoned": 1, "voicemail": 1, "unknown": 0}
+    no_call = dict.fromkeys(day, 0)  # the 4th: an outbound and an internal call only
     assert report["calls_per_day"] == [
-        {
-            "date": "2025-03-03",
-            "offered": 5,
-            "answered": 3,
-            "abandoned": 1,
-            "voicemail": 1,
-            "unknown": 0,
-        }
+        {"date": "2025-03-03", **day},
+        {"date": "2025-03-04", **no_call},
     ]
     assert [h["hour"] for h in report["calls_per_hour"]] == [9, 10, 11, 12, 17]
