@@ -1,6 +1,6 @@
 """The dashboard's one link to the loaders: each step (the Importer's preview and import,
 the demo build of a first start) runs ``python -m loaders ... --json`` in a process of its
-own, so the dashboard never imports the loaders or Great Expectations and never holds the
+own (the Importer's in a warm spare, :mod:`pages.worker`), so the dashboard never imports the loaders or Great Expectations and never holds the
 embedded DuckDB file while it is written. The loaders answer in JSON lines, never in the
 French prose their console users read."""
 
@@ -14,18 +14,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pages import worker
 from warehouse.engine import PROJECT_ROOT, warehouse_url
 
 PREVIEW_TIMEOUT_S = 300
 
 
-def _command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "loaders", "--url", warehouse_url(), *args]
+def _arguments(*args: str) -> list[str]:
+    return ["--url", warehouse_url(), *args]
 
 
 class JobFailed(RuntimeError):
     """A loaders process ended without its answer; the message is the one it gave, in
     French (a warehouse held too long, a broken profile...) or says it gave none."""
+
+
+def prepare() -> None:
+    """Warm a loaders process up for the Importer's next command."""
+    worker.prepare()
 
 
 @contextmanager
@@ -63,8 +69,10 @@ def preview(uploads: list[tuple[str, bytes]]) -> list[dict]:
     """How each uploaded file would be read (``python -m loaders preview``), one dict per
     file, in the order given; :class:`JobFailed` when the process could not tell."""
     with staged_uploads(uploads) as paths:
+        # A process of its own, not the warm spare: a preview loads no Great Expectations
+        # (1 to 2 s), while the spare, started with the page, warms up for the import.
         done = subprocess.run(
-            _command("preview", *map(str, paths)),
+            [sys.executable, "-m", "loaders", *_arguments("preview", *map(str, paths))],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,
@@ -83,13 +91,7 @@ def run_import(uploads: list[tuple[str, bytes]]) -> Iterator[dict]:
     code with no report for some file is an import that did not run (its French reason in
     ``error``)."""
     with staged_uploads(uploads) as paths:
-        process = subprocess.Popen(
-            _command("import", "--json", *map(str, paths)),
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = worker.run(_arguments("import", "--json", *map(str, paths)))
         yield from _reports(process.stdout)
         code = process.wait()
         error = process.stderr.read()

@@ -26,6 +26,7 @@ st.caption(
     "Aircall, 3CX, Avaya IP Office, Microsoft Teams, ou un profil ajouté par l'organisme). "
     "Un fichier déjà importé à l'identique ne change rien."
 )
+jobs.prepare()  # a loaders process warms up for the import while the user chooses files
 uploaded = st.file_uploader(
     "Fichiers à importer",
     type=["csv", "txt", "tsv", "xlsx"],
