@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import platform
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import (  # noqa: E402
+from bench.common import (  # noqa: E402
     PG_URL,
     _cpus,
     _memory_gb,
@@ -32,6 +31,7 @@ from bench.scale import (  # noqa: E402
     mark,
     med,
     probe,
+    read_csv_seconds,
 )
 
 TARGET_ROWS_S, TARGET_RATIO, TARGET_PEAK_MB = 200_000, 5, 1536
@@ -112,25 +112,6 @@ def _references(url: str, exports: Path) -> None:
     for ref in ("agences.csv", "logements.csv"):
         import_file(engine, exports / ref)
     engine.dispose()
-
-
-def read_csv_seconds(work: Path, run: int, calls: Path) -> float:
-    """DuckDB's own ``read_csv`` of the file into a table, every column as text: the
-    ceiling our import is measured against."""
-    import duckdb
-
-    raw_path = work / "import" / f"raw{run}.duckdb"
-    raw_path.unlink(missing_ok=True)
-    con = duckdb.connect(str(raw_path))
-    start = time.perf_counter()
-    con.execute(
-        "CREATE TABLE raw AS SELECT * FROM read_csv(?, delim=';', header=true, "
-        "all_varchar=true, encoding='latin-1')",
-        [str(calls)],
-    )
-    seconds = time.perf_counter() - start
-    con.close()
-    return seconds
 
 
 def measure(work: Path, runs: int) -> dict:

@@ -112,7 +112,7 @@ def probe_pages(url: str, runs: int) -> dict:
             if name != "synthese":
                 st.cache_data.clear()
                 t = time.perf_counter()
-                at.switch_page(f"pages/{name}.py").run()
+                at.switch_page(f"pages/views/{name}.py").run()
                 cold = time.perf_counter() - t
                 assert not at.exception, (name, at.exception)
             t = time.perf_counter()

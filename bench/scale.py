@@ -18,10 +18,8 @@ targets. Each measurement runs in a process of its own (``bench/probe.py``).
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -31,8 +29,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402
+    PG_URL,
+    _cpus,
+    _memory_gb,
+    _pg_version,
+    _runs,
+    arguments,
+    mark,
+    med,
+    probe,
+    read_csv_seconds,
+    run,
+)
+
 SIZES = {"1m": (45_000, 5), "10m": (425_000, 40)}
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_1m"
 TARGETS = {"import_rows_s": 200_000, "import_ratio": 5, "kpi_s": 0.3, "command_s": 2.0}
 TARGETS |= {"page_cold_s": 1.0, "page_warm_s": 0.2, "dashboard_mb": 1024}
@@ -76,15 +87,6 @@ def why(key: str, *verdicts: str) -> list[str]:
     )
 
 
-def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(command, cwd=ROOT, check=True, text=True, **kwargs)
-
-
-def probe(*args: str) -> dict:
-    out = run([sys.executable, "bench/probe.py", *args], capture_output=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def build(work: Path, size: str) -> dict:
     folder = work / size
     record = folder / "build.json"
@@ -123,7 +125,6 @@ def warehouse_facts(url: str) -> dict:
 
 
 def import_throughput(work: Path, runs: int) -> dict:
-    from bench.intake import read_csv_seconds
     from loaders.demo import build_demo
     from loaders.pipeline import import_file
     from warehouse.engine import make_engine
@@ -219,30 +220,6 @@ def needs(kpi_id: str) -> list[str]:
         "cost_per_first_level_request": ["costs.costs", "requests.totals"],
         "satisfaction": [],
     }.get(kpi_id, [calls])
-
-
-def med(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def mark(value: float, target: float, higher_is_better: bool = False) -> str:
-    ok = value >= target if higher_is_better else value <= target
-    if ok:
-        return "met"
-    factor = target / value if higher_is_better else value / target
-    return f"**missed ({factor:.1f}x)**"
-
-
-def arguments(results: str) -> argparse.Namespace:
-    """The options every benchmark takes: its work folder, runs, results file."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", type=Path, default=Path("/tmp/pbench"))
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / results)
-    parser.add_argument(
-        "--report-only", action="store_true", help="rewrite the Markdown from the saved JSON"
-    )
-    return parser.parse_args()
 
 
 def main() -> None:
@@ -429,31 +406,6 @@ def report(args, started, ended, builds, facts, imp, kpis, pg, command, pages, p
         f"{WHY['memory']}",
     ]
     return lines
-
-
-def _runs(values: list[float]) -> str:
-    return ", ".join(f"{v:.2f}" for v in values)
-
-
-def _cpus() -> int:
-    import os
-
-    return os.cpu_count() or 0
-
-
-def _memory_gb() -> float:
-    with open("/proc/meminfo") as f:
-        return int(f.readline().split()[1]) / 1024 / 1024
-
-
-def _pg_version() -> str:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_URL)
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar_one()
-    engine.dispose()
-    return version.split()[0]
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -228,7 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=2025)
     demo.add_argument("--out", type=Path, default=Path("demo_exports"))
     demo.add_argument("--no-import", action="store_true", help="only write the files")
+    demo.add_argument(
+        "--json", action="store_true", help="JSON lines: the files written, then one report each"
+    )
+    sub.add_parser(
+        "worker",
+        help="(for the dashboard) load the loaders, then wait for one command on stdin",
+    )
     args = parser.parse_args(argv)
+    if args.command == "worker":
+        return run_worker()
     if args.command == "profile":
         return run_profile(args)
     if args.command == "preview":
@@ -246,17 +256,56 @@ def main(argv: list[str] | None = None) -> int:
             profile=args.profile,
             as_json=args.json,
         )
+    return run_demo(args)
+
+
+def run_worker() -> int:
+    """A warm process for one command of the dashboard's Importer: the loaders, Great
+    Expectations and every source's validation suite are loaded first (about 3 s), then
+    ``{"ready": true}`` is printed and the process waits for one JSON line on stdin,
+    ``{"argv": [...]}``, the arguments of ``python -m loaders`` (``--url``, ``preview`` or
+    ``import --json``...), runs it as the command line does and exits with its code. One
+    command per process: each import keeps its own process, as from the command line."""
+    from loaders.validate import warm_up
+
+    warm_up()
+    print(json.dumps({"ready": True}), flush=True)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # the dashboard stopped before using it
+    request = json.loads(line)
+    for name, value in request.get("env", {}).items():  # the dashboard's settings of now
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    argv = request["argv"]
+    if "worker" in argv:
+        print("erreur : un worker ne lance pas un autre worker", file=sys.stderr)
+        return 2
+    return main(argv)
+
+
+def run_demo(args) -> int:
+    """Write the demo exports, then import them as any export is imported. With ``--json``
+    (the dashboard's first start reads it): ``{"demo_files": N, ...}``, then each file's
+    report as ``import --json`` gives it."""
     from loaders.demo import build_demo
 
-    print(
-        f"Écriture des exports de démonstration : {number(args.dwellings)} logements, "
-        f"{args.agencies} agences, {args.years} ans jusqu'à hier…",
-        flush=True,
-    )
+    if not args.json:
+        print(
+            f"Écriture des exports de démonstration : {number(args.dwellings)} logements, "
+            f"{args.agencies} agences, {args.years} ans jusqu'à hier…",
+            flush=True,
+        )
     started = time.perf_counter()
     files = build_demo(args.out, args.dwellings, args.years, args.seed, args.agencies)
     seconds = time.perf_counter() - started
-    print(f"{len(files)} fichiers de démonstration écrits dans {args.out} ({seconds:.0f} s)")
+    if args.json:
+        written = {"demo_files": len(files), "folder": str(args.out), "seconds": round(seconds)}
+        print(json.dumps(written), flush=True)
+    else:
+        print(f"{len(files)} fichiers de démonstration écrits dans {args.out} ({seconds:.0f} s)")
     if args.no_import:
         return 0
-    return run_import([str(args.out)], None, args.url)
+    return run_import([str(args.out)], None, args.url, as_json=args.json)

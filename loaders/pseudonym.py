@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from loaders.keyed_hash import hmac_hex
 from loaders.normalise import map_distinct
+from warehouse import config
 from warehouse.engine import data_dir
 
 KEY_ENV = "PILOTAGE_PSEUDONYM_KEY"
@@ -74,7 +75,7 @@ def _key(env_value: str | None, path: str) -> bytes:
 
 
 def secret_key() -> bytes:
-    return _key(os.environ.get(KEY_ENV), str(key_file()))
+    return _key(config.get(KEY_ENV), str(key_file()))
 
 
 def fingerprint(key: bytes) -> str:
@@ -92,7 +93,7 @@ def check_key(conn) -> None:
     from warehouse.load.meta import get_setting, holds_pseudonyms, set_setting
 
     stored = get_setting(conn, FINGERPRINT_SETTING)
-    lost = os.environ.get(KEY_ENV) is None and not key_file().exists()
+    lost = not config.is_set(KEY_ENV) and not key_file().exists()
     if lost and (stored or holds_pseudonyms(conn)):
         raise KeyRefused(
             f"clé de pseudonymisation introuvable ({KEY_ENV} absente et {key_file()} "

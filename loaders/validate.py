@@ -99,6 +99,13 @@ def _context():
     return context
 
 
+def warm_up() -> None:
+    """Build every source's suite now (Great Expectations imported, contexts created), so
+    that a waiting worker validates its file at once."""
+    for name in SOURCES:
+        _validation(name)
+
+
 class ValidationError(RuntimeError):
     """An expectation could not be evaluated: a bug, never a data problem to hide."""
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.pipeline import import_file
 from pages import PAGES as DASHBOARD_PAGES
+from pages import data
 from tests.util import write_export
 from tests.warehouse.kpi_dataset import FILES, build_warehouse
 from warehouse.engine import make_engine
@@ -56,7 +57,7 @@ def _open(page: str, state: dict | None = None, **params) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     if page != "synthese":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/views/{page}.py").run()
     return at
 
 
@@ -207,12 +208,12 @@ def test_a_warehouse_held_by_an_import_gives_a_message_not_a_traceback(
 def test_the_first_visitor_finds_the_default_view_computed(app, monkeypatch):
     """What the warming thread computes is what the Synthèse asks for by default: the
     visitor's run computes no KPI (the last full year and the year before are cached)."""
-    from pages.shared import ui, warm
+    from pages import warm
 
     computed = []
-    real = ui.compute_all
+    real = data.compute_all
     monkeypatch.setattr(
-        ui, "compute_all", lambda e, f, *a, **k: computed.append(f) or real(e, f, *a, **k)
+        data, "compute_all", lambda e, f, *a, **k: computed.append(f) or real(e, f, *a, **k)
     )
     f = warm.warm_default_view()
     assert f is not None and (f.start.month, f.start.day, f.end.month, f.end.day) == (1, 1, 12, 31)
@@ -249,7 +250,7 @@ def test_a_page_run_leaves_the_file_to_an_import(app, warehouse_url):
     ],
 )
 def test_year_on_year_changes(value, before, unit, shown):
-    from pages.shared import fmt
+    from pages import fmt
 
     assert fmt.change(value, before, unit) == shown
 
@@ -268,7 +269,7 @@ def test_year_on_year_changes(value, before, unit, shown):
     ],
 )
 def test_tile_colours_follow_the_good_direction(kpi_id, colour):
-    from pages.shared import fmt
+    from pages import fmt
     from warehouse.kpis.catalogue import better
 
     assert fmt.delta_colour(better(kpi_id)) == colour
@@ -291,7 +292,7 @@ def test_tile_colours_follow_the_good_direction(kpi_id, colour):
     ],
 )
 def test_a_badge_wherever_a_target_exists(kpi_id, value, badge):
-    from pages.shared import fmt
+    from pages import fmt
     from warehouse.kpis.catalogue import kpi
 
     assert badge in fmt.badge(kpi(kpi_id).target, value)
@@ -303,7 +304,7 @@ def test_a_badge_wherever_a_target_exists(kpi_id, value, badge):
     [(41, "41\u202fs"), (125, "2\u202fmin 05\u202fs"), (3720, "1\u202fh 02\u202fmin")],
 )
 def test_durations_in_minutes_and_seconds(value, shown):
-    from pages.shared import fmt
+    from pages import fmt
 
     assert fmt.seconds(value) == shown
 
@@ -409,3 +410,34 @@ def test_no_code_none_or_nan_is_shown(app, page):
             cells = {str(v) for v in frame[column].tolist()}
             assert not cells & {"None", "nan", "NaT", "<NA>"}, (page, column, cells)
             assert not cells & RAW_CODES, (page, column, cells & RAW_CODES)
+
+
+def test_the_dashboard_never_writes_an_outdated_warehouse_is_said(tmp_path, monkeypatch):
+    """A warehouse built by an earlier version (a table dropped): the page says which
+    command upgrades it and the dashboard leaves the file as it found it; a URL naming a
+    missing file is said too, and no demo is built there."""
+    from sqlalchemy import inspect, text
+
+    url = build_warehouse(tmp_path)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE agg_call_day"))
+    engine.dispose()
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert "python -m warehouse init" in at.error[0].value
+    reader = make_engine(url, read_only=True)
+    assert "agg_call_day" not in inspect(reader).get_table_names()
+    reader.dispose()
+    missing = tmp_path / "ailleurs" / "warehouse.duckdb"
+    monkeypatch.setenv("WAREHOUSE_URL", f"duckdb:///{missing}")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert "aucun entrepôt" in at.error[0].value
+    assert not missing.exists() and not missing.parent.exists()

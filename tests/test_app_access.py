@@ -54,7 +54,7 @@ def _signed_in(user: dict | None, page: str = "synthese") -> AppTest:
     at.run()
     assert not at.exception, at.exception
     if page != "synthese" and at.session_state["filters"] is not None:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/views/{page}.py").run()
     return at
 
 

@@ -42,7 +42,7 @@ def _importer(user: dict | None = None) -> AppTest:
         at.user = user
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/importer.py").run()
+    at.switch_page("pages/views/importer.py").run()
     return at
 
 
@@ -94,4 +94,87 @@ def test_the_quality_role_cannot_import(fresh_url):
     assert not at.exception, at.exception
     # The page is not in this role's navigation: it cannot be reached at all.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/importer.py")
+        at.switch_page("pages/views/importer.py")
+
+
+def _other_calls() -> list[list[str]]:
+    """Three calls in the same Aircall layout as ``aircall_rows``, ids B1-B3 (another
+    export that happens to carry the same file name)."""
+    header, *rows = aircall_rows()
+    return [header] + [[f"B{i}", *row[1:]] for i, row in enumerate(rows[:3], start=1)]
+
+
+def test_two_uploads_with_one_name_are_both_previewed_and_imported(fresh_url):
+    """Issue 26, case 6: the second ``appels.csv`` once overwrote the first; both are read,
+    previewed under names told apart, and imported."""
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [
+            ("appels.csv", _csv(aircall_rows()), "text/csv"),
+            ("appels.csv", _csv(_other_calls()), "text/csv"),
+        ]
+    ).run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader] == ["appels.csv", "appels (2).csv"]
+    assert list(at.dataframe[0].value["id_appel"])[:2] == ["A1", "A2"]
+    assert list(at.dataframe[1].value["id_appel"]) == ["B1", "B2", "B3"]
+    at.button(key="run_import").click().run()
+    assert not at.exception, at.exception
+    assert (_calls(fresh_url, "A"), _calls(fresh_url, "B")) == (6, 3)
+    reports = [h.value for h in at.subheader if h.value.startswith("Rapport")]
+    assert reports == ["Rapport : appels.csv", "Rapport : appels (2).csv"]
+
+
+def test_nothing_uploaded_stays_on_the_server_s_disk(fresh_url, tmp_path, monkeypatch):
+    """Issue 26, case 4: uploads (clear caller numbers) stayed in a temporary folder when
+    the user left without importing. They now exist on disk only while a loaders process
+    reads them: nothing after the preview, nothing after the import."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("aircall.csv", _csv(aircall_rows()), "text/csv")]
+    ).run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value is not None  # the preview ran...
+    assert list(scratch.rglob("*")) == []  # ...and left nothing behind
+    at.button(key="run_import").click().run()
+    assert not at.exception, at.exception
+    assert _calls(fresh_url, "A") == 6
+    assert list(scratch.rglob("*")) == []
+
+
+def test_an_import_that_cannot_run_says_why_and_never_says_done(fresh_url, monkeypatch):
+    """Issue 26, case 7: with the DuckDB file held by another process, the page once showed
+    « Import terminé » with no report. It now says the import stopped, which files were
+    not imported and why (the loaders' own French message), and keeps the uploads."""
+    import subprocess
+    import sys
+
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("aircall.csv", _csv(aircall_rows()), "text/csv")]
+    ).run()
+    assert not at.exception, at.exception
+    path = fresh_url.removeprefix("duckdb:///")
+    script = f"import duckdb, time\nc = duckdb.connect({path!r})\nprint('held', flush=True)\n"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script + "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True
+    )
+    monkeypatch.setenv("PILOTAGE_LOCK_WAIT_S", "1")
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at.button(key="run_import").click().run()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error).replace("\\", "")  # markdown escapes
+    assert "Import interrompu" in errors and "aircall.csv" in errors
+    assert "Entrepôt occupé" in errors  # the loaders' own words
+    assert not [m for m in at.metric if m.label == "Chargées"]
+    assert "Import terminé" not in " ".join(s.label for s in at.get("expandable"))
+    assert _calls(fresh_url, "A") == 0

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from pages import PAGES as DASHBOARD_PAGES
-from pages.shared import fmt
+from pages import fmt
 from tests.warehouse.kpi_dataset import build_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,8 @@ if CHROMIUM is None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
+pytestmark = pytest.mark.slow  # a real browser on a real server
 
 
 def _free_port() -> int:
@@ -171,19 +173,44 @@ def test_a_csv_download_reads_back(server, page):
     assert name == "appels_par_mois_2025-03-01_2025-04-30.csv", name
 
 
-@pytest.mark.parametrize("helper", ["fmt", "ui", "auth", "filters", "shared"])
-def test_no_helper_module_can_be_routed_to_on_a_fresh_server(tmp_path, page, helper):
-    """The first visit after a restart, to a helper's name: never a blank page, and the
-    navigation lists the pages only."""
+NOT_FOUND = "Page not found"
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("appels", "Appels"), ("synthese", "Synthèse"), ("data", "Synthèse")],
+    ids=["a-page", "the-default-page-s-own-path", "a-helper-module"],
+)
+def test_a_deep_link_on_a_fresh_server_opens_its_page_through_app_py(tmp_path, page, path, title):
+    """The first visit after a restart opens its link: the router (``app.py``) runs first
+    (the sidebar's filters are drawn), the right page shows with the link's parameters, and
+    no « Page not found » dialog covers it; a helper module of ``pages/`` is no page: its
+    name opens the default page and the navigation lists the pages only."""
     with _serve(tmp_path) as base:
-        page.goto(f"{base}/{helper}?{PERIOD}")
+        page.goto(f"{base}/{path}?{PERIOD}")
         # The first visit of a fresh server imports the page's modules: on a busy machine
         # its title took more than 5 s. This test checks routing; speed is benchmarked.
-        expect(page.locator("h1").first).to_be_visible(timeout=30_000)
+        expect(page.locator("h1").filter(has_text=title)).to_be_visible(timeout=30_000)
+        expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Filtres")
         nav = page.locator("[data-testid='stSidebarNav']")
         expect(nav).to_contain_text("Synthèse")
-        for name in ("fmt", "ui", "auth", "filters", "app"):
+        for name in ("data", "fmt", "state", "widgets", "server", "views", "app"):
             expect(nav.get_by_text(name, exact=True)).to_have_count(0)
+        if path != "data":  # an unknown name may say so; a real page never
+            expect(page.get_by_text(NOT_FOUND)).to_have_count(0)
+            assert "debut=2025-03-01" in page.url
+        assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_each_page_has_its_own_title_and_is_in_french(server, page):
+    """RGAA 8.3 and 8.5: the page's language is French and each page has its own title."""
+    page.goto(f"{server}/appels?{PERIOD}")
+    expect(page.locator("h1").filter(has_text="Appels")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    expect(page).to_have_title(re.compile(r"^Appels · Pilotage GRL$"))
+    page.goto(f"{server}/demandes?{PERIOD}")
+    expect(page.locator("h1").filter(has_text="Demandes")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Demandes · Pilotage GRL$"))
 
 
 def test_import_page_uploads_previews_and_imports(tmp_path, page):

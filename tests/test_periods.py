@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from pages.shared.ui import period_bounds
+from pages.state import period_bounds
 
 TODAY = date(2026, 11, 23)
 CUSTOM = (date(2025, 3, 1), date(2025, 4, 30))

@@ -7,16 +7,17 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 from datetime import date
 
-from warehouse.engine import busy_says_so, make_engine, warehouse_url
+from warehouse import config
+from warehouse.engine import WarehouseMissing, busy_says_so, make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.kpis import Filters, compute_all
 from warehouse.load.retention import purge_calls, retention_months, retention_start
-from warehouse.load.setup import init_warehouse, upgrade_if_needed
+from warehouse.load.setup import init_warehouse
 from warehouse.model.calendar import CALENDAR_START, calendar_end
+from warehouse.model.catalog import SchemaOutdated, open_reader
 
 COLUMNS = ["id", "value", "unit", "definition", "reference"]
 
@@ -78,7 +79,7 @@ def _report_commands(sub) -> None:
     a = sub.add_parser("alerts", help="evaluate the alert rules, mail what newly crossed")
     a.add_argument(
         "--rules",
-        default=os.environ.get("PILOTAGE_ALERT_RULES", "alertes.toml"),
+        default=config.get("PILOTAGE_ALERT_RULES"),
         help="rules file (default: PILOTAGE_ALERT_RULES or alertes.toml)",
     )
     a.add_argument("--date", type=calendar_day, help="reference day (default: yesterday)")
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             return getattr(run, args.command)(args)
-        except (RulesError, MailError) as error:
+        except (RulesError, MailError, SchemaOutdated, WarehouseMissing) as error:
             print(f"erreur : {error}", file=sys.stderr)
             return 2
     if args.command == "init":
@@ -141,6 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.end < args.start:
         parser.error("--end précède --start")
+    try:
+        return _kpis(args)
+    except (SchemaOutdated, WarehouseMissing) as error:
+        print(f"erreur : {error}", file=sys.stderr)
+        return 2
+
+
+def _kpis(args) -> int:
     filters = Filters(
         args.start,
         args.end,
@@ -150,8 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         tuple(c.lower() for c in args.categorie),
         tuple(q.upper() for q in args.queue),
     )
-    upgrade_if_needed(args.url or warehouse_url())
-    rows = compute_all(make_engine(args.url, read_only=True), filters)
+    rows = compute_all(open_reader(args.url), filters)
     text = render(rows, args.format, excel=not args.plain_csv)
     if args.format == "csv" and not args.plain_csv:
         sys.stdout.buffer.write(text.encode("utf-8-sig"))

@@ -12,12 +12,25 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool, QueuePool
 
+from warehouse import config
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG = logging.getLogger(__name__)
 
 
 class WarehouseBusy(RuntimeError):
     """The DuckDB file stayed locked by another process longer than we wait."""
+
+
+class WarehouseMissing(RuntimeError):
+    """A reader was pointed at a DuckDB file that does not exist (a volume not mounted, a
+    moved file): said, never replaced by an empty or a demo warehouse."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"aucun entrepôt à {path} : vérifiez WAREHOUSE_URL (fichier déplacé, volume non "
+            "monté ?), ou créez-le par un import (python -m loaders import ...)"
+        )
 
 
 def busy_says_so(main):
@@ -38,12 +51,13 @@ def busy_says_so(main):
 def lock_wait_seconds() -> float:
     """How long a connection waits for a DuckDB file another process holds
     (``PILOTAGE_LOCK_WAIT_S``, default 300: longer than a nightly import of one file)."""
-    return float(os.environ.get("PILOTAGE_LOCK_WAIT_S", "300"))
+    return float(config.get("PILOTAGE_LOCK_WAIT_S"))
 
 
 def data_dir() -> Path:
     """Folder for the embedded warehouse and its secrets (``PILOTAGE_DATA_DIR``, default ``data/``)."""
-    return Path(os.environ.get("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data"))
+    folder = Path(config.get("PILOTAGE_DATA_DIR"))
+    return folder if config.is_set("PILOTAGE_DATA_DIR") else PROJECT_ROOT / folder
 
 
 def default_url() -> str:
@@ -52,7 +66,7 @@ def default_url() -> str:
 
 def warehouse_url() -> str:
     """The warehouse URL: ``WAREHOUSE_URL`` or the embedded DuckDB file."""
-    return os.environ.get("WAREHOUSE_URL") or default_url()
+    return config.get("WAREHOUSE_URL") or default_url()
 
 
 def duckdb_path(url: str) -> Path | None:
@@ -80,7 +94,7 @@ def make_engine(url: str | None = None, *, read_only: bool = False, pooled: bool
         if read_only and path is not None:
             # Readers (the dashboard, the KPI command) share the machine with imports: cap
             # DuckDB's buffer pool, which would otherwise grow to 80% of the memory.
-            memory = os.environ.get("PILOTAGE_DUCKDB_MEMORY", "500MB")
+            memory = config.get("PILOTAGE_DUCKDB_MEMORY")
             connect_args = {"read_only": True, "config": {"memory_limit": memory}}
         pool = QueuePool if pooled else NullPool
         engine = create_engine(url, poolclass=pool, connect_args=connect_args)

@@ -16,7 +16,6 @@ first rows only.
 
 from __future__ import annotations
 
-import os
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from loaders.normalise import header_key
 from loaders.sources import SOURCES
+from warehouse import config
 
 SHIPPED = Path(__file__).resolve().parent.parent / "profiles"
 OURS = "pilotage"  # our own layout, the default: no profile
@@ -116,7 +116,7 @@ def _check_pattern(where: str, name: str, pattern: str) -> None:
 
 
 def profiles_dir() -> Path | None:
-    folder = os.environ.get("PILOTAGE_PROFILES_DIR")
+    folder = config.get("PILOTAGE_PROFILES_DIR")
     return Path(folder) if folder else None
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from loaders.cli import main
 from tests.loaders.samples import SAMPLES
 from tests.util import write_export
@@ -77,6 +79,7 @@ def test_demo_is_deterministic_and_imports_cleanly(tmp_path):
     assert (tmp_path / "one" / "appels_2023.csv").read_bytes().decode("cp1252")
 
 
+@pytest.mark.slow
 def test_module_entry_point_runs(tmp_path):
     env = {"PILOTAGE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(

@@ -103,6 +103,7 @@ def call_files(draw):
     return buffer.getvalue().encode(encoding, errors="replace"), len(rows), encoding
 
 
+@pytest.mark.slow
 @FUZZ
 @given(call_files())
 def test_any_call_export_is_read_and_every_row_accounted(warehouse, drawn):

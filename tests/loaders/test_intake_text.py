@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from sqlalchemy import func, select
 
 from loaders.pipeline import import_file
@@ -82,6 +83,7 @@ def test_an_unquoted_delimiter_in_free_text_sends_the_row_to_the_quarantine(engi
     assert codes == ["L001"]  # no inferred dwelling "URGENT"
 
 
+@pytest.mark.slow
 def test_too_long_values_and_nul_bytes_go_to_the_quarantine_on_both_dialects(engine, tmp_path):
     lines = [
         HEADER,

@@ -186,6 +186,7 @@ def exports(draw):
     newline=st.sampled_from(["\n", "\r\n"]),
     encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]),
 )
+@pytest.mark.slow
 def test_any_file_the_fast_path_takes_reads_as_the_line_reader_reads_it(
     tmp_path, rows, quote_all, newline, encoding
 ):

@@ -96,6 +96,7 @@ def base(engine, tmp_path):
     return engine, big
 
 
+@pytest.mark.slow
 def test_the_dashboard_reads_while_an_import_runs(base):
     engine, big = base
     reader = _reader(engine)
@@ -118,6 +119,7 @@ def test_the_dashboard_reads_while_an_import_runs(base):
     assert seen <= {10, 20_010}, seen
 
 
+@pytest.mark.slow
 def test_an_import_killed_midway_leaves_the_warehouse_as_it_was(base):
     engine, big = base
     url = engine_url(engine)

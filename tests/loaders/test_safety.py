@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from loaders.pipeline import import_file
@@ -64,6 +65,7 @@ def _facts(engine) -> dict:
     return {name: rows for name, rows in tables.items() if name in keep}
 
 
+@pytest.mark.slow
 def test_two_imports_at_once_give_the_warehouse_sequential_imports_give(engine, tmp_path):
     rows = _calls(3_000)
     odd = write_export(tmp_path / "appels_impairs.csv", rows[1::2])

@@ -65,6 +65,7 @@ def _load(engine, folder, source, rows, name=None):
     return report
 
 
+@pytest.mark.slow
 def test_a_dwellings_file_moves_calls_between_agencies(engine, tmp_path):
     for source, rows in FILES:
         if source != "logements":
@@ -81,6 +82,7 @@ def test_a_dwellings_file_moves_calls_between_agencies(engine, tmp_path):
     assert by_agency[("AG02",)]["offered"] == 4 and ("AG01",) not in by_agency
 
 
+@pytest.mark.slow
 def test_a_later_file_makes_an_earlier_day_s_call_a_repeat(loaded, tmp_path):
     """B called on 3 March at 09:10 (C2) with no earlier call: not a repeat. A file
     bringing B's call of 2 March makes it one, on a day the new file does not hold."""
@@ -112,6 +114,7 @@ def test_a_purge_keeps_every_day_once(loaded):
         assert grouped_aggregates(conn, PERIOD, DEFAULT_SETTINGS, [])[()]["offered"] == 7
 
 
+@pytest.mark.slow
 def test_an_older_warehouse_gets_its_daily_aggregates(loaded):
     from warehouse.load.setup import init_warehouse
 

@@ -57,11 +57,12 @@ def test_plain_csv_and_json(url, capsys):
     assert data["calls_per_advisor_day"]["note"]
 
 
-def test_a_warehouse_of_an_older_version_gets_the_new_tables(tmp_path):
-    """A table added by a later version (here: dropped) is created when a reader opens it."""
+def test_a_warehouse_of_an_older_version_is_said_then_upgraded_by_init(tmp_path, capsys):
+    """A table added by a later version (here: dropped): the readers never write, they say
+    which command upgrades it (exit 2); ``init`` creates it; a missing file is said too."""
     from sqlalchemy import inspect, text
 
-    from warehouse.load.setup import upgrade_if_needed
+    from warehouse.model.catalog import SchemaOutdated, open_reader
 
     url = f"duckdb:///{tmp_path / 'old.duckdb'}"
     engine = make_engine(url)
@@ -69,10 +70,18 @@ def test_a_warehouse_of_an_older_version_gets_the_new_tables(tmp_path):
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE agg_call_day"))
     engine.dispose()
-    assert upgrade_if_needed(url) is True
+    with pytest.raises(SchemaOutdated, match="python -m warehouse init"):
+        open_reader(url)
+    days = ["--start", "2025-01-01", "--end", "2025-01-31"]
+    assert main(["--url", url, "kpis", *days]) == 2
+    assert "table agg_call_day absente" in capsys.readouterr().err
+    assert "agg_call_day" not in inspect(make_engine(url, read_only=True)).get_table_names()
+    assert main(["--url", url, "init"]) == 0
     assert "agg_call_day" in inspect(make_engine(url, read_only=True)).get_table_names()
-    assert upgrade_if_needed(url) is False
-    assert upgrade_if_needed(f"duckdb:///{tmp_path / 'none.duckdb'}") is False
+    open_reader(url).dispose()  # up to date: no error
+    assert main(["--url", f"duckdb:///{tmp_path / 'none.duckdb'}", "kpis", *days]) == 2
+    assert "aucun entrepôt" in capsys.readouterr().err
+    assert not (tmp_path / "none.duckdb").exists()
 
 
 def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path):
@@ -83,7 +92,6 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
     from tests.warehouse.test_kpis import PERIOD
     from warehouse.engine import make_engine
     from warehouse.kpis import compute_all
-    from warehouse.load.setup import upgrade_if_needed
 
     url = build_warehouse(tmp_path)
 
@@ -99,5 +107,5 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
         # A warehouse of that release also had an ART index on the table.
         conn.execute(text("CREATE INDEX ix_fact_call_date_key ON fact_call (date_key)"))
     engine.dispose()
-    assert upgrade_if_needed(url) is True
+    assert main(["--url", url, "init"]) == 0
     assert repeat_call_rate() == expected

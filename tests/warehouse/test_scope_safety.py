@@ -82,7 +82,7 @@ def test_downloads_never_carry_a_live_formula():
 
 
 def test_markdown_in_data_stays_text():
-    from pages.shared.fmt import md
+    from pages.fmt import md
 
     assert md("[AG01](https://exemple.fr)") == "\\[AG01\\]\\(https\\://exemple\\.fr\\)"
 

@@ -73,3 +73,32 @@ def test_contact_mix_counts_front_desk_lines_and_centre_calls(loaded):  # noqa: 
     mix = contact_mix(loaded, PERIOD).set_index("channel")["contacts"]
     # No register is loaded in the KPI dataset; the centre: 6 offered on crl, 1 on astreinte.
     assert mix.to_dict() == {"crl": 6, "astreinte": 1}
+
+
+def test_the_agency_reference_row_is_computed_in_the_kpi_layer():
+    """Worked out by hand: two agencies with 3 and 1 identified offered calls over 10 and
+    30 dwelling-months make 4 calls over 40 dwelling-months, 0.1 per dwelling and month
+    (not the mean of 0.3 and 0.033); requests 4 + 2 = 6, complaints 1 + 1 = 2; the request
+    KPIs are the whole's (0.75 and 0.5), never a mean of the agencies'."""
+    import pandas as pd
+
+    from warehouse.kpis.series import agency_reference
+
+    table = pd.DataFrame(
+        {
+            "agency": ["AG01", "AG02"],
+            "offered_calls": [3, 1],
+            "dwelling_months": [10.0, 30.0],
+            "requests": [4, 2],
+            "complaints": [1, 1],
+            "commitment_kept": [1.0, 0.0],
+        }
+    )
+    whole = {"commitment_kept": 0.75, "first_level_closure_requests": 0.5}
+    row = agency_reference(table, whole)
+    assert row["offered_calls"] == 4
+    assert row["calls_per_dwelling_month"] == pytest.approx(0.1)
+    assert (row["requests"], row["complaints"]) == (6, 2)
+    assert (row["commitment_kept"], row["first_level_closure_requests"]) == (0.75, 0.5)
+    no_calls = agency_reference(table.drop(columns=["offered_calls"]), whole)
+    assert no_calls["offered_calls"] is None and no_calls["calls_per_dwelling_month"] is None

@@ -5,6 +5,8 @@ Each returns a small DataFrame of aggregates (one row per group), never fact row
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -110,6 +112,28 @@ def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> 
     if "offered_calls" in table:
         table["calls_per_dwelling_month"] = table["offered_calls"] / table["dwelling_months"]
     return table.reset_index(drop=True)
+
+
+def agency_reference(table: pd.DataFrame, whole: Mapping[str, float | None]) -> dict:
+    """The reference row under the agency table (« Ensemble »): the request KPIs of the
+    whole (``whole``: the KPI values over the same filters); the call figures over the
+    agencies' identified calls, as their rows count them (every call of the centre would
+    not compare), per dwelling managed by those agencies; requests and complaints summed."""
+    identified = table["offered_calls"].sum() if "offered_calls" in table else None
+    months = table["dwelling_months"].sum() if "dwelling_months" in table else 0
+    row = {
+        "agency": None,
+        "commitment_kept": whole.get("commitment_kept"),
+        "first_level_closure_requests": whole.get("first_level_closure_requests"),
+        "offered_calls": identified,
+        "calls_per_dwelling_month": identified / months
+        if identified is not None and months
+        else None,
+    }
+    for column in ("requests", "complaints"):
+        if column in table:
+            row[column] = table[column].sum()
+    return row
 
 
 def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:

@@ -11,12 +11,12 @@ covers the kept detail only.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select
 
+from warehouse import config
 from warehouse.load.aggregates import daily_rows
 from warehouse.load.bulk import execute_count
 from warehouse.load.meta import lock_for_writing
@@ -28,7 +28,7 @@ from warehouse.model.schema import agg_call_day, agg_call_kept, agg_request_repe
 
 def retention_months() -> int:
     """``PILOTAGE_RETENTION_MONTHS``: months of call detail kept (default 36)."""
-    return int(os.environ.get("PILOTAGE_RETENTION_MONTHS", "36"))
+    return int(config.get("PILOTAGE_RETENTION_MONTHS"))
 
 
 def retention_start(today: date, months: int) -> date:

@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, func, select, table, text
 
-from warehouse.engine import duckdb_path, make_engine
 from warehouse.load.aggregates import refresh_call_days
 from warehouse.load.bulk import copy_frame
 from warehouse.load.meta import lock_for_writing
 from warehouse.load.repeats import refresh_previous_calls
-from warehouse.model import reference
+from warehouse.model import catalog, reference
 from warehouse.model.calendar import calendar_end, date_dimension, time_dimension
 from warehouse.model.schema import (
     CALL_DAY_BACKFILL,
@@ -28,16 +27,6 @@ from warehouse.model.schema import (
 if TYPE_CHECKING:  # pandas is imported where it is used: the command lines start faster
     import pandas as pd
 
-# The standard catalogue view, the same on DuckDB and PostgreSQL.
-COLUMNS = table(
-    "columns",
-    column("table_schema"),
-    column("table_name"),
-    column("column_name"),
-    column("character_maximum_length"),
-    schema="information_schema",
-)
-
 
 def _seed(conn: Connection, table, frame: pd.DataFrame) -> None:
     if conn.execute(select(func.count()).select_from(table)).scalar_one() == 0:
@@ -53,50 +42,6 @@ def _extend_calendar(conn: Connection) -> None:
     if last is not None:
         days = days[days["full_date"] > last]
     copy_frame(conn, dim_date, days)
-
-
-def _present(conn: Connection) -> dict[str, set[str]]:
-    """The warehouse's tables and their columns, as the database has them."""
-    present: dict[str, set[str]] = {}
-    query = select(COLUMNS.c.table_name, COLUMNS.c.column_name).where(
-        COLUMNS.c.table_schema == func.current_schema()
-    )
-    for name, col in conn.execute(query):
-        present.setdefault(name, set()).add(col)
-    return present
-
-
-def _missing_columns(present: dict[str, set[str]]) -> list:
-    """Columns a later version added to tables that already exist: (table, column)."""
-    return [
-        (table, column)
-        for table in metadata.sorted_tables
-        if table.name in present
-        for column in table.columns
-        if column.name not in present[table.name]
-    ]
-
-
-def _narrow_columns(conn: Connection) -> list:
-    """Text columns a later version widened (``load_history.source`` for the survey
-    sources' longer names): (table, column) whose stored length is shorter. PostgreSQL
-    only: DuckDB does not enforce a VARCHAR's length."""
-    if conn.dialect.name != "postgresql":
-        return []
-    query = select(
-        COLUMNS.c.table_name, COLUMNS.c.column_name, COLUMNS.c.character_maximum_length
-    ).where(
-        COLUMNS.c.table_schema == func.current_schema(),
-        COLUMNS.c.character_maximum_length.is_not(None),
-    )
-    stored = {(t, c): n for t, c, n in conn.execute(query)}
-    return [
-        (t, c)
-        for t in metadata.sorted_tables
-        for c in t.columns
-        if getattr(c.type, "length", None)
-        and stored.get((t.name, c.name), c.type.length) < c.type.length
-    ]
 
 
 # Columns a later version allowed to be NULL (an export that cannot measure them).
@@ -135,14 +80,14 @@ def init_warehouse(engine: Engine) -> None:
 
     with engine.begin() as conn:
         lock_for_writing(conn)
-        present = _present(conn)
-        missing = _missing_columns(present)
+        present = catalog.present(conn)
+        missing = catalog.missing_columns(present)
         metadata.create_all(conn, checkfirst=True)
         for table, column in missing:
             kind = column.type.compile(dialect=conn.dialect)
             # Names and types come from schema.py, never from a user.
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))  # noqa: S608
-        for table, column in _narrow_columns(conn):
+        for table, column in catalog.narrow_columns(conn):
             kind = column.type.compile(dialect=conn.dialect)
             conn.execute(text(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} TYPE {kind}"))  # noqa: S608
         for name, col in _not_null_still(conn):
@@ -171,43 +116,3 @@ def init_warehouse(engine: Engine) -> None:
                 columns=["category_key", "category_code", "category_label"],
             ),
         )
-
-
-def upgrade_if_needed(url: str) -> bool:
-    """Bring a warehouse built by an earlier version up to this schema
-    (:func:`init_warehouse`), so that a read-only reader (dashboard, KPI command) finds
-    what it queries; True when it had to. Checked read-only first: the write connection
-    is opened only when a table or a column is missing.
-    """
-    path = duckdb_path(url)
-    if path is not None and not path.exists():
-        return False
-    reader = make_engine(url, read_only=True)
-    try:
-        with reader.connect() as conn:
-            present = _present(conn)
-            narrow = _narrow_columns(conn) if present else []
-            not_null = _not_null_still(conn) if present else []
-    finally:
-        reader.dispose()
-    if not present:
-        return False  # nothing loaded yet: the demo build or an import creates the schema
-    if (
-        set(metadata.tables) <= set(present)
-        and not _missing_columns(present)
-        and not narrow
-        and not not_null
-    ):
-        return False
-    writer = make_engine(url)
-    try:
-        init_warehouse(writer)
-    finally:
-        writer.dispose()
-    return True
-
-
-def drop_warehouse(engine: Engine) -> None:
-    """Drop every table (tests and ``python -m warehouse reset``)."""
-    with engine.begin() as conn:
-        metadata.drop_all(conn, checkfirst=True)

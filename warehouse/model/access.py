@@ -24,13 +24,13 @@ name has no access: the dashboard fails closed.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jsonschema
 
+from warehouse import config
 from warehouse.engine import PROJECT_ROOT
 from warehouse.model.params import Filters
 
@@ -72,7 +72,8 @@ LOCAL = Access("direction", None, "")
 
 def access_file() -> Path:
     """``PILOTAGE_ACCESS_FILE``, default ``.streamlit/access.toml`` beside the secrets."""
-    return Path(os.environ.get("PILOTAGE_ACCESS_FILE", PROJECT_ROOT / ".streamlit/access.toml"))
+    given = Path(config.get("PILOTAGE_ACCESS_FILE"))
+    return given if config.is_set("PILOTAGE_ACCESS_FILE") else PROJECT_ROOT / given
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,6 @@ def _holidays(last_year: int) -> dict[date, str]:
     return dict(holidays.France(years=years, language="fr"))
 
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in french_holidays()
-
-
 def date_dimension(end: date | None = None) -> pd.DataFrame:
     """One row per day of the calendar, with ``business_day_index`` counting business days.
 

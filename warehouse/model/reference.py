@@ -16,15 +16,6 @@ CHANNELS: list[tuple[str, str, str]] = [
     ("courrier", "Courrier", "ecrit"),
 ]
 
-CHANNEL_GROUP_LABELS = {
-    "centre": "Centre de relation",
-    "astreinte": "Astreinte",
-    "agence": "Agences",
-    "gardien": "Gardiens",
-    "web": "Extranet",
-    "ecrit": "Courrier et e-mail",
-}
-
 CATEGORIES: list[tuple[str, str]] = [
     ("technique", "Technique"),
     ("administrative", "Administrative"),

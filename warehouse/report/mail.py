@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-DEFAULT_PATH = "mail.toml"
+from warehouse import config
 
 
 class MailError(RuntimeError):
@@ -38,7 +38,7 @@ class MailSettings:
 
 def settings_path(given: str | None = None) -> Path:
     """``--mail-config``, else ``PILOTAGE_MAIL_CONFIG``, else ``mail.toml`` here."""
-    return Path(given or os.environ.get("PILOTAGE_MAIL_CONFIG") or DEFAULT_PATH)
+    return Path(given or config.get("PILOTAGE_MAIL_CONFIG"))
 
 
 def read_settings(path: Path) -> MailSettings:

@@ -7,10 +7,10 @@ import argparse
 from datetime import date, timedelta
 from pathlib import Path
 
-from warehouse.engine import make_engine, warehouse_url
+from warehouse.engine import make_engine
 from warehouse.french import month as month_name
-from warehouse.load.setup import init_warehouse, upgrade_if_needed
 from warehouse.model.calendar import months_before
+from warehouse.model.catalog import open_reader
 from warehouse.report import alerts as rules_
 from warehouse.report.mail import read_settings, send, settings_path
 
@@ -33,8 +33,7 @@ def report(args: argparse.Namespace) -> int:
 
     month = args.month or previous_month(date.today())
     agencies = tuple(a.upper() for a in args.agence)
-    upgrade_if_needed(args.url or warehouse_url())
-    engine = make_engine(args.url, read_only=True)
+    engine = open_reader(args.url)
     gathered = content.gather(engine, month, agencies)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -61,8 +60,8 @@ def report(args: argparse.Namespace) -> int:
 def alerts(args: argparse.Namespace) -> int:
     rules = rules_.read_rules(Path(args.rules))
     day = args.date or date.today() - timedelta(days=1)
-    engine = make_engine(args.url)
-    init_warehouse(engine)  # the alert_state table of a warehouse built before it
+    open_reader(args.url).dispose()  # an existing warehouse of this version: said otherwise
+    engine = make_engine(args.url)  # the alerts keep their state (alert_state)
     unmeasured: list = []
     crossed = rules_.evaluate(engine, rules, day, unmeasured)
     new = rules_.record(engine, crossed)

@@ -4,7 +4,7 @@ acronyms of the sector; readable as a page, downloadable as a table."""
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages import fmt, widgets
 from warehouse.kpis.catalogue import CATALOGUE
 
 THEMES = {
@@ -82,4 +82,4 @@ frame = pd.DataFrame(
         for i in ids
     ]
 )
-ui.downloads(frame, "glossaire", "glossary")
+widgets.downloads(frame, "glossaire", "glossary")

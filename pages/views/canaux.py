@@ -3,18 +3,18 @@
 import altair as alt
 import streamlit as st
 
-from pages.shared import charts, fmt, ui
+from pages import charts, data, fmt, state, widgets
 
 st.title("Canaux et captation")
-f = ui.require_filters()
-labels = dict(ui.reference("channels")[["channel_code", "channel_label"]].values)
-categories = dict(ui.reference("categories")[["category_code", "category_label"]].values)
+f = state.require_filters()
+labels = dict(data.reference("channels")[["channel_code", "channel_label"]].values)
+categories = dict(data.reference("categories")[["category_code", "category_label"]].values)
 ORDER = list(labels.values())  # every channel keeps one colour on the page
-values = ui.kpis(f)
+values = data.kpis(f)
 shares = values[values.index.str.startswith("capture_share.")]
 st.subheader("Où sont captées les réclamations")
 if shares.empty:
-    ui.empty("Aucune réclamation sur la période.")
+    widgets.empty("Aucune réclamation sur la période.")
 else:
     cols = st.columns(min(len(shares), 4))
     for i, (kpi_id, row) in enumerate(shares.sort_values("value", ascending=False).iterrows()):
@@ -29,10 +29,10 @@ grain = st.radio(
     horizontal=True,
     key="capture_grain",
     format_func={"month": "Mois", "year": "Année"}.get,
-    index=ui.url_index("evolution", ["month", "year"], 1),
+    index=widgets.url_index("evolution", ["month", "year"], 1),
 )
-ui.keep_in_url("evolution", grain)
-capture = ui.capture_series(f, grain)
+widgets.keep_in_url("evolution", grain)
+capture = data.capture_series(f, grain)
 if not capture.empty:
     capture = capture.assign(canal=capture["channel"].map(labels))
     capture, x = charts.time_x(capture, grain, grain)
@@ -56,25 +56,25 @@ if not capture.empty:
             ],
         )
     )
-    events = ui.events(f)
+    events = data.events(f)
     marks = charts.event_marks(events, grain, grain, x)
-    ui.chart(shares if marks is None else alt.layer(shares, marks))
+    widgets.chart(shares if marks is None else alt.layer(shares, marks))
     if not events.empty:
         st.caption(charts.event_caption(events))
-    ui.downloads(capture, f"captation_par_{grain}", "capture")
+    widgets.downloads(capture, f"captation_par_{grain}", "capture")
 
 st.subheader("Demandes par canal et par catégorie")
-by_channel = ui.request_series(f, "channel")
-by_category = ui.request_series(f, "category")
+by_channel = data.request_series(f, "channel")
+by_category = data.request_series(f, "category")
 left, right = st.columns(2)
 if by_channel.empty:
-    ui.empty()
+    widgets.empty()
 else:
     by_channel = by_channel.assign(canal=by_channel["channel"].map(labels))
 
     def requests_bars(frame, by: str) -> None:
         """Requests per value of ``by``, largest first."""
-        ui.chart(
+        widgets.chart(
             alt.Chart(frame)
             .mark_bar()
             .encode(
@@ -93,13 +93,13 @@ else:
         requests_bars(
             by_category.assign(catégorie=by_category["category"].map(categories)), "catégorie"
         )
-    ui.downloads(by_channel, "demandes_par_canal", "req_channel")
-    ui.downloads(by_category, "demandes_par_categorie", "req_category")
+    widgets.downloads(by_channel, "demandes_par_canal", "req_channel")
+    widgets.downloads(by_category, "demandes_par_categorie", "req_category")
 
 st.subheader("Contacts par canal : centre d'appels, agences, gardiens, écrits")
-mix = ui.contact_mix(f)
+mix = data.contact_mix(f)
 if mix.empty:
-    ui.empty()
+    widgets.empty()
 else:
     mix = mix.assign(canal=mix["channel"].map(labels), part=mix["contacts"] / mix["contacts"].sum())
     mix = mix.assign(étiquette=mix["part"].map(lambda p: fmt.percent(p, 0) if p >= 0.03 else ""))
@@ -113,7 +113,7 @@ else:
             alt.Tooltip("part:Q", format=".1%", title="Part"),
         ],
     )
-    ui.chart(
+    widgets.chart(
         donut.mark_arc(innerRadius=60, outerRadius=120)
         + donut.mark_text(radius=140, size=13).encode(text="étiquette:N", color=alt.value("black"))
     )
@@ -121,4 +121,4 @@ else:
         f"{fmt.number(mix['contacts'].sum())} contacts : appels présentés au centre et "
         "lignes des registres d'accueil."
     )
-    ui.downloads(mix, "contacts_par_canal", "contact_mix")
+    widgets.downloads(mix, "contacts_par_canal", "contact_mix")

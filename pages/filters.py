@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages import data, fmt, state
 from warehouse.kpis import Filters
 from warehouse.model.access import Access
 from warehouse.model.calendar import CALENDAR_START as FIRST_DAY
@@ -46,7 +46,7 @@ def _restore_from_url(options: dict[str, list[str]]) -> None:
                 if not FIRST_DAY <= value <= calendar_end():
                     value = None  # outside the calendar: the default period stays
             elif param == "periode":
-                value = raw if raw in ui.PERIODS else None
+                value = raw if raw in state.PERIODS else None
             else:
                 value = raw if raw in options["organisme"] else None
         except ValueError:
@@ -55,7 +55,7 @@ def _restore_from_url(options: dict[str, list[str]]) -> None:
             st.session_state[key] = value
 
 
-# A page's own choices (ui.url_index / ui.keep_in_url), kept when the filters are written.
+# A page's own choices (widgets.url_index / widgets.keep_in_url), kept when the filters are written.
 PAGE_PARAMS = ("granularite", "evolution", "par", "retard", "agence", "classement")
 
 
@@ -79,17 +79,17 @@ def _write_url() -> None:
 def sidebar_filters(access: Access) -> Filters | None:
     """Draw the filters, limited to what ``access`` may see (which the returned filters
     enforce in every query); None when no data is loaded at all."""
-    period = ui.data_period()
+    period = data.data_period()
     sb = st.sidebar
     if period is None:
         sb.info("Aucune donnée d'appels ni de demandes n'est chargée.")
         return None
     first, last = period
-    agencies = ui.reference("agencies")
+    agencies = data.reference("agencies")
     if access.agencies is not None:
         agencies = agencies[agencies["agency_code"].isin(access.agencies)]
-    channels = ui.reference("channels")
-    categories = ui.reference("categories")
+    channels = data.reference("channels")
+    categories = data.reference("categories")
     codes = list(agencies["agency_code"])
     labels = dict(zip(channels["channel_code"], channels["channel_label"], strict=True))
     cat_labels = dict(zip(categories["category_code"], categories["category_label"], strict=True))
@@ -105,17 +105,19 @@ def sidebar_filters(access: Access) -> Filters | None:
     today = date.today()
     for key, value in st.session_state.pop("_drill", {}).items():  # a click on a chart
         st.session_state[key] = value
-    default_start, default_end = ui.period_bounds("last_year", today, (first, last))
+    default_start, default_end = state.period_bounds("last_year", today, (first, last))
     st.session_state.setdefault("f_start", default_start)
     st.session_state.setdefault("f_end", default_end)
 
     sb.header("Filtres")
-    choice = sb.selectbox("Période", list(ui.PERIODS), format_func=ui.PERIODS.get, key="f_period")
+    choice = sb.selectbox(
+        "Période", list(state.PERIODS), format_func=state.PERIODS.get, key="f_period"
+    )
     if choice == "custom":
         bounds = {"min_value": FIRST_DAY, "max_value": calendar_end()}
         sb.date_input("Du", key="f_start", format="DD/MM/YYYY", **bounds)
         sb.date_input("Au", key="f_end", format="DD/MM/YYYY", **bounds)
-    start, end = ui.period_bounds(
+    start, end = state.period_bounds(
         choice, today, (st.session_state["f_start"], st.session_state["f_end"])
     )
     if end < start:
@@ -141,7 +143,7 @@ def sidebar_filters(access: Access) -> Filters | None:
         "Agences",
         in_scope,
         key="f_agencies",
-        format_func=ui.agency_labels().get,
+        format_func=data.agency_labels().get,
         placeholder="Toutes",
     )
     chan = sb.multiselect(
@@ -155,7 +157,7 @@ def sidebar_filters(access: Access) -> Filters | None:
         placeholder="Toutes",
     )
     sb.caption(f"Données chargées du {fmt.day(first)} au {fmt.day(last)}.")
-    imported = ui.last_import()
+    imported = data.last_import()
     if imported is not None:
         sb.caption(
             f"Données à jour au {fmt.day(imported.date())} à {imported:%H:%M} (dernier import)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared.fmt import md
+from pages.fmt import md
 from warehouse.model.access import LOCAL, Access, AccessFileError, access_file, load_access, resolve
 
 

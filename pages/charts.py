@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pages.shared import fmt
+from pages import fmt
 
 # Tableau 10: distinct, and readable by most colour-blind readers.
 PALETTE = [

@@ -5,28 +5,28 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.shared import charts, fmt, ui
+from pages import charts, data, fmt, state, widgets
 from warehouse.kpis.satisfaction import MIN_RESPONDENTS, THEMES, theme_label
 
 BRIDGE_THEMES = ("demandes_techniques", "demandes_administratives", "global")
 
 
 st.title("Satisfaction des locataires")
-f = ui.require_filters()
-data = ui.survey(f)
-if not data["now"]:
-    ui.empty(
+f = state.require_filters()
+survey = data.survey(f)
+if not survey["now"]:
+    widgets.empty(
         "Aucune enquête de satisfaction importée pour ces filtres : importez le fichier des "
         "répondants (`enquetes`) et le questionnaire qui rattache chaque question à un thème."
     )
     st.stop()
 
-waves = ", ".join(data["waves"])
-previous = data["previous"]
+waves = ", ".join(survey["waves"])
+previous = survey["previous"]
 st.caption(
-    f"Vague{'s' * (len(data['waves']) > 1)} {fmt.md(waves)}"
+    f"Vague{'s' * (len(survey['waves']) > 1)} {fmt.md(waves)}"
     + (
-        f", comparée{'s' * (len(data['waves']) > 1)} à la vague {fmt.md(previous)}"
+        f", comparée{'s' * (len(survey['waves']) > 1)} à la vague {fmt.md(previous)}"
         if previous
         else ""
     )
@@ -34,8 +34,8 @@ st.caption(
     f"exclu. Un taux appuyé sur moins de {MIN_RESPONDENTS} répondants est signalé : sa marge "
     "d'erreur dépasse ±18 points."
 )
-now = pd.DataFrame(data["now"])
-before = {r["theme"]: r["rate"] for r in data["before"]}
+now = pd.DataFrame(survey["now"])
+before = {r["theme"]: r["rate"] for r in survey["before"]}
 order = [t for t in THEMES if t in set(now["theme"])] + sorted(set(now["theme"]) - set(THEMES))
 now = now.set_index("theme").loc[order].reset_index()
 rows = [st.columns(4) for _ in range(0, len(now), 4)]
@@ -49,19 +49,20 @@ for i, row in now.iterrows():
             if old is not None
             else None,
             help=f"{fmt.number(row['respondents'])} répondants ; vague précédente : "
-            f"{fmt.percent(old) if old is not None else fmt.EMPTY}. " + ui.kpi_help("satisfaction"),
+            f"{fmt.percent(old) if old is not None else fmt.EMPTY}. "
+            + widgets.kpi_help("satisfaction"),
         )
         if row["respondents"] < MIN_RESPONDENTS:
             st.caption(f":orange-badge[{fmt.number(row['respondents'])} répondants : fragile]")
 
 st.subheader("Par thème, face à la vague précédente et aux références")
-refs = pd.DataFrame(data["references"], columns=["wave", "perimeter", "theme", "rate"])
+refs = pd.DataFrame(survey["references"], columns=["wave", "perimeter", "theme", "rate"])
 compared = [
     {"thème": theme_label(r["theme"]), "série": f"Vague {waves}", "taux": r["rate"]}
-    for r in data["now"]
+    for r in survey["now"]
 ] + [
     {"thème": theme_label(r["theme"]), "série": f"Vague {previous}", "taux": r["rate"]}
-    for r in data["before"]
+    for r in survey["before"]
 ]
 for (perimeter, theme), group in refs.groupby(["perimeter", "theme"]):
     latest = group.sort_values("wave").iloc[-1]
@@ -74,7 +75,7 @@ for (perimeter, theme), group in refs.groupby(["perimeter", "theme"]):
     )
 compared = pd.DataFrame(compared)
 series_names = list(dict.fromkeys(compared["série"]))
-ui.chart(
+widgets.chart(
     alt.Chart(compared)
     .mark_bar()
     .encode(
@@ -96,10 +97,10 @@ ui.chart(
         ],
     )
 )
-ui.downloads(compared, "satisfaction_par_theme", "sat_themes")
+widgets.downloads(compared, "satisfaction_par_theme", "sat_themes")
 
 st.subheader("Agences comparées")
-agencies = pd.DataFrame(data["agencies"])
+agencies = pd.DataFrame(survey["agencies"])
 agencies = agencies.assign(thème=agencies["theme"].map(theme_label))
 table = agencies.pivot_table(index="agency", columns="thème", values="rate", aggfunc="first")
 counts = agencies.groupby("agency")["respondents"].max()
@@ -112,13 +113,13 @@ if fragile:
         f"Moins de {MIN_RESPONDENTS} répondants : {', '.join(fragile)} ; leurs taux sont "
         "indicatifs (marge d'erreur au-delà de ±18 points)."
     )
-ui.downloads(table, "satisfaction_par_agence", "sat_agencies")
+widgets.downloads(table, "satisfaction_par_agence", "sat_agencies")
 
 st.subheader("Ce que disent les locataires, face à ce que montrent les opérations")
 theme = next((t for t in BRIDGE_THEMES if t in set(agencies["theme"])), None)
-operations = ui.agency_table(f)
+operations = data.agency_table(f)
 if theme is None or operations.empty:
-    ui.empty("Pas d'enquête par agence ou pas de demandes pour ces filtres.")
+    widgets.empty("Pas d'enquête par agence ou pas de demandes pour ces filtres.")
 else:
     said = agencies[agencies["theme"] == theme][["agency", "rate", "respondents"]]
     bridge = said.merge(operations, on="agency", how="inner")
@@ -140,7 +141,7 @@ else:
         "locataires confirment ce que montrent les opérations."
     )
     shown = bridge.dropna(subset=[measure])
-    ui.chart(
+    widgets.chart(
         alt.Chart(shown)
         .mark_circle(size=160)
         .encode(
@@ -160,18 +161,18 @@ else:
     bridge_table = bridge[["agency", "rate", "respondents", *measures]].rename(
         columns={"rate": f"satisfaction_{theme}", "respondents": "repondants"}
     )
-    ui.downloads(bridge_table, "satisfaction_et_operations", "sat_bridge")
+    widgets.downloads(bridge_table, "satisfaction_et_operations", "sat_bridge")
 
 st.subheader("Enquêtes « à chaud » après une demande")
-kept = pd.DataFrame(data["after_kept"])
-by_category = pd.DataFrame(data["after_category"])
+kept = pd.DataFrame(survey["after_kept"])
+by_category = pd.DataFrame(survey["after_category"])
 if kept.empty:
-    ui.empty("Aucune enquête « à chaud » sur les demandes créées dans la période.")
+    widgets.empty("Aucune enquête « à chaud » sur les demandes créées dans la période.")
 else:
     left, right = st.columns(2)
     for column, frame, by, title, caption in (
         (left, kept, "kept", "Engagement", "Selon le respect de l'engagement de délai"),
-        (right, ui.labelled(by_category), "category", "Catégorie", "Selon la catégorie"),
+        (right, widgets.labelled(by_category), "category", "Catégorie", "Selon la catégorie"),
     ):
         names = {by: title, "rate": "Satisfaits", "respondents": "Répondants"}
         column.caption(caption)
@@ -182,4 +183,4 @@ else:
             ),
             hide_index=True,
         )
-    ui.downloads(kept, "satisfaction_a_chaud_engagements", "sat_kept")
+    widgets.downloads(kept, "satisfaction_a_chaud_engagements", "sat_kept")

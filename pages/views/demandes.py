@@ -3,11 +3,11 @@
 import altair as alt
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages import data, fmt, state, widgets
 
 st.title("Demandes")
-f = ui.require_filters()
-v = ui.kpis(f)["value"]
+f = state.require_filters()
+v = data.kpis(f)["value"]
 TILES = [  # (KPI, label, unit), two rows of three; the catalogue gives each its help
     ("first_level_closure_requests", "Clôture au 1er niveau", "ratio"),
     ("commitment_kept", "Engagements respectés", "ratio"),
@@ -18,7 +18,9 @@ TILES = [  # (KPI, label, unit), two rows of three; the catalogue gives each its
 ]
 rows = [st.columns(3), st.columns(3)]
 for i, (kpi_id, label, unit) in enumerate(TILES):
-    rows[i // 3][i % 3].metric(label, fmt.by_unit(v.get(kpi_id), unit), help=ui.kpi_help(kpi_id))
+    rows[i // 3][i % 3].metric(
+        label, fmt.by_unit(v.get(kpi_id), unit), help=widgets.kpi_help(kpi_id)
+    )
 st.caption(
     f"Appels réglés par le centre : {fmt.percent(v.get('first_level_closure_calls'))} "
     "(secteur : 46 % à 83 %). Ce taux porte sur les appels décrochés où le conseiller a "
@@ -31,13 +33,13 @@ st.caption(
 left, right = st.columns(2)
 with left:
     st.subheader("Engagements par urgence")
-    urg = ui.request_series(f, "urgency").dropna(subset=["urgency_days"])
+    urg = data.request_series(f, "urgency").dropna(subset=["urgency_days"])
     if urg.empty:
-        ui.empty()
+        widgets.empty()
     else:
         urg = urg.sort_values("urgency_days")
         urg = urg.assign(urgence=urg["urgency_days"].map(lambda d: f"{int(d)} j"))
-        ui.chart(
+        widgets.chart(
             alt.Chart(urg)
             .mark_bar()
             .encode(
@@ -50,13 +52,13 @@ with left:
                 ],
             )
         )
-        ui.downloads(urg, "engagements_par_urgence", "urgency")
+        widgets.downloads(urg, "engagements_par_urgence", "urgency")
 with right:
     st.subheader("Stock à la fin de la période, par ancienneté")
     buckets = v[v.index.str.startswith("backlog_open.")]
     frame = buckets.rename(lambda i: i.split(".", 1)[1] + " j").reset_index()
     frame.columns = ["ancienneté", "demandes"]
-    ui.chart(
+    widgets.chart(
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -69,7 +71,7 @@ with right:
         )
     )
     st.caption(f"{fmt.number(v.get('backlog_open'))} demandes ouvertes au {fmt.day(f.end)}.")
-    ui.downloads(frame, "stock_par_anciennete", "backlog")
+    widgets.downloads(frame, "stock_par_anciennete", "backlog")
 
 st.subheader("Clôture au premier niveau par canal et par catégorie")
 by = st.radio(
@@ -78,13 +80,13 @@ by = st.radio(
     horizontal=True,
     key="flc_by",
     format_func={"channel": "Canal", "category": "Catégorie"}.get,
-    index=ui.url_index("par", ["channel", "category"]),
+    index=widgets.url_index("par", ["channel", "category"]),
 )
-ui.keep_in_url("par", by)
-flc = ui.request_series(f, by)
+widgets.keep_in_url("par", by)
+flc = data.request_series(f, by)
 if not flc.empty:
-    ui.chart(
-        alt.Chart(ui.labelled(flc))
+    widgets.chart(
+        alt.Chart(widgets.labelled(flc))
         .mark_bar()
         .encode(
             y=alt.Y(f"{by}:N", title=None, sort="-x"),
@@ -101,7 +103,7 @@ if not flc.empty:
             ],
         )
     )
-    ui.downloads(flc, f"cloture_premier_niveau_par_{by}", "flc")
+    widgets.downloads(flc, f"cloture_premier_niveau_par_{by}", "flc")
 
 st.subheader("Demandes en retard ou ouvertes")
 late_only = st.toggle(
@@ -109,12 +111,12 @@ late_only = st.toggle(
     value=st.query_params.get("retard", "oui") == "oui",
     key="late_only",
 )
-ui.keep_in_url("retard", "oui" if late_only else "non")
-rows = ui.open_requests(f, late_only)
+widgets.keep_in_url("retard", "oui" if late_only else "non")
+rows = data.open_requests(f, late_only)
 if rows.empty:
-    ui.empty("Aucune demande ouverte ou en retard pour ces filtres.")
+    widgets.empty("Aucune demande ouverte ou en retard pour ces filtres.")
 else:
-    shown = ui.labelled(rows).rename(
+    shown = widgets.labelled(rows).rename(
         columns={
             "request_id": "N° demande",
             "created": "Créée le",
@@ -141,4 +143,4 @@ else:
         hide_index=True,
     )
     st.caption(f"{fmt.number(len(rows))} demandes (5 000 au plus, les plus anciennes d'abord).")
-    ui.downloads(shown, "demandes_en_retard" if late_only else "demandes_ouvertes", "late")
+    widgets.downloads(shown, "demandes_en_retard" if late_only else "demandes_ouvertes", "late")

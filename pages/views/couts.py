@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.shared import charts, fmt, ui
+from pages import charts, data, fmt, state, widgets
 
 NATURES = {
     "personnel": "Personnel",
@@ -16,8 +16,8 @@ NATURES = {
 }
 
 st.title("Coûts et effectifs")
-f = ui.require_filters()
-kp = ui.kpis(f)
+f = state.require_filters()
+kp = data.kpis(f)
 v = kp["value"]
 cols = st.columns(5)
 cols[0].metric(
@@ -44,14 +44,14 @@ for kpi_id in ("cost_per_dwelling_year", "calls_per_advisor_day"):
         st.info(kp.loc[kpi_id, "note"])
 
 st.subheader("Coût par logement et par an, par nature (référence : 22 €)")
-natures = ui.cost_natures(f)
+natures = data.cost_natures(f)
 dwelling_months = (
     (v.get("offered_calls") or 0) / v["calls_per_dwelling_month"]
     if v.get("calls_per_dwelling_month")
     else None
 )
 if not natures or not dwelling_months:
-    ui.empty("Aucun coût ou aucun référentiel de logements pour cette période.")
+    widgets.empty("Aucun coût ou aucun référentiel de logements pour cette période.")
 else:
     frame = pd.DataFrame(
         {
@@ -78,5 +78,5 @@ else:
         )
     )
     target = alt.Chart().mark_rule(color="red", strokeDash=[6, 4]).encode(x=alt.datum(22))
-    ui.chart(alt.layer(bars, target, data=frame).properties(height=120))
-    ui.downloads(frame, "couts_par_nature", "costs")
+    widgets.chart(alt.layer(bars, target, data=frame).properties(height=120))
+    widgets.downloads(frame, "couts_par_nature", "costs")

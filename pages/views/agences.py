@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages import data, fmt, state, widgets
+from warehouse.kpis import series
 
 COLUMNS = {
     "agency": "Agence",
@@ -20,24 +21,14 @@ COLUMNS = {
 }
 
 st.title("Agences")
-f = ui.require_filters()
-table = ui.agency_table(f)
+f = state.require_filters()
+table = data.agency_table(f)
 if table.empty:
-    ui.empty()
+    widgets.empty()
     st.stop()
-values = ui.kpis(f)["value"]
-# The reference row's call figures add up the agencies' identified calls, as their rows
-# count them (every call of the centre would not compare); request figures are the whole's.
-identified = table["offered_calls"].sum() if "offered_calls" in table else None
-months = table["dwelling_months"].sum()
-reference = {
-    "agency": "Ensemble (référence)",
-    "commitment_kept": values.get("commitment_kept"),
-    "first_level_closure_requests": values.get("first_level_closure_requests"),
-    "calls_per_dwelling_month": identified / months if identified is not None and months else None,
-    "offered_calls": identified,
-}
-labels = ui.agency_labels()
+values = data.kpis(f)["value"]
+reference = series.agency_reference(table, values) | {"agency": "Ensemble (référence)"}
+labels = data.agency_labels()
 
 
 def agency_label(code: str) -> str:
@@ -46,8 +37,7 @@ def agency_label(code: str) -> str:
 
 shown = table[[c for c in COLUMNS if c in table]].copy()
 shown["agency"] = shown["agency"].map(agency_label)
-totals = {c: shown[c].sum() for c in ("requests", "complaints") if c in shown}
-shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns} | totals
+shown.loc[len(shown)] = {k: reference.get(k) for k in shown.columns}
 shown = shown.rename(columns=COLUMNS)
 units = {
     "Demandes": "requests",
@@ -72,7 +62,7 @@ st.caption("Cliquez une agence (ligne ou barre) pour filtrer le tableau de bord 
 def focus(code: str, widget: str) -> None:
     """Filter the dashboard on the agency clicked (once: the click stays selected)."""
     if (code,) != tuple(f.agencies):
-        ui.drill({"f_agencies": [code]}, forget=(widget,))
+        widgets.drill({"f_agencies": [code]}, forget=(widget,))
 
 
 chosen = rows.selection.rows if rows is not None else []
@@ -91,13 +81,13 @@ measure = st.selectbox(
     "Indicateur",
     measures,
     format_func=RANKED.get,
-    index=ui.url_index("classement", measures),
+    index=widgets.url_index("classement", measures),
     key="agency_rank",
 )
-ui.keep_in_url("classement", measure)
+widgets.keep_in_url("classement", measure)
 ranked = table.dropna(subset=[measure]).assign(nom=lambda t: t["agency"].map(agency_label))
 if ranked.empty:
-    ui.empty("Pas de valeur pour cet indicateur sur la période.")
+    widgets.empty("Pas de valeur pour cet indicateur sur la période.")
 else:
     ratio = measure in ("commitment_kept", "first_level_closure_requests")
     axis = alt.Axis(format="%" if ratio else ",")
@@ -127,8 +117,8 @@ else:
                 tooltip=[alt.Tooltip("x:Q", title="Ensemble", format=".1%" if ratio else ",.2f")],
             )
         )
-    event = ui.chart(alt.layer(*layers).properties(height=alt.Step(30)), key="ranked")
-    clicked = ui.picked(event, "pick")
+    event = widgets.chart(alt.layer(*layers).properties(height=alt.Step(30)), key="ranked")
+    clicked = widgets.picked(event, "pick")
     if clicked:
         focus(clicked["agency"], "ranked")
     if len(layers) > 1:
@@ -149,19 +139,19 @@ st.caption(
     "identifiés des agences, et n'a pas de part de réclamations (celle de l'ensemble compte "
     "des appels qu'aucune agence ne compte)."
 )
-ui.downloads(shown, "comparaison_agences", "agencies")
+widgets.downloads(shown, "comparaison_agences", "agencies")
 
 st.subheader("Détail d'une agence")
 codes = list(table["agency"])
 code = st.selectbox(
     "Agence",
     codes,
-    index=ui.url_index("agence", codes),
+    index=widgets.url_index("agence", codes),
     format_func=agency_label,
     key="agency_drill",
 )
-ui.keep_in_url("agence", code)
-detail = ui.kpis(replace(f, agencies=(code,)))
+widgets.keep_in_url("agence", code)
+detail = data.kpis(replace(f, agencies=(code,)))
 rows = detail[detail["value"].notna()][["label", "value", "unit", "reference"]]
 rows = rows.assign(
     valeur=[fmt.by_unit(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)]
@@ -170,4 +160,4 @@ detail_table = rows[["label", "valeur", "reference"]].rename(
     columns={"label": "Indicateur", "valeur": "Valeur", "reference": "Référence"}
 )
 st.dataframe(detail_table, hide_index=True)
-ui.downloads(detail_table, f"agence_{code}", "agency_detail")
+widgets.downloads(detail_table, f"agence_{code}", "agency_detail")

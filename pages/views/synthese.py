@@ -3,27 +3,27 @@
 import altair as alt
 import streamlit as st
 
-from pages.shared import charts, fmt, ui
+from pages import charts, data, fmt, state, widgets
 from warehouse.kpis.catalogue import better, kpi
 
-TILES = list(ui.SYNTHESE_TILES)
+TILES = list(data.SYNTHESE_TILES)
 
 st.title("Synthèse")
-f = ui.require_filters()
-values = ui.kpis(f)
+f = state.require_filters()
+values = data.kpis(f)
 if "satisfaction.global" in values.index:  # a survey is loaded: what tenants say
     TILES = [*TILES, "satisfaction.global"]
-before = ui.kpis(f.shifted_years(1), ui.SYNTHESE_TILES)  # the year before: its tiles only
-scope_reference = ui.organisme_reference(f)
-organisme = None if scope_reference is None else ui.kpis(scope_reference)
+before = data.kpis(f.shifted_years(1), data.SYNTHESE_TILES)  # the year before: its tiles only
+scope_reference = state.organisme_reference(f)
+organisme = None if scope_reference is None else data.kpis(scope_reference)
 st.caption(f"Du {fmt.day(f.start)} au {fmt.day(f.end)}, comparé à la même période un an plus tôt.")
-if ui.access().agencies is not None and scope_reference is None:
+if state.access().agencies is not None and scope_reference is None:
     st.caption(
         "Pas de référence organisme : vos agences relèvent de plusieurs organismes, ou "
         "aucune ne figure encore dans l'entrepôt."
     )
 
-alerts = ui.active_alerts(ui.access().agencies)
+alerts = data.active_alerts(state.access().agencies)
 if not alerts.empty:
     with st.container(border=True, key="alerts"):
         st.markdown(f"**{len(alerts)} alerte(s) active(s)** (contrôle de la nuit)")
@@ -56,7 +56,7 @@ for i, kpi_id in enumerate(TILES):
     old = before.loc[kpi_id]["value"] if kpi_id in before.index else None
     delta = fmt.change(value, old, kpi(kpi_id).unit)
     if kpi_id == "satisfaction.global":  # against the previous wave, not a year before
-        survey = ui.survey(f)
+        survey = data.survey(f)
         old = next((r["rate"] for r in survey["before"] if r["theme"] == "global"), None)
         delta = fmt.change(value, old, "ratio", f"depuis {survey['previous']}")
     colour = fmt.delta_colour(better(kpi_id))
@@ -83,15 +83,15 @@ for i, kpi_id in enumerate(TILES):
             )
 
 st.subheader("Tendances mensuelles")
-months = ui.call_series(f, "month")
+months = data.call_series(f, "month")
 if months.empty:
-    ui.empty()
+    widgets.empty()
 else:
     volumes = months.melt("month", ["offered_calls", "answered_calls"], "série", "appels")
     volumes["série"] = volumes["série"].map(
         {"offered_calls": "Présentés", "answered_calls": "Traités"}
     )
-    events = ui.events(f)
+    events = data.events(f)
     x = alt.X("month:T", title="Mois", axis=alt.Axis(format="%b %Y"))
     marks = charts.event_marks(events, "day", "month", x)
     trend = (
@@ -108,7 +108,7 @@ else:
             ],
         )
     )
-    ui.chart(trend if marks is None else alt.layer(trend, marks))
+    widgets.chart(trend if marks is None else alt.layer(trend, marks))
     if not events.empty:
         st.caption(charts.event_caption(events))
-    ui.downloads(months, "tendances_mensuelles", "synthese_mois")
+    widgets.downloads(months, "tendances_mensuelles", "synthese_mois")

@@ -5,14 +5,14 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from pages.shared import charts, fmt, ui
+from pages import charts, data, fmt, state, widgets
 
 GRAINS = {"day": "Jour", "week": "Semaine", "month": "Mois"}
 DAYS = fmt.DAYS
 
 st.title("Appels")
-f = ui.require_filters()
-table = ui.kpis(f)
+f = state.require_filters()
+table = data.kpis(f)
 values = table["value"]
 if table.loc["answer_rate", "note"]:
     st.info(table.loc["answer_rate", "note"].capitalize() + ".")
@@ -29,7 +29,7 @@ for col, (kpi_id, label, unit) in zip(
     ],
     strict=True,
 ):
-    col.metric(label, fmt.by_unit(values.get(kpi_id), unit), help=ui.kpi_help(kpi_id))
+    col.metric(label, fmt.by_unit(values.get(kpi_id), unit), help=widgets.kpi_help(kpi_id))
 st.caption(
     f"Abandons : {fmt.percent(values.get('abandon_rate'))} · hors horaires : "
     f"{fmt.percent(values.get('out_of_hours_share'))} · niveau de service 60 s : "
@@ -42,13 +42,13 @@ grain = st.radio(
     list(GRAINS),
     format_func=GRAINS.get,
     horizontal=True,
-    index=ui.url_index("granularite", list(GRAINS), 2),
+    index=widgets.url_index("granularite", list(GRAINS), 2),
     key="calls_grain",
 )
-ui.keep_in_url("granularite", grain)
-frame = ui.call_series(f, grain)
+widgets.keep_in_url("granularite", grain)
+frame = data.call_series(f, grain)
 if frame.empty:
-    ui.empty()
+    widgets.empty()
     st.stop()
 field = {"day": "day", "week": "iso_week", "month": "month"}[grain]
 st.subheader("Présentés, traités et perdus")
@@ -71,10 +71,10 @@ bars = (
     )
     .add_params(pick)
 )
-events = ui.events(f)
+events = data.events(f)
 marks = charts.event_marks(events, grain, field, x)
-clicked = ui.picked(
-    ui.chart(
+clicked = widgets.picked(
+    widgets.chart(
         bars if marks is None else alt.layer(bars, marks),
         key="calls_bars" if grain != "day" else None,
     ),
@@ -86,7 +86,7 @@ if clicked:  # a month or a week: the page shows its days
     start, end = date.fromisoformat(clicked["début"]), date.fromisoformat(clicked["fin"])
     if (start, end) != (f.start, f.end):
         state = {"f_period": "custom", "f_start": start, "f_end": end}
-        ui.drill(state, {"granularite": "day"}, forget=("calls_grain", "calls_bars"))
+        widgets.drill(state, {"granularite": "day"}, forget=("calls_grain", "calls_bars"))
 if grain != "day":
     st.caption("Cliquez une barre pour voir ses jours.")
 st.subheader("Taux de décroché et niveau de service (ligne AFNOR : 80 % en 90 s)")
@@ -110,18 +110,18 @@ line = (
     )
 )
 afnor = alt.Chart().mark_rule(strokeDash=[6, 4], color="red").encode(y=alt.datum(0.8))
-ui.chart(alt.layer(line, afnor, data=rates))
-ui.downloads(frame, f"appels_par_{grain}", "appels_series")
+widgets.chart(alt.layer(line, afnor, data=rates))
+widgets.downloads(frame, f"appels_par_{grain}", "appels_series")
 
 st.subheader("Appels présentés et perdus par jour et demi-heure")
-heat = ui.call_heatmap(f)
+heat = data.call_heatmap(f)
 if not heat.empty:
-    slots = ui.SLOT_LABELS
+    slots = widgets.SLOT_LABELS
     heat = heat.assign(
         jour=heat["weekday"].map(lambda d: DAYS[d - 1]), créneau=heat["slot"].map(slots)
     )
     for measure, title in (("offered_calls", "Présentés"), ("lost_calls", "Perdus")):
-        ui.chart(
+        widgets.chart(
             alt.Chart(heat, title=title)
             .mark_rect()
             .encode(
@@ -136,7 +136,7 @@ if not heat.empty:
             )
             .properties(height=220)
         )
-    ui.downloads(heat, "appels_jour_demi_heure", "appels_heat")
+    widgets.downloads(heat, "appels_jour_demi_heure", "appels_heat")
 
 st.subheader("Appels sortants (à part)")
 st.metric(
@@ -145,7 +145,7 @@ st.metric(
     help="Rappels émis par le centre : hors appels présentés et hors taux.",
 )
 st.subheader("Par file")
-queues = ui.call_breakdown(f, "queue")
+queues = data.call_breakdown(f, "queue")
 if not queues.empty:
     table = queues[
         ["queue", "offered_calls", "answered_calls", "answer_rate", "service_level_90"]
@@ -163,4 +163,4 @@ if not queues.empty:
     units = {"Présentés": "calls", "Traités": "calls", "Sortants": "calls"}
     units |= {"Taux de décroché": "ratio", "Niveau de service 90 s": "ratio"}
     st.dataframe(fmt.shown(table, units), hide_index=True)
-    ui.downloads(queues, "appels_par_file", "queues")
+    widgets.downloads(queues, "appels_par_file", "queues")

@@ -3,13 +3,13 @@
 import altair as alt
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages import data, fmt, state, widgets
 from warehouse.kpis.staffing import CEILING_CALLS_PER_ADVISOR_DAY, Target, daily_load
 
 DAYS = fmt.DAYS
 
 st.title("Dimensionnement")
-f = ui.require_filters()
+f = state.require_filters()
 if f.has_scope:
     st.info(
         "Le dimensionnement porte sur le centre entier : ses effectifs répondent à tous les "
@@ -33,9 +33,9 @@ shrinkage = right.slider(
 growth = far.slider(
     "Hausse de la demande (simulation)", 0, 100, 0, 5, format="%d %%", key="sz_growth"
 )
-table = ui.sizing(f, Target(share / 100, seconds, shrinkage / 100, growth / 100))
+table = data.sizing(f, Target(share / 100, seconds, shrinkage / 100, growth / 100))
 if table["offered"].sum() == 0:
-    ui.empty()
+    widgets.empty()
     st.stop()
 
 open_slots = table[(table["offered"] > 0) | (table["staffed"] > 0)]
@@ -48,12 +48,12 @@ cols[1].metric(
 cols[2].metric("Conseillers nécessaires au pic", fmt.number(open_slots["required"].max()))
 
 st.subheader("Conseillers présents moins conseillers à planifier (rouge : manque)")
-slots = ui.SLOT_LABELS
+slots = widgets.SLOT_LABELS
 heat = open_slots.assign(
     jour=open_slots["weekday"].map(lambda d: DAYS[d - 1]), créneau=open_slots["slot"].map(slots)
 )
 limit = max(1.0, float(heat["gap"].abs().max()))
-ui.chart(
+widgets.chart(
     alt.Chart(heat)
     .mark_rect()
     .encode(
@@ -74,12 +74,12 @@ ui.chart(
     )
     .properties(height=240)
 )
-ui.downloads(table, "dimensionnement", "sizing")
+widgets.downloads(table, "dimensionnement", "sizing")
 
 st.subheader(
     f"Charge par jour : appels traités par conseiller (plafond {CEILING_CALLS_PER_ADVISOR_DAY})"
 )
-days = daily_load(table, ui.kpis(f)["value"].get("answer_rate"))
+days = daily_load(table, data.kpis(f)["value"].get("answer_rate"))
 days = days.assign(jour=days["weekday"].map(lambda d: DAYS[d - 1]))
 bars = (
     alt.Chart(days)
@@ -99,5 +99,5 @@ ceiling = (
     .mark_rule(color="red", strokeDash=[6, 4])
     .encode(y=alt.datum(CEILING_CALLS_PER_ADVISOR_DAY))
 )
-ui.chart(alt.layer(bars, ceiling, data=days))
-ui.downloads(days, "charge_par_jour", "daily_load")
+widgets.chart(alt.layer(bars, ceiling, data=days))
+widgets.downloads(days, "charge_par_jour", "daily_load")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt, ui
+from pages import data, fmt, state, widgets
 
 SOURCES = {
     "appels": "Journal d'appels",
@@ -22,9 +22,9 @@ STATUS = {
 }
 
 st.title("Qualité des données")
-scope = ui.access().agencies
+scope = state.access().agencies
 st.subheader("Période couverte par source")
-coverage = ui.reference("coverage")
+coverage = data.reference("coverage")
 coverage = pd.DataFrame(
     {
         "Source": coverage["source"].map(SOURCES),
@@ -43,14 +43,14 @@ if missing:
     )
 
 st.subheader("Historique des chargements")
-history = ui.loads("history", scope)
+history = data.loads("history", scope)
 if scope is not None:
     st.caption(
         "Registres d'accueil de vos agences seulement ; les exports communs à l'organisme "
         "(appels, demandes, coûts, effectifs, référentiels) sans leurs volumes."
     )
 if history.empty:
-    ui.empty("Aucun chargement.")
+    widgets.empty("Aucun chargement.")
 else:
     volumes = ["rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"]
     history = history.assign(
@@ -82,10 +82,10 @@ else:
         hide_index=True,
         column_config={"Terminé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
     )
-    ui.downloads(shown, "historique_chargements", "history")
+    widgets.downloads(shown, "historique_chargements", "history")
 
 st.subheader("Quarantaine")
-q = ui.loads("quarantine", scope)
+q = data.loads("quarantine", scope)
 if not q.empty:
     files = q["file_name"].nunique()
     st.caption(
@@ -93,7 +93,7 @@ if not q.empty:
         + (" (les 5 000 plus récentes)" if len(q) >= 5_000 else "")
         + f" dans {fmt.number(files)} fichier{'s' if files > 1 else ''}."
     )
-if not ui.access().sees_raw_lines:
+if not state.access().sees_raw_lines:
     # Raw lines may name any agency's tenants: a user limited to some agencies sees counts.
     st.caption("Lignes brutes réservées aux rôles Direction et Analyste.")
     q = q.groupby(["file_name", "reason"], as_index=False).size()
@@ -102,7 +102,7 @@ if not ui.access().sees_raw_lines:
         hide_index=True,
     )
 elif q.empty:
-    ui.empty("Aucune ligne en quarantaine.")
+    widgets.empty("Aucune ligne en quarantaine.")
 else:
     files = st.multiselect(
         "Fichiers", sorted(q["file_name"].unique()), key="q_files", placeholder="Tous"
@@ -122,4 +122,4 @@ else:
         }
     )
     st.dataframe(shown, hide_index=True)
-    ui.downloads(shown, "quarantaine", "quarantine")
+    widgets.downloads(shown, "quarantaine", "quarantine")

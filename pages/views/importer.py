@@ -1,17 +1,13 @@
 """Importer: upload exports, see how each will be read, import them, read the report.
 
 Roles Direction and Analyste only. The preview and the import run in processes of their
-own (``pages/shared/importing.py``); the dashboard's figures are refreshed afterwards.
+own (``pages/jobs.py``); the dashboard's figures are refreshed afterwards.
 """
-
-import shutil
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from pages.shared import fmt, importing, ui
+from pages import fmt, jobs, state, widgets
 
 ROLES = ("direction", "analyste")
 STATUS = {
@@ -21,9 +17,8 @@ STATUS = {
     "already_loaded": "déjà importé, rien n'a changé",
 }
 
-ui.current_filters()  # opened by its URL before app.py ran: app.py resolves the access first
 st.title("Importer des fichiers")
-if ui.access().role not in ROLES:
+if state.access().role not in ROLES:
     st.error("L'import est réservé aux rôles Direction et Analyste.")
     st.stop()
 st.caption(
@@ -31,6 +26,7 @@ st.caption(
     "Aircall, 3CX, Avaya IP Office, Microsoft Teams, ou un profil ajouté par l'organisme). "
     "Un fichier déjà importé à l'identique ne change rien."
 )
+jobs.prepare()  # a loaders process warms up for the import while the user chooses files
 uploaded = st.file_uploader(
     "Fichiers à importer",
     type=["csv", "txt", "tsv", "xlsx"],
@@ -38,23 +34,23 @@ uploaded = st.file_uploader(
     key="import_files",
 )
 if not uploaded:
-    ui.empty("Déposez un ou plusieurs fichiers pour voir comment ils seront lus.")
+    widgets.empty("Déposez un ou plusieurs fichiers pour voir comment ils seront lus.")
     st.stop()
 
-folder = Path(st.session_state.setdefault("import_folder", tempfile.mkdtemp(prefix="pilotage-")))
-folder.mkdir(parents=True, exist_ok=True)
-paths = []
-for file in uploaded:
-    path = folder / Path(file.name).name
-    path.write_bytes(file.getvalue())
-    paths.append(path)
-
+# The uploads stay in the session's memory (Streamlit's uploader); they are written to a
+# private temporary folder only for the time a loaders process reads them (pages/jobs.py).
+names = jobs.distinct_names([f.name for f in uploaded])
+uploads = [(name, f.getvalue()) for name, f in zip(names, uploaded, strict=True)]
 
 # Kept in the session, never in the shared cache: a preview shows another user's data.
 seen = [(f.name, f.file_id) for f in uploaded]
 if st.session_state.get("import_seen") != seen:
-    with st.spinner("Lecture des fichiers…"):
-        st.session_state["import_previews"] = importing.preview(paths)
+    try:
+        with st.spinner("Lecture des fichiers…"):
+            st.session_state["import_previews"] = jobs.preview(uploads)
+    except jobs.JobFailed as error:
+        st.error(f"Lecture des fichiers impossible : {fmt.md(str(error))}")
+        st.stop()
     st.session_state["import_seen"] = seen
 previews = st.session_state["import_previews"]
 
@@ -98,19 +94,36 @@ if st.button(
     f"Importer {fmt.number(ready)} fichier(s)", type="primary", disabled=not ready, key="run_import"
 ):
     with st.status("Import en cours…", expanded=True) as status:
-        reports = []
-        for report in importing.run_import(paths):
-            reports.append(report)
-            st.write(f"{report['file']} : {STATUS.get(report['status'], report['status'])}")
+        reports, ended = [], {}
+        for event in jobs.run_import(uploads):
+            if "exit_code" in event:
+                ended = event
+                continue
+            reports.append(event)
+            st.write(f"{event['file']} : {STATUS.get(event['status'], event['status'])}")
+        missing = [n for n in names if n not in {r["file"] for r in reports}]
         failed = any(r["status"] in ("rejected", "failed") for r in reports)
-        status.update(
-            label="Import terminé" + (" avec des fichiers rejetés" if failed else ""),
-            state="error" if failed else "complete",
-        )
+        if missing:  # the process stopped before these files: nothing of them is imported
+            status.update(label="Import interrompu", state="error")
+        else:
+            status.update(
+                label="Import terminé" + (" avec des fichiers rejetés" if failed else ""),
+                state="error" if failed else "complete",
+            )
     st.cache_data.clear()  # every page reads the new state
-    st.session_state["import_reports"] = reports
-    shutil.rmtree(folder, ignore_errors=True)
-    st.session_state.pop("import_folder", None)
+    order = {name: i for i, name in enumerate(names)}  # the reports in the order dropped
+    st.session_state["import_reports"] = sorted(reports, key=lambda r: order.get(r["file"], 0))
+    st.session_state["import_stopped"] = (
+        {"files": missing, "error": ended.get("error") or "arrêt sans message"} if missing else None
+    )
+
+stopped = st.session_state.get("import_stopped")
+if stopped:
+    st.error(
+        f"Import interrompu, {fmt.number(len(stopped['files']))} fichier(s) non importé(s) "
+        f"({fmt.md(', '.join(stopped['files']))}) : {fmt.md(stopped['error'])}. Les fichiers "
+        "déposés restent ci-dessus : relancez l'import quand la cause est levée."
+    )
 
 for report in st.session_state.get("import_reports", []):
     st.subheader(f"Rapport : {report['file']}")
@@ -126,4 +139,6 @@ for report in st.session_state.get("import_reports", []):
     for line in report.get("notes", []) + report.get("reasons", []):
         st.caption(fmt.md(line))
     if report.get("rows_quarantined"):
-        st.page_link("pages/qualite.py", label="Voir la quarantaine", icon=":material/fact_check:")
+        st.page_link(
+            "pages/views/qualite.py", label="Voir la quarantaine", icon=":material/fact_check:"
+        )

@@ -1,0 +1,1 @@
+"""The dashboard's page scripts: each renders one page from the shared modules of pages/."""
