@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from tests.loaders.test_profiles import aircall_rows
 from tests.test_app import APP
 from tests.test_app_access import AUTH, access_file  # noqa: F401 (fixture)
 from tests.warehouse.kpi_dataset import build_warehouse
@@ -27,6 +27,17 @@ def fresh_url(tmp_path, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     return url
+
+
+SAMPLE = Path(__file__).parent / "loaders" / "samples" / "aircall" / "api-calls.csv"
+LABEL = "Aircall : appels de l'API publique (champs de l'objet Call)"
+
+
+def aircall_rows() -> list[list[str]]:
+    """The Aircall API sample of tests/loaders/test_profiles.py (A1-A6, its source named
+    there), as rows."""
+    with open(SAMPLE, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
 
 
 def _csv(rows) -> bytes:
@@ -67,12 +78,12 @@ def test_upload_preview_import_and_report(fresh_url):
     ).run()
     assert not at.exception, at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert "Aircall : historique des appels" in text and "journal d'appels" in text
+    assert LABEL in text and "journal d'appels" in text
     assert any("document PDF" in e.value for e in at.error)
     preview = at.dataframe[0].value
     assert list(preview["id_appel"]) == ["A1", "A2", "A3", "A4", "A5", "A6"]
     assert set(preview["numero_appelant"]) == {"[numéro masqué]"}  # never shown in clear
-    assert preview["date_heure"][0] == "03/03/2025 09:00:00"  # Paris time, French format
+    assert preview["date_heure"][0] == "03/03/2025 09:00:00"  # 1740988800 UTC: 09:00 in Paris
     assert _calls(fresh_url, "A") == 0
 
     at.button(key="run_import").click().run()

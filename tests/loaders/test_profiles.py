@@ -9,6 +9,9 @@ profile. Where they come from:
   service of a French site sent to dorel14/3CX-Cdr-Server (GPL-3), ``activity.log`` at
   commit e4888a99, without the logger's prefix on each line; 3CX
   ``cdr-240617055949.288831.log``: the same repository's ``tests/`` file at e883aa40;
+  3CX ``ClasseurPrepaCDR-lines-250-286.csv``: lines 250-286 of the same repository's
+  ``ClasseurPrepaCDR.csv`` at 5560b9f2 (the site's May 2020 records as its CDR tool
+  rewrote them, typed External / Internal);
   Aircall ``call-history-2025-12.csv``: a December 2025 Call History export pasted into
   a public test; Avaya ``smdr-2018-30-fields.txt`` and Asterisk
   ``Master-2018-18-fields.csv``: a Russian site's records quoted in a public ops document;
@@ -423,3 +426,27 @@ def test_the_json_report_carries_the_check(engine, tmp_path):
         {"date": "2025-03-04", **no_call},
     ]
     assert [h["hour"] for h in report["calls_per_hour"]] == [9, 10, 11, 12, 17]
+
+
+def test_3cx_records_typed_external_internal_carry_local_times(engine):
+    """Lines 250-286 of ClasseurPrepaCDR.csv (dorel14/3CX-Cdr-Server at 5560b9f2, GPL-3),
+    byte for byte: the French site's records of Monday 4 May 2020 as its CDR tool wrote
+    them, typed External / Internal, in local time (the whole file's calls run from 8 h,
+    with a dip at 12-13 h). 15 calls between extensions are left out; 18 go out (Internal
+    -> External); 4 come in: two callers hang up at « EndCall » after 4 s (16:59:57 ->
+    17:00:01 and 17:25:37 -> 17:25:41: short abandons, not offered), and two reach an
+    advisor through a queue (17:04:00 on 611, replaced by Ext.194; 17:26:15 on 612,
+    QFwdToDNA to Ext.185). Offered 2, answered 2, no abandon; their wait and talk are not
+    in the record (answered through a queue). Read as local time, 17:04 and 17:26 are in
+    the opening hours (to 17:30): out of hours 0; read as UTC they would be 19:04 and
+    19:26 in Paris, both out of hours (the 29 % of the issue on the whole file)."""
+    report = _load(engine, "3cx/ClasseurPrepaCDR-lines-250-286.csv")
+    assert report.profile == "3cx"
+    assert (report.rows_read, report.rows_loaded, report.rows_left_out) == (22, 22, 15)
+    got = _kpis(engine)
+    assert got["offered_calls"].value == 2 and got["answered_calls"].value == 2
+    assert got["abandon_rate"].value == 0
+    assert got["asa_s"].value is None and got["asa_s"].note.startswith("non mesuré : ")
+    assert got["out_of_hours_share"].value == 0
+    hours = {h["hour"]: h["offered"] for h in report.calls_per_hour}
+    assert hours == {17: 2}
