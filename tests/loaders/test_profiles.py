@@ -408,7 +408,9 @@ def test_a_user_profile_reads_a_crm_request_export(engine, tmp_path, monkeypatch
 
 def test_the_json_report_carries_the_check(engine, tmp_path):
     """--json: what was left out and grouped, and the calls per day and per hour (3CX
-    typed sample: calls at 9, 10, 11, 12 and 17 h Paris on 03/03/2025)."""
+    typed sample on 03/03/2025: the Line records at 08:00, 09:00, 10:00 and 16:45 UTC are
+    9, 10, 11 and 17 h in Paris; the External / Internal record written 11:00 is local
+    time, 11 h: two calls at 11 h)."""
     import json
 
     from loaders.cli import run_import
@@ -425,7 +427,8 @@ def test_the_json_report_carries_the_check(engine, tmp_path):
         {"date": "2025-03-03", **day},
         {"date": "2025-03-04", **no_call},
     ]
-    assert [h["hour"] for h in report["calls_per_hour"]] == [9, 10, 11, 12, 17]
+    hours = {h["hour"]: h["offered"] for h in report["calls_per_hour"]}
+    assert hours == {9: 1, 10: 1, 11: 2, 17: 1}
 
 
 def test_3cx_records_typed_external_internal_carry_local_times(engine):
