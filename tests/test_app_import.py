@@ -189,3 +189,34 @@ def test_an_import_that_cannot_run_says_why_and_never_says_done(fresh_url, monke
     assert not [m for m in at.metric if m.label == "Chargées"]
     assert "Import terminé" not in " ".join(s.label for s in at.get("expandable"))
     assert _calls(fresh_url, "A") == 0
+
+
+def test_a_telephony_import_shows_the_check_a_person_can_make(fresh_url):
+    """Issue 24: after a telephony import the page gives, per day, the offered, answered,
+    abandoned and voicemail calls, and the calls per hour, to compare with the system's
+    own dashboard. The typed 3CX sample (its hand count in tests/loaders/test_profiles.py):
+    on 03/03/2025 5 offered, 3 answered, 1 abandoned, 1 voicemail; on 04/03 none (an
+    outbound and an internal call); one call at 9, 10 and 17 h, two at 11 h; 1 internal
+    record left out."""
+    sample = Path(__file__).parent / "loaders" / "samples" / "3cx" / "cdr-typed.log"
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("cdr.log", sample.read_bytes(), "text/plain")]
+    ).run()
+    assert not at.exception, at.exception
+    at.button(key="run_import").click().run()
+    assert not at.exception, at.exception
+    check = at.dataframe[-1].value
+    assert list(check.columns) == [
+        "Jour",
+        "Présentés",
+        "Décrochés",
+        "Abandonnés",
+        "Messagerie",
+        "Issue non mesurée",
+    ]
+    assert check.iloc[0].tolist() == ["03/03/2025", 5, 3, 1, 1, 0]
+    assert check.iloc[1].tolist() == ["04/03/2025", 0, 0, 0, 0, 0]
+    text = " ".join(m.value for m in at.markdown)
+    assert "9 h : 1, 10 h : 1, 11 h : 2, 17 h : 1" in text
+    assert "Hors compte : 1 enregistrement(s) laissé(s) de côté" in text

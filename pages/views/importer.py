@@ -21,15 +21,16 @@ st.title("Importer des fichiers")
 if state.access().role not in ROLES:
     st.error("L'import est réservé aux rôles Direction et Analyste.")
     st.stop()
-st.caption(
-    "Exports .csv, .txt ou .xlsx : notre format, ou celui d'un système reconnu (Genesys Cloud, "
-    "Aircall, 3CX, Avaya IP Office, Microsoft Teams, ou un profil ajouté par l'organisme). "
-    "Un fichier déjà importé à l'identique ne change rien."
+st.write(
+    "Exports .csv, .txt, .log (ou sans extension) et .xlsx : notre format, ou celui d'un "
+    "système reconnu (Genesys Cloud, Aircall, 3CX, Avaya IP Office, Microsoft Teams, "
+    "Asterisk, Wazo, Talkdesk, Zendesk, ou un profil ajouté par l'organisme). Un fichier "
+    "déjà importé à l'identique ne change rien."
 )
 jobs.prepare()  # a loaders process warms up for the import while the user chooses files
 uploaded = st.file_uploader(
     "Fichiers à importer",
-    type=["csv", "txt", "tsv", "xlsx"],
+    type=None,  # .log, no extension...: as systems name their files; the loaders judge
     accept_multiple_files=True,
     key="import_files",
 )
@@ -62,6 +63,44 @@ def _shown(result: dict) -> pd.DataFrame:
         if frame[column].notna().any() and stamps.notna().sum() == frame[column].notna().sum():
             frame[column] = stamps.dt.strftime("%d/%m/%Y %H:%M:%S").str.replace(" 00:00:00", "")
     return frame.astype(object).where(frame.notna(), fmt.EMPTY)
+
+
+def _profile_counts(report: dict) -> None:
+    """The records a system's profile left out or grouped: beside the rows, never in them."""
+    left_out, grouped = report.get("rows_left_out", 0), report.get("rows_grouped", 0)
+    if left_out or grouped:
+        st.write(
+            f"Hors compte : {fmt.number(left_out)} enregistrement(s) laissé(s) de côté par le "
+            f"profil, {fmt.number(grouped)} regroupé(s) avec l'appel qu'ils continuent."
+        )
+
+
+CHECK_COLUMNS = {
+    "date": "Jour",
+    "offered": "Présentés",
+    "answered": "Décrochés",
+    "abandoned": "Abandonnés",
+    "voicemail": "Messagerie",
+    "unknown": "Issue non mesurée",
+}
+
+
+def _calls_check(report: dict) -> None:
+    """Per day and per hour, the calls as the warehouse now counts them: the IT person
+    compares a day with the telephony system's own dashboard (a wrong time zone shows at
+    once in the hours)."""
+    days = report.get("calls_per_day") or []
+    if not days:
+        return
+    st.write("**À comparer avec le tableau de bord du système téléphonique** (appels par jour) :")
+    table = pd.DataFrame(days, columns=list(CHECK_COLUMNS))
+    table["date"] = pd.to_datetime(table["date"]).dt.strftime("%d/%m/%Y")
+    st.dataframe(table.rename(columns=CHECK_COLUMNS), hide_index=True)
+    hours = ", ".join(
+        f"{h['hour']} h : {fmt.number(h['offered'])}" for h in report.get("calls_per_hour", [])
+    )
+    if hours:
+        st.write(f"Appels présentés par heure (heure de Paris) : {hours}.")
 
 
 ready = 0
@@ -136,6 +175,8 @@ for report in st.session_state.get("import_reports", []):
         cols[1].metric("Chargées", fmt.number(report["rows_loaded"]))
         cols[2].metric("Doublons ou déjà à jour", fmt.number(report["rows_duplicate"]))
         cols[3].metric("En quarantaine", fmt.number(report["rows_quarantined"]))
+        _profile_counts(report)
+        _calls_check(report)
     for line in report.get("notes", []) + report.get("reasons", []):
         st.caption(fmt.md(line))
     if report.get("rows_quarantined"):
