@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,18 +17,31 @@ from warehouse.engine import busy_says_so, make_engine, warehouse_url
 from warehouse.french import number
 from warehouse.load.setup import init_warehouse
 
-SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
+SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".log", ""}  # "": queue_log, cdr files
 
 
-def expand(paths: list[str]) -> list[Path]:
-    """Files as given, and the export files found in the folders given (recursively)."""
+def expand(paths: list[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files as given, and the export files found in the folders given, recursively;
+    the files of those folders left aside, each with why)."""
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-        else:
+        if not p.is_dir():
             files.append(p)
-    return files
+            continue
+        for f in sorted(f for f in p.rglob("*") if f.is_file()):
+            if any(part.startswith(".") for part in f.relative_to(p).parts):
+                skipped.append((f, "fichier caché"))
+            elif f.suffix.lower() not in SUFFIXES:
+                skipped.append(
+                    (
+                        f,
+                        f"extension {f.suffix} non prise en charge (.csv, .txt, .log, .xlsx, sans extension)",
+                    )
+                )
+            else:
+                files.append(f)
+    return files, skipped
 
 
 def import_order(files: list[Path], source: str | None, profile: str | None = None) -> list[Path]:
@@ -58,8 +72,12 @@ def describe(report: ImportReport) -> str:
         f"{number(report.rows_quarantined)} en quarantaine",
     ]
     if report.rows_blank:
-        what = "non comptées (voir ci-dessous)" if report.profile else "vides ignorées"
-        parts.append(f"{number(report.rows_blank)} lignes {what}")
+        parts.append(f"{number(report.rows_blank)} lignes vides ignorées")
+    if report.rows_left_out or report.rows_grouped:
+        parts.append(
+            f"hors compte : {number(report.rows_left_out)} laissés de côté par le profil, "
+            f"{number(report.rows_grouped)} regroupés (voir ci-dessous)"
+        )
     text = f"OK      {head} : " + ", ".join(parts)
     if report.ignored_columns:
         text += f"\n        colonnes ignorées : {', '.join(report.ignored_columns)}"
@@ -69,6 +87,24 @@ def describe(report: ImportReport) -> str:
         text += f"\n        {reason}"
     if report.rows_quarantined > len(report.reasons):
         text += f"\n        ... (chargement n° {report.load_id} : voir la table quarantine)"
+    return text + check_lines(report)
+
+
+def check_lines(report: ImportReport) -> str:
+    """The calls per day and per hour, to compare with the telephony system's own figures."""
+    if not report.calls_per_day:
+        return ""
+    text = "\n        à comparer avec le tableau de bord du système (appels présentés par jour) :"
+    for day in report.calls_per_day:
+        unknown = f", issue inconnue {number(day['unknown'])}" if day["unknown"] else ""
+        text += (
+            f"\n          {day['date'][8:]}/{day['date'][5:7]}/{day['date'][:4]} : "
+            f"présentés {number(day['offered'])}, décrochés {number(day['answered'])}, "
+            f"abandonnés {number(day['abandoned'])}, messagerie {number(day['voicemail'])}{unknown}"
+        )
+    hours = ", ".join(f"{h['hour']} h : {number(h['offered'])}" for h in report.calls_per_hour)
+    hours = hours or "aucun"
+    text += f"\n        appels présentés par heure (heure de Paris) : {hours}"
     return text
 
 
@@ -82,7 +118,13 @@ def run_import(
     as_json: bool = False,
 ) -> int:
     out = out or sys.stdout
-    files = expand(paths)
+    files, skipped = expand(paths)
+    for path, why in skipped:
+        if as_json:
+            record = {"file": path.name, "status": "skipped", "message": why}
+            print(json.dumps(record, ensure_ascii=False), file=out)
+        else:
+            print(f"ÉCARTÉ  {path} : {why}", file=out, flush=True)
     if not files:
         print("Aucun fichier à importer.", file=sys.stderr)
         return 2
@@ -123,7 +165,7 @@ def _progress(path: Path):
 
 
 def run_profile(args) -> int:
-    from loaders.read.profile import OURS, all_profiles, profiles_dir
+    from loaders.read.profile import OURS, all_profiles, profile_problems, profiles_dir
     from loaders.suggest import suggest
 
     if args.action == "list":
@@ -132,6 +174,8 @@ def run_profile(args) -> int:
             where = "" if profile.path.parent.name == "profiles" else f" ({profile.path})"
             print(f"{name:22s} {profile.label} [{profile.source}]{where}")
         print(f"dossier des vôtres (PILOTAGE_PROFILES_DIR) : {profiles_dir() or 'non défini'}")
+        for problem in profile_problems():
+            print(f"IGNORÉ  {problem}")
         return 0
     if not args.file.is_file():
         print(f"fichier introuvable : {args.file}", file=sys.stderr)
@@ -188,7 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument(
         "--json", action="store_true", help="JSON lines: the files written, then one report each"
     )
+    sub.add_parser(
+        "worker",
+        help="(for the dashboard) load the loaders, then wait for one command on stdin",
+    )
     args = parser.parse_args(argv)
+    if args.command == "worker":
+        return run_worker()
     if args.command == "profile":
         return run_profile(args)
     if args.command == "preview":
@@ -207,6 +257,33 @@ def main(argv: list[str] | None = None) -> int:
             as_json=args.json,
         )
     return run_demo(args)
+
+
+def run_worker() -> int:
+    """A warm process for one command of the dashboard's Importer: the loaders, Great
+    Expectations and every source's validation suite are loaded first (about 3 s), then
+    ``{"ready": true}`` is printed and the process waits for one JSON line on stdin,
+    ``{"argv": [...]}``, the arguments of ``python -m loaders`` (``--url``, ``preview`` or
+    ``import --json``...), runs it as the command line does and exits with its code. One
+    command per process: each import keeps its own process, as from the command line."""
+    from loaders.validate import warm_up
+
+    warm_up()
+    print(json.dumps({"ready": True}), flush=True)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # the dashboard stopped before using it
+    request = json.loads(line)
+    for name, value in request.get("env", {}).items():  # the dashboard's settings of now
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    argv = request["argv"]
+    if "worker" in argv:
+        print("erreur : un worker ne lance pas un autre worker", file=sys.stderr)
+        return 2
+    return main(argv)
 
 
 def run_demo(args) -> int:

@@ -16,6 +16,7 @@ from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
 from warehouse.load.bulk import copy_frame
+from warehouse.load.check import call_check
 from warehouse.load.history import (
     create_staging,
     drop_staging,
@@ -81,7 +82,7 @@ def import_file(
             export.source.after_merge(conn, report.load_id)
             refresh_statistics(conn, export.source.refreshed)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
-    except KeyRefused as exc:
+    except (KeyRefused, FileRejected) as exc:  # FileRejected: a profile cannot read it
         report.status, report.message = "rejected", str(exc)
         _record_failure(engine, path, sha, report.source, report, started)
     except Exception as exc:
@@ -103,8 +104,11 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     state: dict = {}
     quarantined = staged_rows = 0
     whole: list[pd.DataFrame] = []  # staged rows a whole-file check needs
-    for chunk, typed, issues in _typed_ahead(export.chunks(chunk_size), source):
+    unmeasured = set(export.profile.cannot) if export.profile else set()
+    for chunk, typed, issues in _typed_ahead(export.chunks(chunk_size), source, unmeasured):
         report.rows_blank += chunk.blank
+        report.rows_left_out += chunk.left_out
+        report.rows_grouped += chunk.grouped
         report.notes += chunk.notes
         report.rows_read += len(chunk.frame) + len(chunk.malformed)
         bad = pd.DataFrame(issues, columns=["line", "column_name", "reason"])
@@ -135,6 +139,8 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
             _quarantine(conn, report, export, refused, quarantined)
             report.rows_quarantined += len(refused)
             staged_rows -= len(refused)
+    if source.name == "appels":
+        report.calls_per_day, report.calls_per_hour = call_check(conn, stg)
     inserted, updated = source.merge(conn, report.load_id)
     report.rows_inserted, report.rows_updated = inserted, updated
     report.rows_duplicate = staged_rows - inserted - updated
@@ -150,14 +156,15 @@ def _release_arrow_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _typed_ahead(chunks, source):
+def _typed_ahead(chunks, source, unmeasured: set[str] = frozenset()):
     """(chunk, typed, issues), the next chunk read, typed and checked by the validation
     suite in a thread while this one is quarantined, shaped and staged: Arrow's kernels,
     DuckDB's hashing and copy leave the GIL, so the two overlap on a second core. The
-    issues are the unreadable values and the suite's failures."""
+    issues are the unreadable values and the suite's failures; an empty value of a column
+    the profile says its export cannot give (``unmeasured``) is none: stored as unknown."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from loaders.validate import failing_rows
+    from loaders.validate import MISSING, failing_rows
 
     def next_typed():
         chunk = next(chunks, None)
@@ -170,6 +177,7 @@ def _typed_ahead(chunks, source):
             i
             for i in failing_rows(typed, source)
             if (i["line"], i["column_name"]) not in unreadable
+            and not (i["column_name"] in unmeasured and i["reason"] == MISSING)
         ]
         return chunk, typed, issues
 
@@ -201,7 +209,7 @@ def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> d
         "rows_updated": report.rows_updated,
         "rows_duplicate": report.rows_duplicate,
         "rows_quarantined": report.rows_quarantined,
-        "rows_blank": report.rows_blank,
+        "rows_blank": report.rows_blank + report.rows_left_out + report.rows_grouped,
         "message": report.message or " ; ".join(_profile_said(report) + report.notes) or None,
         "started_at": started,
     }

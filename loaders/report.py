@@ -24,10 +24,16 @@ class ImportReport:
     rows_duplicate: int = 0
     rows_quarantined: int = 0
     rows_blank: int = 0
+    rows_left_out: int = 0  # records a profile leaves out (internal calls, other media)
+    rows_grouped: int = 0  # records a profile groups into another (call legs, events)
     message: str = ""
     reasons: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # probable typos, conflicting duplicates
+    # A telephony file's calls per day and per hour of the day, to compare with the
+    # system's own dashboard (warehouse.load.check).
+    calls_per_day: list[dict] = field(default_factory=list)
+    calls_per_hour: list[dict] = field(default_factory=list)
     reason_lines: set[int] = field(default_factory=set, repr=False)
 
     def to_json(self) -> str:

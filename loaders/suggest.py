@@ -1,9 +1,13 @@
 """A draft profile for a system we do not ship: ``python -m loaders profile suggest FILE``.
 
-From the file's header and its first rows: the delimiter, the source it most resembles,
-for each of our columns the closest header (by name, and by what its values look like),
-the date and duration formats found, and each coded column's values with the code they
-most resemble. The draft is for a person to check and complete: every guess says so.
+From the file's first rows, header or not: the delimiter; the source it most resembles,
+told by its column names and by its values (``In``/``Out``, ``Answered``, ``solved`` are
+codes of ours); for each of our columns, the column whose name is closest among those whose
+values can be it (a date is never the advisor, a duration never the time of day, a column
+whose values repeat never the record's id); the date format found; each coded column's
+values with the code they most resemble. The draft is the profile's TOML with its SQL
+``SELECT``; what could not be decided is listed at its top and marked ``-- ?`` in the SQL,
+for a person to settle.
 """
 
 from __future__ import annotations
@@ -21,15 +25,15 @@ from loaders.sources import SOURCES
 from loaders.sources.base import Col, Source
 
 SAMPLE_ROWS = 200
-NAME_CUTOFF = 0.6
+NAME_CUTOFF = 0.55
 DATE_FORMATS = [
     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
     "%Y%m%d %H%M", "%Y%m%d %H%M%S", "%Y%m%d", "%d-%m-%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S",
 ]  # fmt: skip
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
-_INT = re.compile(r"^-?\d+$")
+_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
 @dataclass
@@ -37,13 +41,63 @@ class Sample:
     delimiter: str
     header: list[str]
     rows: list[list[str]]
+    has_header: bool = True
 
     def values(self, position: int) -> list[str]:
         return [r[position].strip() for r in self.rows if position < len(r) and r[position].strip()]
 
 
+def date_format(values: list[str]) -> str | None:
+    """``iso``, ``epoch`` or the strptime format every sample value fits."""
+    if not values:
+        return None
+    if all(_ISO.match(v) for v in values):
+        return "iso"
+    if all(re.fullmatch(r"\d{10}", v) and 946_684_800 <= int(v) < 4_102_444_800 for v in values):
+        return "epoch"  # seconds since 1970, 2000 to 2100 (a phone number starts with 0)
+    for fmt in DATE_FORMATS:
+        try:
+            for v in values:
+                datetime.strptime(v, fmt)
+        except ValueError:
+            continue
+        return fmt
+    return None
+
+
+def value_kind(values: list[str]) -> str:
+    """What a column's values can be: datetime, clock (hh:mm:ss), number, or text."""
+    if not values:
+        return "empty"
+    if date_format(values):
+        return "datetime"
+    if all(_CLOCK.match(v) for v in values):
+        return "clock"
+    if all(_NUMBER.match(v) for v in values):
+        return "number"
+    return "text"
+
+
+# Which value kinds can feed each of our kinds.
+FITS = {
+    "datetime": {"datetime", "empty"},
+    "date": {"datetime", "empty"},
+    "duration": {"clock", "number", "empty"},
+    "int": {"number", "empty"},
+    "number": {"number", "empty"},
+    "month": {"datetime", "text", "empty"},
+    "time": {"clock", "empty"},
+    "bool": {"text", "number", "empty"},
+    "code": {"text", "number", "empty"},
+    "text": {"text", "number", "empty"},
+}
+# Our text columns that are never a date, a clock or a duration in disguise.
+IDS = {"id_appel", "num_demande", "id_repondant"}
+
+
 def read_sample(path: Path) -> Sample:
-    """The delimiter giving the widest consistent rows, its first row as the header."""
+    """The delimiter giving the widest steady rows; the first row is the header unless
+    its fields look like the rows' values (a date, a number where the rows have them)."""
     _, layout = sniff(path)
     best = None
     for delimiter in (";", ",", "\t", "|"):
@@ -56,108 +110,146 @@ def read_sample(path: Path) -> Sample:
                     break
         width = len(rows[0]) if rows else 0
         steady = sum(len(r) == width for r in rows)
-        if best is None or (width > 1 and (steady, width) > (best[0], best[1])):
+        if best is None or (width > 1, steady, width) > (best[1] > 1, best[0], best[1]):
             best = (steady, width, delimiter, rows)
-    _, _, delimiter, rows = best
-    return Sample(delimiter, [h.strip() for h in rows[0]] if rows else [], rows[1:])
-
-
-def date_format(values: list[str]) -> str | None:
-    """``iso``, ``epoch``, ``epoch_ms`` or the strptime format every sample value fits."""
-    if not values:
-        return None
-    if all(_ISO.match(v) for v in values):
-        return "iso"
-    if all(_INT.match(v) for v in values):
-        numbers = [int(v) for v in values]
-        if all(946_684_800 <= n <= 4_102_444_800 for n in numbers):  # 2000-2100, seconds
-            return "epoch"
-        if all(946_684_800_000 <= n <= 4_102_444_800_000 for n in numbers):
-            return "epoch_ms"
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            for v in values:
-                datetime.strptime(v, fmt)
-        except ValueError:
-            continue
-        return fmt
-    return None
-
-
-def duration_unit(values: list[str]) -> str | None:
-    if values and all(_CLOCK.match(v) for v in values):
-        return "clock"
-    numbers = []
-    for v in values:
-        try:
-            numbers.append(float(v.replace(",", ".")))
-        except ValueError:
-            return None
-    positive = sorted(n for n in numbers if n > 0)
-    if not positive:
-        return "s" if numbers else None
-    return "ms" if positive[len(positive) // 2] >= 3_600 else "s"
+    _, width, delimiter, rows = best
+    if not rows:
+        return Sample(delimiter, [], [])
+    first = [f.strip() for f in rows[0]]
+    kinds = [value_kind([f]) for f in first if f]
+    if any(k in ("datetime", "clock") for k in kinds) or sum(k == "number" for k in kinds) > 1:
+        names = [f"champ{i + 1}" for i in range(max(len(r) for r in rows))]
+        return Sample(delimiter, names, rows, has_header=False)
+    return Sample(delimiter, first, rows[1:])
 
 
 def _names(col: Col) -> list[str]:
     return [header_key(col.name), *(header_key(a) for a in col.aliases)]
 
 
-def _closest(col: Col, sample: Sample, taken: set[int]) -> tuple[int, float] | None:
-    best = None
-    for i, header in enumerate(sample.header):
-        if i in taken or not header_key(header):
-            continue
-        score = max(
-            difflib.SequenceMatcher(None, header_key(header), name).ratio() for name in _names(col)
-        )
-        if col.kind in ("datetime", "date") and date_format(sample.values(i)[:50]):
-            score += 0.2  # values that read as dates
-        if col.kind == "duration" and duration_unit(sample.values(i)[:50]):
-            score += 0.1
-        if best is None or score > best[1]:
-            best = (i, score)
-    return best if best and best[1] >= NAME_CUTOFF else None
+def _code_lookup(col: Col) -> dict[str, str]:
+    return {fold(v): v for v in col.allowed} | {fold(k): v for k, v in col.synonyms.items()}
 
 
-def _map_columns(source: Source, sample: Sample) -> dict[str, int]:
-    """Our column -> the header's position: exact names and aliases first (``Caller`` is
-    the caller's number, whatever else resembles it), then the closest, required first."""
-    mapping: dict[str, int] = {}
-    keys = [header_key(h) for h in sample.header]
+def _code_guess(value: str, col: Col) -> str | None:
+    lookup = _code_lookup(col)
+    folded = fold(value)
+    if folded in lookup:
+        return lookup[folded]
+    close = difflib.get_close_matches(folded, list(lookup), n=1, cutoff=0.6)
+    return lookup[close[0]] if close else None
+
+
+def _fits(col: Col, sample: Sample, i: int) -> bool:
+    values = sample.values(i)[:SAMPLE_ROWS]
+    kind = value_kind(values)
+    if kind not in FITS[col.kind]:
+        return False
+    if col.name in IDS and len(set(values)) < len(values):
+        return False  # repeated values: not the record's id (a requester id, a queue)
+    if col.kind == "code":
+        distinct = set(values)
+        return len(distinct) <= 30 and any(_code_guess(v, col) for v in distinct)
+    return True
+
+
+ID_WORDS = ("id", "ref", "reference", "numero", "num", "n", "no", "code", "ticket")
+
+
+def _score(col: Col, sample: Sample, i: int) -> float:
+    header = header_key(sample.header[i]) if sample.has_header else ""
+    by_name = max(difflib.SequenceMatcher(None, header, n).ratio() for n in _names(col))
+    if col.name in IDS and header in ID_WORDS:
+        by_name = max(by_name, 0.8)  # « Ref », « Id », « N° »: the record's own number
+    if not sample.has_header:  # no names: the values alone say a date or a duration
+        kind = value_kind(sample.values(i)[:SAMPLE_ROWS])
+        if col.kind in ("datetime", "date") and kind == "datetime":
+            by_name = max(by_name, 0.7 - 0.01 * i)  # the first date: the start
+        elif col.kind == "duration" and kind == "clock":
+            by_name = max(by_name, 0.6 - 0.01 * i)
+    if col.kind == "code":  # the values say it better than the name
+        distinct = set(sample.values(i))
+        known = sum(1 for v in distinct if _code_guess(v, col))
+        by_name = max(by_name, known / max(len(distinct), 1))
+    return by_name
+
+
+def map_columns(source: Source, sample: Sample) -> dict[str, int]:
+    """Our column -> the export's position, among the columns whose values fit: best
+    scores first, each export column used once."""
+    candidates = []
     for col in source.columns:
-        hits = [i for i, k in enumerate(keys) if k and k in _names(col)]
-        if hits and hits[0] not in mapping.values():
-            mapping[col.name] = hits[0]
-    for col in sorted(source.columns, key=lambda c: not c.required):
-        if col.name not in mapping:
-            hit = _closest(col, sample, set(mapping.values()))
-            if hit:
-                mapping[col.name] = hit[0]
+        if col.joins:
+            continue
+        for i in range(len(sample.header)):
+            if _fits(col, sample, i):
+                score = _score(col, sample, i)
+                if score >= NAME_CUTOFF:
+                    candidates.append((score + 0.01 * col.required, col.name, i))
+    mapping: dict[str, int] = {}
+    for _, name, i in sorted(candidates, reverse=True):
+        if name not in mapping and i not in mapping.values():
+            mapping[name] = i
     return mapping
 
 
 def guess_source(sample: Sample) -> Source:
-    def matched(source: Source) -> float:
-        found = _map_columns(source, sample)
-        score = sum(1 + source.col(c).required for c in found)
-        return score / (len(source.columns) + len(source.required))
+    """The source whose required columns the file gives best. A date, a duration or a
+    code matched by its values is evidence; a text column fits almost anything and
+    weighs little; a required column not found counts against."""
 
-    return max(SOURCES.values(), key=matched)
+    def weight(col: Col) -> float:
+        return 0.3 if col.kind == "text" else 1.0
 
+    def covered(source: Source) -> float:
+        found = map_columns(source, sample)
+        required = [source.col(c) for c in source.required]
+        return sum(weight(c) for c in required if c.name in found) - 0.25 * sum(
+            weight(c) for c in required if c.name not in found
+        )
 
-def _code_guess(value: str, col: Col) -> str:
-    folded = fold(value)
-    lookup = {fold(v): v for v in col.allowed} | {fold(k): v for k, v in col.synonyms.items()}
-    if folded in lookup:
-        return lookup[folded]
-    close = difflib.get_close_matches(folded, list(lookup), n=1, cutoff=0.5)
-    return lookup[close[0]] if close else "?"
+    return max(SOURCES.values(), key=covered)
 
 
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _expression(col: Col, sample: Sample, i: int) -> tuple[str, str | None]:
+    """(the SQL giving our column from the export's, what is left to decide)."""
+    column = _ident(sample.header[i])
+    values = sample.values(i)[:SAMPLE_ROWS]
+    if col.kind in ("datetime", "date"):
+        fmt = date_format(values)
+        if fmt == "epoch":
+            return f"to_timestamp(try_cast({column} AS BIGINT))", None
+        return f"as_time({column}, {_sql_text(fmt or 'iso')})", None
+    if col.kind == "duration" and value_kind(values) == "number":
+        numbers = sorted(
+            float(v.replace(",", ".")) for v in values if float(v.replace(",", ".")) > 0
+        )
+        if numbers and numbers[len(numbers) // 2] >= 3_600:
+            return f"secs({column}) / 1000.0", "durées lues en millisecondes (médiane ≥ 3 600)"
+    if col.kind == "code":
+        whens, unknown = [], []
+        for value in sorted(set(values))[:30]:
+            code = _code_guess(value, col)
+            if code:
+                whens.append(f"WHEN {_sql_text(value)} THEN {_sql_text(code)}")
+            else:
+                unknown.append(value)
+        todo = f"valeurs sans code : {', '.join(unknown)}" if unknown else None
+        body = " ".join(whens)
+        return f"CASE {column} {body} ELSE {column} END", todo
+    return column, None
 
 
 def suggest(path: Path, source_name: str | None = None, name: str | None = None) -> str:
@@ -165,51 +257,69 @@ def suggest(path: Path, source_name: str | None = None, name: str | None = None)
     sample = read_sample(path)
     source = SOURCES[source_name] if source_name else guess_source(sample)
     name = name or re.sub(r"[^a-z0-9]+", "-", fold(path.stem)).strip("-") or "mon-systeme"
-    mapping = _map_columns(source, sample)
-    taken = set(mapping.values())
+    mapping = map_columns(source, sample)
+    selects: list[tuple[str, str]] = [("  _line", "")]
+    todo: list[str] = []
+    for col in source.columns:
+        if col.joins:
+            continue
+        if col.name not in mapping:
+            if col.required:
+                todo.append(
+                    f"{col.name} (obligatoire) : aucune colonne dont les valeurs conviennent"
+                )
+                selects.append((f"  NULL AS {col.name}", "  -- ? obligatoire : à écrire"))
+            continue
+        expression, left = _expression(col, sample, mapping[col.name])
+        if left:
+            todo.append(f"{col.name} : {left}")
+        selects.append((f"  {expression} AS {col.name}", f"  -- ? {left}" if left else ""))
+    unused = [h for i, h in enumerate(sample.header) if i not in mapping.values() and h]
     lines = [
         f"# Brouillon écrit par « python -m loaders profile suggest » depuis {path.name} :",
         "# à vérifier ligne par ligne, puis à déposer dans PILOTAGE_PROFILES_DIR.",
+        f"# Source reconnue : {source.name} ({source.label}), par les noms et les valeurs.",
+    ]
+    lines += ["# À décider :", *(f"#   - {t}" for t in todo)] if todo else []
+    if unused:
+        lines.append(f"# Colonnes non utilisées : {', '.join(unused)}")
+    lines += [
         f"name = {_q(name)}",
         f"label = {_q(f'{name} : à renommer')}",
-        f"source = {_q(source.name)}  # {source.label} (à vérifier)",
+        f"source = {_q(source.name)}",
+        f"follows = {_q('à compléter : la documentation de l export suivie')}",
+        f"unclear = {_q('à compléter : ce que cette documentation laisse ouvert')}",
+        'timezone = "Europe/Paris"  # le fuseau des heures écrites sans décalage',
+        "",
+        "[read]",
         f"delimiter = {_q(sample.delimiter)}",
-        "",
-        "[detect]",
-        "# Quelques en-têtes qui, ensemble, désignent cet export (à ajuster).",
-        f"headers = [{', '.join(_q(sample.header[i]) for i in list(mapping.values())[:4])}]",
-        "",
     ]
-    dates = {
-        sample.header[i]: fmt
-        for c, i in mapping.items()
-        if source.col(c).kind in ("datetime", "date")
-        and (fmt := date_format(sample.values(i)[:SAMPLE_ROWS]))
-    }
-    units = {
-        sample.header[i]: unit
-        for c, i in mapping.items()
-        if source.col(c).kind == "duration" and (unit := duration_unit(sample.values(i)))
-    }
-    if dates:
-        lines += ["[dates]", *(f"{_q(h)} = {_q(f)}" for h, f in dates.items()), ""]
-    if units:
-        lines += ["[durations]", *(f"{_q(h)} = {_q(u)}" for h, u in units.items()), ""]
-    lines.append("[columns]")
-    for col in source.columns:
-        if col.name in mapping:
-            lines.append(f"{col.name} = {_q(sample.header[mapping[col.name]])}")
-        elif col.required:
-            lines.append(f"# {col.name} = ?  # OBLIGATOIRE : aucune colonne ressemblante trouvée")
-        else:
-            lines.append(f"# {col.name} = ?  # facultative, non trouvée")
-    for col in source.columns:
-        if col.kind != "code" or col.name not in mapping:
-            continue
-        found = sorted(set(sample.values(mapping[col.name])))[:30]
-        lines += ["", f"[values.{col.name}]", f"# codes attendus : {', '.join(col.allowed)}"]
-        lines += [f"{_q(v)} = {_q(_code_guess(v, col))}" for v in found]
-    ignored = [h for i, h in enumerate(sample.header) if i not in taken and h]
-    if ignored:
-        lines += ["", f"# Colonnes non utilisées : {', '.join(ignored)}"]
+    if not sample.has_header:
+        lines.append(f"fields = [{', '.join(_q(h) for h in sample.header)}]")
+    lines += ["", "[detect]"]
+    if sample.has_header:
+        chosen = [sample.header[i] for i in list(mapping.values())[:4]]
+        lines.append(f"headers = [{', '.join(_q(h) for h in chosen)}]")
+    else:
+        patterns = [
+            f"{h} = {_q(_pattern(sample.values(i)))}"
+            for i, h in enumerate(sample.header)
+            if i in mapping.values() and _pattern(sample.values(i))
+        ][:3]
+        lines.append(f"patterns = {{ {', '.join(patterns)} }}")
+    body = [
+        expr + ("," if n < len(selects) - 1 else "") + mark
+        for n, (expr, mark) in enumerate(selects)
+    ]
+    lines += ["", "[sql]", 'select = """', "SELECT", *body, "FROM export", '"""']
     return "\n".join(lines) + "\n"
+
+
+def _pattern(values: list[str]) -> str | None:
+    """An RE2 pattern every sample value of a header-less field matches, if a simple one."""
+    kind = value_kind(values[:SAMPLE_ROWS])
+    if kind == "datetime":
+        return "^" + re.sub(r"\d", r"\\d", values[0]) + "$" if values else None
+    if kind == "clock":
+        return r"^\d{1,2}:\d{2}(:\d{2})?$"
+    return None

@@ -19,6 +19,7 @@ from loaders.sources import SOURCES
 from loaders.sources.base import Source
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+MISSING = "valeur obligatoire manquante"
 
 
 def _rules(gx, source: Source) -> list:
@@ -26,9 +27,7 @@ def _rules(gx, source: Source) -> list:
     rules = []
     for col in source.columns:
         if col.required:
-            rules.append(
-                (e.ExpectColumnValuesToNotBeNull(column=col.name), "valeur obligatoire manquante")
-            )
+            rules.append((e.ExpectColumnValuesToNotBeNull(column=col.name), MISSING))
         if col.kind == "code":
             rules.append(
                 (
@@ -98,6 +97,13 @@ def _context():
     with contextlib.suppress(Exception):
         context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     return context
+
+
+def warm_up() -> None:
+    """Build every source's suite now (Great Expectations imported, contexts created), so
+    that a waiting worker validates its file at once."""
+    for name in SOURCES:
+        _validation(name)
 
 
 class ValidationError(RuntimeError):

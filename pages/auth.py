@@ -1,12 +1,20 @@
 """Sign-in and the user's access: Streamlit's OpenID Connect when ``.streamlit/secrets.toml``
-has an ``[auth]`` section, the local ``direction`` access otherwise."""
+has an ``[auth]`` section; otherwise the local access (``direction``, or the access file's
+``[local]`` entry, to try a role without an identity provider)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages.fmt import md
-from warehouse.model.access import LOCAL, Access, AccessFileError, access_file, load_access, resolve
+from warehouse.model.access import (
+    Access,
+    AccessFileError,
+    access_file,
+    load_access,
+    local_access,
+    resolve,
+)
 
 
 def sign_in_configured() -> bool:
@@ -24,7 +32,14 @@ def _user_groups() -> list[str]:
 def current_access() -> Access:
     """The access of this session; without one, the page says why and stops here."""
     if not sign_in_configured():
-        return LOCAL
+        try:
+            return local_access()  # direction, or the access file's [local] entry
+        except AccessFileError as error:
+            st.error(
+                f"Le fichier des accès ({access_file().name}) est invalide : contactez le "
+                f"service informatique. Détail : {md(error)}"
+            )
+            st.stop()
     if not st.user.get("is_logged_in", False):
         st.title("Pilotage GRL")
         st.write("Connectez-vous avec votre compte de l'organisme pour ouvrir le tableau de bord.")

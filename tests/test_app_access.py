@@ -146,3 +146,28 @@ def test_the_quality_page_shows_a_scoped_user_no_volumes(access_file):
     at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"}, "qualite")
     columns = {c for df in at.dataframe for c in df.value.columns}
     assert not columns & {"lignes", "Lues", "Chargées", "Doublons", "Quarantaine"}, columns
+
+
+def test_a_role_can_be_tried_locally_without_an_identity_provider(tmp_path, monkeypatch):
+    """Without sign-in, the access file's [local] entry gives the dashboard its role: a
+    quality manager's view of AG01 (the hand-made landlord's 3 AG01 calls, C1 C5 C9), the
+    agency list reduced to it, no Importer; a [local] entry the schema refuses shows no
+    data (fails closed), never the wider direction view."""
+    path = tmp_path / "access.toml"
+    path.write_text('[local]\nrole = "qualite"\nagencies = ["ag01"]\n', encoding="utf-8")
+    monkeypatch.setenv("PILOTAGE_ACCESS_FILE", str(path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in PERIOD.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    assert "Accès local sans connexion : rôle Qualité (AG01)" in _sidebar_text(at)
+    assert at.sidebar.multiselect(key="f_agencies").options == ["AG01 – Nord"]
+    assert _tiles(at)["Appels présentés"] == "3"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/views/importer.py")
+    path.write_text('[local]\nrole = "qualite"\n', encoding="utf-8")  # agencies missing
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert "invalide" in at.error[0].value and not at.metric

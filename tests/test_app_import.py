@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from tests.loaders.test_profiles import aircall_rows
 from tests.test_app import APP
 from tests.test_app_access import AUTH, access_file  # noqa: F401 (fixture)
 from tests.warehouse.kpi_dataset import build_warehouse
@@ -27,6 +27,17 @@ def fresh_url(tmp_path, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     return url
+
+
+SAMPLE = Path(__file__).parent / "loaders" / "samples" / "aircall" / "api-calls.csv"
+LABEL = "Aircall : appels de l'API publique (champs de l'objet Call)"
+
+
+def aircall_rows() -> list[list[str]]:
+    """The Aircall API sample of tests/loaders/test_profiles.py (A1-A6, its source named
+    there), as rows."""
+    with open(SAMPLE, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
 
 
 def _csv(rows) -> bytes:
@@ -67,12 +78,12 @@ def test_upload_preview_import_and_report(fresh_url):
     ).run()
     assert not at.exception, at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert "Aircall : historique des appels" in text and "journal d'appels" in text
+    assert LABEL in text and "journal d'appels" in text
     assert any("document PDF" in e.value for e in at.error)
     preview = at.dataframe[0].value
     assert list(preview["id_appel"]) == ["A1", "A2", "A3", "A4", "A5", "A6"]
     assert set(preview["numero_appelant"]) == {"[numéro masqué]"}  # never shown in clear
-    assert preview["date_heure"][0] == "03/03/2025 09:00:00"  # Paris time, French format
+    assert preview["date_heure"][0] == "03/03/2025 09:00:00"  # 1740988800 UTC: 09:00 in Paris
     assert _calls(fresh_url, "A") == 0
 
     at.button(key="run_import").click().run()
@@ -95,3 +106,117 @@ def test_the_quality_role_cannot_import(fresh_url):
     # The page is not in this role's navigation: it cannot be reached at all.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/views/importer.py")
+
+
+def _other_calls() -> list[list[str]]:
+    """Three calls in the same Aircall layout as ``aircall_rows``, ids B1-B3 (another
+    export that happens to carry the same file name)."""
+    header, *rows = aircall_rows()
+    return [header] + [[f"B{i}", *row[1:]] for i, row in enumerate(rows[:3], start=1)]
+
+
+def test_two_uploads_with_one_name_are_both_previewed_and_imported(fresh_url):
+    """Issue 26, case 6: the second ``appels.csv`` once overwrote the first; both are read,
+    previewed under names told apart, and imported."""
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [
+            ("appels.csv", _csv(aircall_rows()), "text/csv"),
+            ("appels.csv", _csv(_other_calls()), "text/csv"),
+        ]
+    ).run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader] == ["appels.csv", "appels (2).csv"]
+    assert list(at.dataframe[0].value["id_appel"])[:2] == ["A1", "A2"]
+    assert list(at.dataframe[1].value["id_appel"]) == ["B1", "B2", "B3"]
+    at.button(key="run_import").click().run()
+    assert not at.exception, at.exception
+    assert (_calls(fresh_url, "A"), _calls(fresh_url, "B")) == (6, 3)
+    reports = [h.value for h in at.subheader if h.value.startswith("Rapport")]
+    assert reports == ["Rapport : appels.csv", "Rapport : appels (2).csv"]
+
+
+def test_nothing_uploaded_stays_on_the_server_s_disk(fresh_url, tmp_path, monkeypatch):
+    """Issue 26, case 4: uploads (clear caller numbers) stayed in a temporary folder when
+    the user left without importing. They now exist on disk only while a loaders process
+    reads them: nothing after the preview, nothing after the import."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("aircall.csv", _csv(aircall_rows()), "text/csv")]
+    ).run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value is not None  # the preview ran...
+    assert list(scratch.rglob("*")) == []  # ...and left nothing behind
+    at.button(key="run_import").click().run()
+    assert not at.exception, at.exception
+    assert _calls(fresh_url, "A") == 6
+    assert list(scratch.rglob("*")) == []
+
+
+def test_an_import_that_cannot_run_says_why_and_never_says_done(fresh_url, monkeypatch):
+    """Issue 26, case 7: with the DuckDB file held by another process, the page once showed
+    « Import terminé » with no report. It now says the import stopped, which files were
+    not imported and why (the loaders' own French message), and keeps the uploads."""
+    import subprocess
+    import sys
+
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("aircall.csv", _csv(aircall_rows()), "text/csv")]
+    ).run()
+    assert not at.exception, at.exception
+    path = fresh_url.removeprefix("duckdb:///")
+    script = f"import duckdb, time\nc = duckdb.connect({path!r})\nprint('held', flush=True)\n"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script + "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True
+    )
+    monkeypatch.setenv("PILOTAGE_LOCK_WAIT_S", "1")
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at.button(key="run_import").click().run()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error).replace("\\", "")  # markdown escapes
+    assert "Import interrompu" in errors and "aircall.csv" in errors
+    assert "Entrepôt occupé" in errors  # the loaders' own words
+    assert not [m for m in at.metric if m.label == "Chargées"]
+    assert "Import terminé" not in " ".join(s.label for s in at.get("expandable"))
+    assert _calls(fresh_url, "A") == 0
+
+
+def test_a_telephony_import_shows_the_check_a_person_can_make(fresh_url):
+    """Issue 24: after a telephony import the page gives, per day, the offered, answered,
+    abandoned and voicemail calls, and the calls per hour, to compare with the system's
+    own dashboard. The typed 3CX sample (its hand count in tests/loaders/test_profiles.py):
+    on 03/03/2025 5 offered, 3 answered, 1 abandoned, 1 voicemail; on 04/03 none (an
+    outbound and an internal call); one call at 9, 10 and 17 h, two at 11 h; 1 internal
+    record left out."""
+    sample = Path(__file__).parent / "loaders" / "samples" / "3cx" / "cdr-typed.log"
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("cdr.log", sample.read_bytes(), "text/plain")]
+    ).run()
+    assert not at.exception, at.exception
+    at.button(key="run_import").click().run()
+    assert not at.exception, at.exception
+    check = at.dataframe[-1].value
+    assert list(check.columns) == [
+        "Jour",
+        "Présentés",
+        "Décrochés",
+        "Abandonnés",
+        "Messagerie",
+        "Issue non mesurée",
+    ]
+    assert check.iloc[0].tolist() == ["03/03/2025", 5, 3, 1, 1, 0]
+    assert check.iloc[1].tolist() == ["04/03/2025", 0, 0, 0, 0, 0]
+    text = " ".join(m.value for m in at.markdown)
+    assert "9 h : 1, 10 h : 1, 11 h : 2, 17 h : 1" in text
+    assert "Hors compte : 1 enregistrement(s) laissé(s) de côté" in text

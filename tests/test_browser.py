@@ -378,7 +378,7 @@ def test_filters_and_drill_downs_from_the_keyboard_alone(server, page):
 def test_import_page_uploads_previews_and_imports(tmp_path, page):
     """A director drops a telephony export on the Importer page, sees it recognised and
     previewed, imports it, reads the report; the import runs in its own process."""
-    from tests.loaders.test_profiles import aircall_rows
+    from tests.test_app_import import LABEL, aircall_rows
 
     export = tmp_path / "aircall.csv"
     with open(export, "w", newline="", encoding="utf-8") as f:
@@ -387,7 +387,7 @@ def test_import_page_uploads_previews_and_imports(tmp_path, page):
     with _serve(tmp_path / "srv") as base:
         page.goto(f"{base}/importer")
         page.locator("input[type='file']").set_input_files(str(export))
-        expect(page.get_by_text("Aircall : historique des appels")).to_be_visible()
+        expect(page.get_by_text(LABEL)).to_be_visible()
         expect(page.get_by_text("Aucun problème dans les 6 premières lignes.")).to_be_visible()
         page.get_by_role("button", name="Importer 1 fichier(s)").click()
         # The import runs in a process of its own, which first loads the loaders and Great

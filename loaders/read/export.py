@@ -24,7 +24,14 @@ from loaders.normalise import header_key
 from loaders.pseudonym import MASK, mask_values
 from loaders.read.columns import HeaderMap, map_headers
 from loaders.read.lines import fits, open_text, physical_lines, records, sniff
-from loaders.read.profile import Profile, ProfileError, all_profiles, get_profile
+from loaders.read.profile import (
+    Profile,
+    ProfileError,
+    Stopwatch,
+    all_profiles,
+    get_profile,
+    profile_problems,
+)
 from loaders.read.regular import Irregular, blank_rows, raw_text, read_regular
 from loaders.read.xlsx import is_workbook, sheet_rows
 from loaders.sources import SOURCES
@@ -37,7 +44,9 @@ DELIMITERS = (";", ",", "\t", "|")
 PERSONAL_HEADER_STARTS = ("nom", "prenom", "tel", "mobile", "portable", "mail", "email")
 PERSONAL_HEADER_WORDS = ("agent", "conseiller", "appelant", "locataire", "adresse", "telephone")
 RAW_MAX_CHARS = 1_000  # of a quarantined line kept in the quarantine
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+# Text exports; systems also write ``.log`` (3CX's cdr.log) and files with no extension
+# (Asterisk's queue_log).
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".log", "")
 
 
 class FileRejected(Exception):
@@ -55,8 +64,10 @@ class Malformed:
 class Chunk:
     frame: pd.DataFrame  # canonical columns as strings, plus _line and _raw
     malformed: list[Malformed] = field(default_factory=list)
-    blank: int = 0  # blank lines, and records a profile leaves out or groups
+    blank: int = 0  # blank lines
     notes: list[str] = field(default_factory=list)  # for the report
+    left_out: int = 0  # records a profile leaves out
+    grouped: int = 0  # records a profile groups into another row (call legs, events)
 
 
 @dataclass
@@ -72,23 +83,27 @@ class Export:
     notes: list[str] = field(default_factory=list)  # for the report: probable typos...
     personal: list[int] = field(default_factory=list)  # positions masked in the quarantine
     header_fields: int = 0  # fields on the header line, trailing empty headers included
-    profile: Profile | None = None  # the system's layout, translated into ours
+    profile: Profile | None = None  # the system's layout, mapped onto ours by its SQL
+    min_width: int = 0  # a shorter record is incomplete (0: the columns read)
 
     def chunks(self, size: int | None = None) -> Iterator[Chunk]:
-        """Our layout's rows, ``size`` at a time; a profiled export as one chunk, its
-        records translated (a call's legs are grouped across the whole file)."""
+        """Our layout's rows, ``size`` at a time; a profiled export as one chunk, mapped
+        by the profile's SQL over the whole file (a call's legs, a queue's events, are
+        grouped across it)."""
         if self.profile is None:
             yield from self._read_chunks(size)
             return
-        from loaders.read.translate import translate
+        from loaders.read.profile_sql import ProfileFailed, run_profile
 
         chunks = list(self._read_chunks(None))
-        frames = [c.frame for c in chunks]
-        frame, notes = translate(pd.concat(frames, ignore_index=True), self.profile)
+        frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+        try:
+            out, left_out, grouped, notes = run_profile(frame, self.profile)
+        except ProfileFailed as exc:
+            raise FileRejected(str(exc)) from exc
         malformed = [m for c in chunks for m in c.malformed]
-        read = sum(len(f) for f in frames)
-        blank = sum(c.blank for c in chunks) + read - len(frame)
-        yield Chunk(frame, malformed, blank, notes)
+        blank = sum(c.blank for c in chunks)
+        yield Chunk(out, malformed, blank, notes, left_out, grouped)
 
     def _read_chunks(self, size: int | None = None) -> Iterator[Chunk]:
         """The rows after the header, ``size`` at a time: through Arrow's CSV reader when
@@ -127,7 +142,7 @@ class Export:
         lines, raws, records_, malformed, blank = [], [], [], [], 0
         picks = list(self.columns) + self._hidden
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
-        needed = max(self.columns) + 1
+        needed = self.min_width or max(self.columns) + 1
         reach = max(picks) + 1
         for line, fields, raw in self._rows():
             if line <= self.header_line:
@@ -267,8 +282,8 @@ def open_export(path: Path, source: str | None = None, profile: str | None = Non
         _reject_non_text(head, suffix)
         if suffix not in TEXT_SUFFIXES:
             raise FileRejected(
-                f"format non pris en charge ({suffix or 'sans extension'}) ; "
-                "attendu .csv, .txt ou .xlsx"
+                f"format non pris en charge ({suffix}) ; attendu .csv, .txt, .log, .xlsx ou "
+                "un fichier texte sans extension"
             )
         return _detect_text(path, layout, source, profiles)
     except FileRejected:
@@ -336,8 +351,9 @@ def _detect_text(path: Path, layout, source: str | None, profiles) -> Export:
 
 
 def _detect(path, rows, source_name, layout, delimiter, profiles=None) -> Export:
-    profiled = _detect_profile(path, rows, layout, delimiter, profiles)
+    profiled, slow = _detect_profile(path, rows, layout, delimiter, profiles)
     if profiled is not None:
+        profiled.notes += slow + profile_problems()
         return profiled
     if profiles is not None and len(profiles) == 1 and _forced(profiles):
         raise FileRejected(_profile_misses(profiles[0], rows))
@@ -379,7 +395,7 @@ def _detect(path, rows, source_name, layout, delimiter, profiles=None) -> Export
         width,
         layout,
         delimiter,
-        found.notes,
+        found.notes + slow + (profile_problems() if profiles is not None else []),
         personal,
         len(fields),
     )
@@ -393,29 +409,52 @@ class _Forced(list):
     forced = True
 
 
-def _detect_profile(path, rows, layout, delimiter, profiles) -> Export | None:
+def _detect_profile(path, rows, layout, delimiter, profiles) -> tuple[Export | None, list[str]]:
     """The export of a system a profile describes, recognised by its header or, for a
-    header-less file, by its first rows."""
+    header-less file, by its first rows. A profile slow to decide is named in the notes."""
+    watch = Stopwatch()
+    found = None
     for profile in profiles or ():
         if profile.delimiter and delimiter not in (None, profile.delimiter):
             continue
-        for line, fields in rows:
-            if profile.fits_header(fields) or (_forced(profiles) and not profile.missing(fields)):
-                names = [header_key(f) or f"champ{i + 1}" for i, f in enumerate(fields)]
-                return _profiled(path, profile, line, names, fields, layout, delimiter)
-        if profile.header:
-            continue
-        if profile.fits_rows([f for _, f in rows]) or (_forced(profiles) and rows):
-            names = [header_key(f) for f in profile.fields]
-            return _profiled(path, profile, 0, names, profile.fields, layout, delimiter)
+        with watch.time(profile.name):
+            found = _recognised(path, rows, layout, delimiter, profile, _forced(profiles))
+        if found is not None:
+            break
+    return found, watch.notes()
+
+
+def _recognised(path, rows, layout, delimiter, profile: Profile, forced: bool) -> Export | None:
+    for line, fields in rows:
+        if profile.fits_header(fields) or (
+            forced and profile.headers and not profile.missing(fields)
+        ):
+            return _profiled(path, profile, line, _names(fields), layout, delimiter)
+    if profile.headerless and (profile.fits_rows([f for _, f in rows]) or (forced and rows)):
+        return _profiled(path, profile, 0, list(profile.fields), layout, delimiter)
     return None
 
 
-def _profiled(path, profile, line, names, headers, layout, delimiter) -> Export:
+def _names(fields: list[str]) -> list[str]:
+    """The export's headers as its SQL sees them: trimmed, an empty one ``champN``, a
+    repeated one numbered (``Date``, ``Date_2``)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, header in enumerate(fields):
+        name = header.strip() or f"champ{i + 1}"
+        base, n = name, 1
+        while name.lower() in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _profiled(path, profile: Profile, line, names, layout, delimiter) -> Export:
     width = len(names)
-    personal = [i for i, h in enumerate(headers) if _personal(h)]
-    personal += [i for i, n in enumerate(names) if n in _profile_personal(profile)]
-    return Export(
+    personal = [i for i, h in enumerate(names) if _personal(h)]
+    export = Export(
         path,
         SOURCES[profile.source],
         line,
@@ -425,23 +464,17 @@ def _profiled(path, profile, line, names, headers, layout, delimiter) -> Export:
         layout,
         delimiter,
         [],
-        sorted(set(personal)),
+        personal,
         width,
         profile,
     )
-
-
-def _profile_personal(profile: Profile) -> set[str]:
-    """The system's columns feeding our personal columns (caller number, advisor)."""
-    return {
-        header_key(spec)
-        for name, spec in profile.columns.items()
-        if name in PERSONAL_COLUMNS and isinstance(spec, str)
-    }
+    if profile.min_fields:  # older layouts stop after fewer fields, header or not
+        export.min_width = min(profile.min_fields, width)
+    return export
 
 
 def _profile_misses(profile: Profile, rows) -> str:
-    if not profile.header:
+    if not profile.headers:
         return f"le fichier ne ressemble pas aux enregistrements du profil « {profile.name} »"
     nearest = min((profile.missing(f) for _, f in rows), key=len, default=[])
     return (

@@ -131,3 +131,25 @@ def test_other_settings_read_the_detail(loaded, settings):
     """C3 (abandoned after 3 s) is offered when short abandons are under 2 s: 8."""
     with loaded.connect() as conn:
         assert grouped_aggregates(conn, PERIOD, settings, [])[()]["offered"] == 8
+
+
+def test_an_older_warehouse_lets_unmeasured_calls_in(loaded):
+    """A warehouse of the version before unmeasured calls: outcome, wait and talk NOT
+    NULL, the daily aggregates without the counts of known measures. The upgrade drops
+    the NOT NULL and fills the new counts from what they equalled then (every call's
+    outcome, wait and talk were known): the KPIs read as before."""
+    from warehouse.load.setup import init_warehouse
+
+    with loaded.begin() as conn:
+        for column in ("outcome", "wait_seconds", "talk_seconds"):
+            conn.execute(text(f"ALTER TABLE fact_call ALTER COLUMN {column} SET NOT NULL"))
+        for table in ("agg_call_kept", "agg_call_day"):
+            for column in ("offered_known", "answered_wait_known", "answered_talk_known"):
+                conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    init_warehouse(loaded)
+    assert_same(loaded)
+    with loaded.connect() as conn:
+        totals = grouped_aggregates(conn, PERIOD, DEFAULT_SETTINGS, [])[()]
+        assert totals["offered_known"] == totals["offered"] == 7
+        assert totals["answered_wait_known"] == totals["answered"]
+        conn.execute(text("UPDATE fact_call SET outcome = NULL, wait_seconds = NULL"))

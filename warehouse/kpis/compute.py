@@ -114,7 +114,11 @@ def _costs(conn: Connection, f: Filters, ca: dict, ra: dict, dm: float) -> list[
         return [_value(i, None, NO_COSTS) for i in COST_IDS]
     return [
         _value("cost_per_dwelling_year", ratio(cost * 12, dm), "" if dm else NO_DWELLINGS),
-        _value("cost_per_answered_call", ratio(cost, ca["answered"])),
+        _value(
+            "cost_per_answered_call",
+            ratio(cost, ca["answered"]),
+            calls.unmeasured(ca, DEFAULT_SETTINGS).get("answered_calls", ""),
+        ),
         _value("cost_per_first_level_request", ratio(cost, ra["closed_level1"])),
     ]
 
@@ -139,16 +143,21 @@ def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None)
 
     ca = calls.totals(conn, f, s)
     cv = calls.derive(ca, s)
+    unmeasured = calls.unmeasured(ca, s)
     ra = requests.totals(conn, f)
     rv = requests.derive(ra)
     scope_note = CALL_SCOPE if f.has_scope else ""
+
+    def noted(i: str) -> str:
+        return " ; ".join(n for n in (unmeasured.get(i, ""), scope_note) if n)
+
     out = [
         _value(i, None, LOST_CALLS_SCOPE)
         if f.has_scope and i in LOST_CALL_RATES
-        else _value(i, cv[i], scope_note)
+        else _value(i, cv[i], noted(i))
         for i in CALL_IDS[:-1]
     ]
-    out.append(_value("aht_s", cv["aht_s"]))
+    out.append(_value("aht_s", cv["aht_s"], unmeasured.get("aht_s", "")))
 
     dm = costs.dwelling_months(conn, f)
     out.append(
@@ -159,7 +168,13 @@ def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None)
         for row in requests.capture_shares(conn, f):
             out.append(_value(f"capture_share.{row['channel']}", row["share"]))
     out.append(_value("first_level_closure_calls", cv["first_level_closure_calls"]))
-    out.append(_value("first_level_closure_requests", rv["first_level_closure_requests"]))
+    out.append(
+        _value(
+            "first_level_closure_requests",
+            rv["first_level_closure_requests"],
+            requests.level_note(ra),
+        )
+    )
     out.append(_value("commitment_kept", rv["commitment_kept"]))
     if want("close_days_median", "close_days_p90"):
         out += [_value(key, value) for key, value in requests.close_days(conn, f).items()]

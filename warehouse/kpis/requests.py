@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, select
 
+from warehouse.french import number as french_number
 from warehouse.kpis.ratios import number, ratio
 from warehouse.model import scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
@@ -35,6 +36,8 @@ def aggregates(q, f: Filters) -> dict:
         "complaints": count().filter(c.request_type == "reclamation"),
         "closed": count().filter(closed),
         "closed_level1": count().filter(and_(closed, c.closure_level == 1)),
+        # closed requests whose export gives the closure level (Zendesk does not)
+        "closed_level_known": count().filter(and_(closed, c.closure_level.is_not(None))),
         "commitments_assessed": count().filter(assessed),
         "commitments_kept": count().filter(kept),
         "followups_declared": func.sum(func.coalesce(c.followup_count, 0)),
@@ -45,10 +48,29 @@ def derive(a: dict) -> dict[str, float | None]:
     return {
         "requests": a["requests"],
         "complaints": a["complaints"],
-        "first_level_closure_requests": ratio(a["closed_level1"], a["closed"]),
+        "first_level_closure_requests": ratio(
+            a["closed_level1"], a.get("closed_level_known", a["closed"])
+        ),
         "commitment_kept": ratio(a["commitments_kept"], a["commitments_assessed"]),
         "requests_closed_level1": a["closed_level1"],
     }
+
+
+def level_note(a: dict) -> str:
+    """« non mesuré » when no closed request carries its closure level; « mesuré sur »
+    when some do."""
+    known, closed = a.get("closed_level_known", a["closed"]), a["closed"]
+    if not closed or known == closed:
+        return ""
+    if known == 0:
+        return (
+            f"non mesuré : l'export des demandes ne donne pas le niveau de clôture "
+            f"({french_number(closed)} demandes clôturées sans niveau connu)"
+        )
+    return (
+        f"mesuré sur {french_number(known)} des {french_number(closed)} demandes clôturées : les autres "
+        "viennent d'un export sans niveau de clôture"
+    )
 
 
 def totals(conn: Connection, f: Filters) -> dict:

@@ -38,6 +38,7 @@ REQUEST_COLUMNS = list(
                 "complaints",
                 "closed",
                 "closed_level1",
+                "closed_level_known",
                 "commitments_assessed",
                 "commitments_kept",
                 "followups_declared",

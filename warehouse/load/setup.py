@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, column, func, select, table, text
 
 from warehouse.load.aggregates import refresh_call_days
 from warehouse.load.bulk import copy_frame
@@ -13,6 +13,9 @@ from warehouse.load.repeats import refresh_previous_calls
 from warehouse.model import catalog, reference
 from warehouse.model.calendar import calendar_end, date_dimension, time_dimension
 from warehouse.model.schema import (
+    CALL_DAY_BACKFILL,
+    agg_call_day,
+    agg_call_kept,
     dim_category,
     dim_channel,
     dim_date,
@@ -41,6 +44,34 @@ def _extend_calendar(conn: Connection) -> None:
     copy_frame(conn, dim_date, days)
 
 
+# Columns a later version allowed to be NULL (an export that cannot measure them).
+NULLABLE_SINCE = {"fact_call": ("outcome", "wait_seconds", "talk_seconds")}
+NULLABLE = table(
+    "columns",
+    column("table_schema"),
+    column("table_name"),
+    column("column_name"),
+    column("is_nullable"),
+    schema="information_schema",
+)
+
+
+def _not_null_still(conn: Connection) -> list[tuple[str, str]]:
+    """(table, column) of :data:`NULLABLE_SINCE` an older warehouse keeps NOT NULL."""
+    query = select(NULLABLE.c.table_name, NULLABLE.c.column_name).where(
+        NULLABLE.c.table_schema == func.current_schema(), NULLABLE.c.is_nullable == "NO"
+    )
+    return [(t, c) for t, c in conn.execute(query) if c in NULLABLE_SINCE.get(t, ())]
+
+
+def _backfill_call_days(conn: Connection, missing: list) -> None:
+    """The daily aggregates' later measures, for the rows an older version wrote."""
+    for table_ in (agg_call_kept, agg_call_day):
+        for name, source in CALL_DAY_BACKFILL.items():
+            if any(t is table_ and c.name == name for t, c in missing):
+                conn.execute(table_.update().values({name: table_.c[source]}))
+
+
 def init_warehouse(engine: Engine) -> None:
     """Create every table that is missing, add the columns a later version introduced to
     existing tables (``fact_call.previous_offered_at`` is then computed for every call),
@@ -59,6 +90,10 @@ def init_warehouse(engine: Engine) -> None:
         for table, column in catalog.narrow_columns(conn):
             kind = column.type.compile(dialect=conn.dialect)
             conn.execute(text(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} TYPE {kind}"))  # noqa: S608
+        for name, col in _not_null_still(conn):
+            # Names come from NULLABLE_SINCE, never from a user.
+            conn.execute(text(f"ALTER TABLE {name} ALTER COLUMN {col} DROP NOT NULL"))  # noqa: S608
+        _backfill_call_days(conn, missing)
         if any(t is fact_call and c.name == "previous_offered_at" for t, c in missing):
             refresh_previous_calls(conn)
         if "fact_call" in present and "agg_call_kept" not in present:

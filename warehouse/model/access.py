@@ -20,6 +20,14 @@ The access file (TOML) maps e-mails, then groups, to a role::
 An e-mail entry wins over groups. Among several matching groups the widest role wins
 (direction, then analyste, then qualite, whose agencies add up). Anyone the file does not
 name has no access: the dashboard fails closed.
+
+Without sign-in (no ``[auth]`` in ``.streamlit/secrets.toml``: a laptop, a trial), the
+dashboard runs as ``direction``, or as the file's ``[local]`` entry, which lets anyone try
+what a role sees without an identity provider::
+
+    [local]
+    role = "qualite"
+    agencies = ["AG01"]
 """
 
 from __future__ import annotations
@@ -82,30 +90,29 @@ class _Entry:
     agencies: tuple[str, ...] | None
 
 
+ENTRY_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["role"],
+    "properties": {
+        "role": {"enum": list(ROLES)},
+        "agencies": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": r"\S"},
+        },
+    },
+    "if": {"properties": {"role": {"const": "qualite"}}},
+    "then": {"required": ["agencies"]},
+    "else": {"not": {"required": ["agencies"]}},
+}
 ACCESS_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        section: {
-            "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["role"],
-                "properties": {
-                    "role": {"enum": list(ROLES)},
-                    "agencies": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {"type": "string", "pattern": r"\S"},
-                    },
-                },
-                "if": {"properties": {"role": {"const": "qualite"}}},
-                "then": {"required": ["agencies"]},
-                "else": {"not": {"required": ["agencies"]}},
-            },
-        }
-        for section in ("users", "groups")
+        "users": {"type": "object", "additionalProperties": ENTRY_SCHEMA},
+        "groups": {"type": "object", "additionalProperties": ENTRY_SCHEMA},
+        "local": ENTRY_SCHEMA,
     },
 }
 
@@ -123,18 +130,35 @@ def load_access(path: Path | None = None) -> dict[str, dict[str, _Entry]]:
     problem = next(iter(jsonschema.Draft202012Validator(ACCESS_SCHEMA).iter_errors(data)), None)
     if problem is not None:
         raise AccessFileError(f"{path} : {_french(problem)}")
-    out: dict[str, dict[str, _Entry]] = {"users": {}, "groups": {}}
-    for section in out:
+    out: dict[str, dict[str, _Entry]] = {"users": {}, "groups": {}, "local": {}}
+    if "local" in data:
+        out["local"][""] = _entry(data["local"])
+    for section in ("users", "groups"):
         for name, entry in data.get(section, {}).items():
             key = name.strip().lower()
             if key in out[section]:
                 raise AccessFileError(
                     f"{path} : [{section}.{name!r}] figure deux fois (à la casse près)"
                 )
-            agencies = entry.get("agencies")
-            codes = tuple(sorted({a.strip().upper() for a in agencies})) if agencies else None
-            out[section][key] = _Entry(entry["role"], codes)
+            out[section][key] = _entry(entry)
     return out
+
+
+def _entry(entry: dict) -> _Entry:
+    agencies = entry.get("agencies")
+    codes = tuple(sorted({a.strip().upper() for a in agencies})) if agencies else None
+    return _Entry(entry["role"], codes)
+
+
+def local_access(path: Path | None = None) -> Access:
+    """The access of the dashboard without sign-in: the access file's ``[local]`` entry,
+    else ``direction`` (no file, or none in it). A file that cannot be used raises
+    :class:`AccessFileError`, as with sign-in: never a wider access than it says."""
+    path = path or access_file()
+    if not path.exists():
+        return LOCAL
+    entry = load_access(path)["local"].get("")
+    return Access(entry.role, entry.agencies, "") if entry else LOCAL
 
 
 def _read_toml(path: Path) -> dict:

@@ -38,6 +38,10 @@ def aggregates(q, s: Settings) -> dict:
         # before (the previous offered call of each number is kept at import)
         "identified": count().filter(identified),
         "repeats": count().filter(and_(identified, c.previous_offered_at >= c.call_at - window)),
+        # What the rates can be measured over: an export may give neither outcome nor wait.
+        "offered_known": count().filter(and_(c.is_offered, c.is_outcome_known)),
+        "answered_wait_known": count().filter(and_(c.is_answered, c.wait_seconds.is_not(None))),
+        "answered_talk_known": count().filter(and_(c.is_answered, c.talk_seconds.is_not(None))),
     }
     for t in s.service_levels_s:
         agg[f"answered_{t}"] = count().filter(and_(c.is_answered, c.wait_seconds <= t))

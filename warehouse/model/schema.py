@@ -157,9 +157,10 @@ fact_call = Table(
     Column("dwelling_key", Integer),
     Column("caller_key", String(32)),  # keyed hash of the caller's number
     Column("is_inbound", Boolean, nullable=False),
-    Column("outcome", String(12), nullable=False),  # decroche, abandonne, dissuade, messagerie
-    Column("wait_seconds", Integer, nullable=False),
-    Column("talk_seconds", Integer, nullable=False),
+    # decroche, abandonne, dissuade, messagerie; NULL when the export cannot tell (Teams)
+    Column("outcome", String(12)),
+    Column("wait_seconds", Integer),  # NULL when the export cannot measure it
+    Column("talk_seconds", Integer),  # NULL when the export cannot measure it
     Column("motif_label", String(200)),
     Column("motif_family", String(100)),  # folded text before " - "
     Column("is_settled_first_level", Boolean),
@@ -190,7 +191,17 @@ CALL_DAY_MEASURES = (
     "repeat_unlinked",
     "identified",
     "repeats",
+    "offered_known",  # offered calls whose outcome is known
+    "answered_wait_known",  # answered calls whose wait is known
+    "answered_talk_known",  # answered calls whose talk time is known
 )
+# Measures a later version added: an older warehouse's rows get them from the ones they
+# equalled then (every call's outcome and wait were known).
+CALL_DAY_BACKFILL = {
+    "offered_known": "offered",
+    "answered_wait_known": "answered",
+    "answered_talk_known": "answered",
+}
 
 
 def _call_day_table(name: str) -> Table:

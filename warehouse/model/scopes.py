@@ -51,8 +51,10 @@ def key_date(key: int) -> date:
 
 def is_offered(c, s: Settings):
     """A call offered to the centre: inbound, and not abandoned within
-    ``short_abandon_s`` seconds (``c``: the columns of ``fact_call``)."""
-    return and_(c.is_inbound, ~and_(c.outcome == "abandonne", c.wait_seconds < s.short_abandon_s))
+    ``short_abandon_s`` seconds (``c``: the columns of ``fact_call``). A call whose
+    outcome or wait the export could not give is offered (nothing says it was short)."""
+    short = and_(c.outcome == "abandonne", c.wait_seconds < s.short_abandon_s)
+    return and_(c.is_inbound, ~func.coalesce(short, False))
 
 
 def _agency_filters(f: Filters, agency) -> list:
@@ -121,6 +123,7 @@ def calls(
             and_(offered, c.outcome == "decroche").label("is_answered"),
             and_(offered, c.outcome == "abandonne").label("is_abandoned"),
             out_of_hours.label("is_out_of_hours"),
+            c.outcome.is_not(None).label("is_outcome_known"),
             c.wait_seconds,
             c.talk_seconds,
             c.motif_family,

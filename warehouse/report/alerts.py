@@ -130,8 +130,12 @@ def _rule(number: int, table: dict) -> Rule:
     return Rule(rule_id, kpi_id, test, float(threshold), period, agencies)
 
 
-def evaluate(engine: Engine, rules: list[Rule], day: date) -> list[Alert]:
-    """The rules crossed on ``day``; the KPIs of each period and scope computed once."""
+def evaluate(
+    engine: Engine, rules: list[Rule], day: date, unmeasured: list | None = None
+) -> list[Alert]:
+    """The rules crossed on ``day``; the KPIs of each period and scope computed once.
+    ``unmeasured``, if given, receives (rule, note) for each rule whose KPI has no value
+    because the exports cannot measure it (« non mesuré »): it cannot fire, and says so."""
     computed: dict[tuple, dict[str, KpiValue]] = {}
     alerts = []
     for rule in rules:
@@ -142,6 +146,13 @@ def evaluate(engine: Engine, rules: list[Rule], day: date) -> list[Alert]:
             computed[key] = {v.id: v for v in values}
         found = computed[key].get(rule.kpi_id)
         value = found.value if found else None
+        if (
+            value is None
+            and found
+            and found.note.startswith("non mesuré")
+            and unmeasured is not None
+        ):
+            unmeasured.append((rule, found.note))
         if rule.crossed(value):
             alerts.append(Alert(rule, start, end, value))
     return alerts

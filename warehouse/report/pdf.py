@@ -111,7 +111,8 @@ def _tiles(report: MonthlyReport, styles: dict) -> Table:
         before = report.last_year.get(v.id)
         old = before.value if before else None
         shown = by_unit(v.value, v.unit)
-        said = status(k, v.value)
+        said = "non mesuré" if v.value is None and v.note.startswith("non mesuré") else None
+        said = said or status(k, v.value)
         rows.append(
             [
                 _label(report, v.id),
@@ -122,9 +123,19 @@ def _tiles(report: MonthlyReport, styles: dict) -> Table:
                 said or "—",
             ]
         )
-        if said:
+        if said and said != "non mesuré":
             marks.append(("TEXTCOLOR", (5, i), (5, i), GREEN if said == "dans la cible" else RED))
     return _table(rows, [5.6, 2.4, 2.4, 2.2, 2.2, 2.2], styles, marks)
+
+
+def _measure_notes(report: MonthlyReport, styles: dict) -> list:
+    """Why a tile has no value, or is measured on part of the calls: said under the table."""
+    lines = [
+        f"{_label(report, v.id)} : {v.note}"
+        for v in report.tiles()
+        if v.note.startswith(("non mesuré", "mesuré sur"))
+    ]
+    return [Paragraph(_text(line), styles["small"]) for line in lines]
 
 
 def _summary(report: MonthlyReport, styles: dict) -> list:
@@ -303,6 +314,7 @@ def write(report: MonthlyReport, path: Path) -> Path:
         *_summary(report, styles),
         Paragraph("Indicateurs du mois", styles["h2"]),
         _tiles(report, styles),
+        *_measure_notes(report, styles),
         Paragraph("Événements du mois", styles["h2"]),
         *_events(report, styles),
         *_alerts(report, styles),

@@ -62,9 +62,12 @@ def alerts(args: argparse.Namespace) -> int:
     day = args.date or date.today() - timedelta(days=1)
     open_reader(args.url).dispose()  # an existing warehouse of this version: said otherwise
     engine = make_engine(args.url)  # the alerts keep their state (alert_state)
-    crossed = rules_.evaluate(engine, rules, day)
+    unmeasured: list = []
+    crossed = rules_.evaluate(engine, rules, day, unmeasured)
     new = rules_.record(engine, crossed)
     print(f"{len(rules)} règle(s) évaluée(s) au {day:%d/%m/%Y} : {len(crossed)} franchie(s).")
+    for rule, note in unmeasured:
+        print(f"non évaluée  {rule.describe()} : {note}")
     fresh = {a.rule.id for a in new}
     for a in crossed:
         print(("NOUVELLE  " if a.rule.id in fresh else "active    ") + a.message)
