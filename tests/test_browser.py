@@ -48,6 +48,10 @@ if CHROMIUM is None:
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
+# A busy CI machine (two test workers on two cores) draws a page in more than the
+# default 5 s: the tests wait on what they expect to see, up to 30 s, never on a clock.
+expect.set_options(timeout=30_000)
+
 pytestmark = pytest.mark.slow  # a real browser on a real server
 
 
