@@ -80,3 +80,29 @@ def test_every_shipped_profile_is_documented():
         profile = load_profile(path)
         assert f"| `{profile.name}` |" in DOC, profile.name
         assert profile.follows and profile.unclear, f"{profile.name}: say what it follows"
+
+
+def test_every_speed_figure_of_the_readme_comes_from_a_results_file():
+    """The README copies its speed figures from the benchmarks' results files: a figure
+    typed by hand, or left behind by a re-run, fails here."""
+    results = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "bench").glob("results-*.md"))
+    )
+    section = README.split("## Speed", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) > 2
+    for row in rows[1:]:
+        measured = row.split(" | ")[1]
+        for figure in re.findall(r"\d[\d,]*(?:\.\d+)?", measured):
+            assert re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d,]|\.\d)", results), (
+                f"{figure} ({row}) is in no bench/results-*.md"
+            )
+
+
+def test_every_relative_link_of_the_docs_resolves():
+    """The README is a guide pointing into docs/: a moved page must not leave a dead link."""
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        for link in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if not link.startswith(("http:", "https:", "mailto:")):
+                assert (doc.parent / link).exists(), f"{doc.name}: {link}"
