@@ -35,6 +35,18 @@ def header_key(header: str) -> str:
     return _NOT_ALNUM.sub("", strip_accents(str(header)).lower())
 
 
+# The longest header or alias we know is under 40 characters. A longer field of the
+# first lines (a motif, a corrupted line) is no header: never folded nor compared, so a
+# 1 MB field costs what a short one does in header detection (issue 28: 26 s before).
+HEADER_MAX_CHARS = 200
+
+
+def header_keys(fields: list[str]) -> list[str]:
+    """:func:`header_key` of each field of a candidate header row; ``""`` (no header) for
+    a field longer than :data:`HEADER_MAX_CHARS`."""
+    return [header_key(f) if len(str(f)) <= HEADER_MAX_CHARS else "" for f in fields]
+
+
 def _empty(raw: pd.Series) -> pd.Series:
     return raw.str.strip().eq("") | raw.isna()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from loaders.normalise import header_key
+from loaders.normalise import header_key, header_keys
 from loaders.sources.base import Source
 
 TYPO_CUTOFF = 0.8
@@ -26,7 +26,7 @@ class HeaderMap:
 
 
 def map_headers(fields: list[str], source: Source) -> HeaderMap:
-    keys = [header_key(f) for f in fields]
+    keys = header_keys(fields)
     found = HeaderMap()
     for exact in (True, False):
         for col in source.columns:

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.frame import HIDDEN, LINE, PERSONAL_COLUMNS, RAW
-from loaders.normalise import header_key
+from loaders.normalise import header_keys
 from loaders.pseudonym import MASK, mask_values
 from loaders.read.columns import HeaderMap, map_headers
 from loaders.read.lines import fits, open_text, physical_lines, records, sniff
@@ -488,8 +488,8 @@ def _add_questions(found: HeaderMap, fields: list[str]) -> None:
     ignored columns (names, comments) stay ignored and are never stored."""
     from loaders.sources.surveys import QUESTION_HEADER, QUESTION_PREFIX
 
-    for i, header in enumerate(fields):
-        if i not in found.mapping and QUESTION_HEADER.match(header_key(header)):
+    for i, (header, key) in enumerate(zip(fields, header_keys(fields), strict=True)):
+        if i not in found.mapping and QUESTION_HEADER.match(key):
             found.mapping[i] = QUESTION_PREFIX + header.strip().upper()
     found.ignored = [f for i, f in enumerate(fields) if i not in found.mapping and f.strip()]
     if not any(name.startswith(QUESTION_PREFIX) for name in found.mapping.values()):
@@ -500,7 +500,7 @@ def _add_questions(found: HeaderMap, fields: list[str]) -> None:
 
 
 def _personal(header: str) -> bool:
-    key = header_key(header)
+    key = header_keys([header])[0]
     return bool(key) and (
         key.startswith(PERSONAL_HEADER_STARTS) or any(w in key for w in PERSONAL_HEADER_WORDS)
     )

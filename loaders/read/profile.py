@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.normalise import header_key
+from loaders.normalise import header_key, header_keys
 from loaders.sources import SOURCES
 from warehouse import config
 
@@ -64,11 +64,11 @@ class Profile:
         return bool(self.fields)
 
     def fits_header(self, fields: list[str]) -> bool:
-        keys = {header_key(f) for f in fields}
+        keys = set(header_keys(fields))
         return bool(self.headers) and all(header_key(h) in keys for h in self.headers)
 
     def missing(self, fields: list[str]) -> list[str]:
-        keys = {header_key(f) for f in fields}
+        keys = set(header_keys(fields))
         return [h for h in self.headers if header_key(h) not in keys]
 
     def fits_rows(self, rows: list[list[str]]) -> bool:
