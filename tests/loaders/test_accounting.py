@@ -111,3 +111,23 @@ def test_chunks_do_not_change_the_outcome(engine, tmp_path):
     report = import_file(engine, path, chunk_size=2)
     assert (report.rows_read, report.rows_loaded) == (9, 7)
     assert (report.rows_duplicate, report.rows_quarantined) == (1, 1)
+
+
+def test_postgresql_analyses_the_staging_before_the_merge(engine, tmp_path):
+    """Issue 28: unanalysed, the staged calls looked to PostgreSQL's planner like an empty
+    table, and the merge looked dwellings up by nested loop. The staging is analysed after
+    its last chunk and before the merge writes the dimensions, then the facts."""
+    from sqlalchemy import event
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("DuckDB keeps its statistics itself")
+    sent: list[str] = []
+    listener = lambda *a: sent.append(" ".join(a[2].split())[:40])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        load(engine, tmp_path, "appels", [_call(1), _call(2)])
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    analysed = sent.index("ANALYZE stg_call")
+    merged = next(i for i, s in enumerate(sent) if s.startswith(("INSERT INTO dim_", "WITH")))
+    assert analysed < merged, sent
