@@ -13,7 +13,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_DATABASE = "pilotage_bench"  # the benchmarks' own: they never write into another
+PG_URL = f"{PG_SERVER}/{PG_DATABASE}"
+
+
+def pg_database() -> str:
+    """The URL of the benchmarks' own database on the local server, created at first use
+    (it keeps the 1m warehouse between runs; ``DROP DATABASE pilotage_bench`` frees it)."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        known = text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if not conn.execute(known, {"name": PG_DATABASE}).scalar():
+            conn.execute(text(f"CREATE DATABASE {PG_DATABASE}"))  # a constant name
+    admin.dispose()
+    return PG_URL
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -67,7 +83,7 @@ def _memory_gb() -> float:
 def _pg_version() -> str:
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(PG_URL)
+    engine = create_engine(pg_database())
     with engine.connect() as conn:
         version = conn.execute(text("SHOW server_version")).scalar_one()
     engine.dispose()

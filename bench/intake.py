@@ -30,6 +30,7 @@ from bench.common import (  # noqa: E402
     arguments,
     mark,
     med,
+    pg_database,
     probe,
     read_csv_seconds,
 )
@@ -92,7 +93,7 @@ def _fresh_duckdb(work: Path, run: int, exports: Path) -> str:
 def _fresh_postgres(exports: Path) -> str:
     from sqlalchemy import create_engine, text
 
-    admin = create_engine(PG_URL)
+    admin = create_engine(pg_database())
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
