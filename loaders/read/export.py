@@ -144,6 +144,7 @@ class Export:
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
         needed = self.min_width or max(self.columns) + 1
         reach = max(picks) + 1
+        usual = self._usual_width()
         for line, fields, raw in self._rows():
             if line <= self.header_line:
                 continue
@@ -159,9 +160,10 @@ class Export:
             elif "\x00" in raw:
                 reason = "caractère nul (octet 0) dans la ligne : fichier corrompu ?"
                 malformed.append(Malformed(line, self._masked(fields), reason))
-            elif len(fields) > self.width and not fits(fields, self.width):
+            elif len(fields) > usual or (len(fields) > self.width and not fits(fields, self.width)):
+                expected = usual if len(fields) > usual else self.width
                 reason = (
-                    f"{len(fields)} champs au lieu de {self.width} : un séparateur "
+                    f"{len(fields)} champs au lieu de {expected} : un séparateur "
                     f"« {self._sep_label} » dans un texte non entouré de guillemets ?"
                 )
                 malformed.append(Malformed(line, self._masked(fields), reason))
@@ -179,6 +181,26 @@ class Export:
                 lines, raws, records_, malformed, blank = [], [], [], [], 0
         if records_ or malformed or blank:
             yield self._chunk(lines, raws, _transpose(records_, picks), malformed, blank)
+
+    def _usual_width(self, sample: int = 1_000) -> int:
+        """The field count of the file's rows: the header's, or more when the rows all
+        end with a trailing delimiter (the most frequent count of the first ``sample``
+        rows). A wider row has a delimiter too many, even if its extra fields are empty:
+        an unquoted ``;`` in a text shifted the fields after it. A sheet's rows end at
+        their last cell: no limit."""
+        if self.layout is None:
+            return 1 << 30
+        counts: dict[int, int] = {}
+        for line, fields, _ in itertools.islice(self._rows(), sample + self.header_line):
+            if line > self.header_line and fields is not None and "".join(fields).strip():
+                counts[len(fields)] = counts.get(len(fields), 0) + 1
+        # the most frequent count; between two as frequent, the nearer to the header's
+        most = max(
+            counts.items(),
+            key=lambda item: (item[1], -abs(item[0] - self.header_fields)),
+            default=(0, 0),
+        )[0]
+        return max(self.header_fields, self.width, most)
 
     def _rows(self) -> Iterator[tuple[int, list[str] | None, str]]:
         """(first line, fields or None for broken quoting, the text as read)."""
@@ -254,11 +276,33 @@ def for_quarantine(text: str | bytes, personal: list | None = None) -> str:
     return mask_values(text, personal or [])
 
 
+_DAY_AND_CLOCK = r"^(?P<day>.+?)[ T](?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)$"
+_MIDNIGHT = r"^0?0:00(:00([.,]0+)?)?$"
+
+
 def _with_time(day: pd.Series, clock: pd.Series) -> pd.Series:
-    """A date column and a separate time-of-day column, as one date-time."""
-    has_time = clock.str.strip().ne("")
-    bare_day = day.str.strip().str.replace(r"[ T]00:00(:00)?$", "", regex=True)
-    return day.where(~has_time, bare_day + " " + clock.str.strip())
+    """A date column and a separate time-of-day column, as one date-time. A date that
+    already carries its time (an export with both « Date/Heure » and « Heure ») keeps it
+    when the time column says the same; when they differ, both stay side by side and the
+    row is quarantined as an unreadable date-time."""
+    clock = clock.str.strip()
+    has_time = clock.ne("")
+    parts = day.str.strip().str.extract(_DAY_AND_CLOCK)
+    carried = parts["clock"].fillna("")
+    bare_day = parts["day"].where(carried.str.match(_MIDNIGHT), day.str.strip())
+    bare_day = bare_day.fillna(day.str.strip())
+    same = carried.ne("") & ~carried.str.match(_MIDNIGHT) & (_seconds(carried) == _seconds(clock))
+    joined = bare_day + " " + clock
+    return day.where(~has_time | same, joined)
+
+
+def _seconds(clock: pd.Series) -> pd.Series:
+    """``h:mm[:ss[.f]]`` as seconds of the day (-1 for anything else), to compare times
+    written differently (``10:15`` and ``10:15:00``)."""
+    parts = clock.str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?$")
+    numbers = parts.fillna({2: "0"}).apply(pd.to_numeric, errors="coerce")
+    total = numbers[0] * 3600 + numbers[1] * 60 + numbers[2]
+    return total.fillna(-1)
 
 
 def open_export(path: Path, source: str | None = None, profile: str | None = None) -> Export:
