@@ -33,9 +33,10 @@ from loaders.read.profile import (
     profile_problems,
 )
 from loaders.read.regular import Irregular, blank_rows, raw_text, read_regular
-from loaders.read.xlsx import is_workbook, sheet_rows
+from loaders.read.xlsx import WorkbookRefused, is_workbook, sheet_rows
 from loaders.sources import SOURCES
 from loaders.sources.base import Source
+from warehouse import config
 from warehouse.french import number
 
 HEADER_SEARCH_ROWS = 10
@@ -44,6 +45,7 @@ DELIMITERS = (";", ",", "\t", "|")
 PERSONAL_HEADER_STARTS = ("nom", "prenom", "tel", "mobile", "portable", "mail", "email")
 PERSONAL_HEADER_WORDS = ("agent", "conseiller", "appelant", "locataire", "adresse", "telephone")
 RAW_MAX_CHARS = 1_000  # of a quarantined line kept in the quarantine
+HEADER_MAX_CHARS = 200  # of each field of the first rows, read in the header search
 # Text exports; systems also write ``.log`` (3CX's cdr.log) and files with no extension
 # (Asterisk's queue_log).
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".log", "")
@@ -58,6 +60,13 @@ class Malformed:
     line: int
     raw: str
     reason: str
+    column: str | None = None  # the canonical column at fault, when one is
+
+
+def max_field_chars() -> int:
+    """The longest field read (``PILOTAGE_MAX_FIELD_CHARS``): a longer one is no export's
+    value but a runaway text or a hostile file, and quarantines its row as it is read."""
+    return int(config.get("PILOTAGE_MAX_FIELD_CHARS"))
 
 
 @dataclass
@@ -112,7 +121,12 @@ class Export:
         if self.layout is not None and self.header_fields:
             try:
                 table, lines, raws, blank = read_regular(
-                    self.path, self.layout, self.delimiter, self.header_line, self.header_fields
+                    self.path,
+                    self.layout,
+                    self.delimiter,
+                    self.header_line,
+                    self.header_fields,
+                    max_field_chars(),
                 )
             except Irregular:
                 pass
@@ -145,6 +159,7 @@ class Export:
         needed = self.min_width or max(self.columns) + 1
         reach = max(picks) + 1
         usual = self._usual_width()
+        cap = max_field_chars()
         for line, fields, raw in self._rows():
             if line <= self.header_line:
                 continue
@@ -157,6 +172,14 @@ class Export:
             elif not "".join(fields).strip():
                 blank += 1
                 continue
+            elif len(raw) > cap and (longest := max(map(len, fields))) > cap:
+                at = next(i for i, f in enumerate(fields) if len(f) == longest)
+                column = self.columns.get(at)
+                reason = (
+                    f"champ de {number(longest)} caractères (au plus {number(cap)}"
+                    f"{'' if column else f', champ n° {at + 1}'}) : ligne mise de côté"
+                )
+                malformed.append(Malformed(line, self._masked(fields), reason, column))
             elif "\x00" in raw:
                 reason = "caractère nul (octet 0) dans la ligne : fichier corrompu ?"
                 malformed.append(Malformed(line, self._masked(fields), reason))
@@ -205,8 +228,11 @@ class Export:
     def _rows(self) -> Iterator[tuple[int, list[str] | None, str]]:
         """(first line, fields or None for broken quoting, the text as read)."""
         if self.layout is None:
-            for number, values in sheet_rows(self.path):
-                yield number, values, self._sep.join(values)
+            try:
+                for number, values in sheet_rows(self.path):
+                    yield number, values, self._sep.join(values)
+            except WorkbookRefused as exc:
+                raise FileRejected(str(exc)) from exc
             return
         with open_text(self.path, self.layout) as text:
             for first, _, fields, raw in records(physical_lines(text), self.delimiter, self.width):
@@ -321,7 +347,10 @@ def open_export(path: Path, source: str | None = None, profile: str | None = Non
             raise FileRejected("fichier vide")
         profiles = _candidates(source, profile)
         if is_workbook(path):
-            rows = list(itertools.islice(sheet_rows(path), HEADER_SEARCH_ROWS))
+            try:
+                rows = list(itertools.islice(sheet_rows(path), HEADER_SEARCH_ROWS))
+            except WorkbookRefused as exc:
+                raise FileRejected(str(exc)) from exc
             return _detect(path, rows, source, None, None, profiles)
         _reject_non_text(head, suffix)
         if suffix not in TEXT_SUFFIXES:
@@ -375,8 +404,8 @@ def _detect_text(path: Path, layout, source: str | None, profiles) -> Export:
         with open_text(path, layout) as text:
             rows = []
             for first, last, fields, _ in records(physical_lines(text), delim, 0):
-                if fields is not None:
-                    rows.append((last, fields))
+                if fields is not None:  # a header is short: a huge value is cut for the search
+                    rows.append((last, [f[:HEADER_MAX_CHARS] for f in fields]))
                 if first >= HEADER_SEARCH_ROWS:
                     break
         try:

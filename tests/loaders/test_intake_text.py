@@ -125,11 +125,45 @@ def test_too_long_values_and_nul_bytes_go_to_the_quarantine_on_both_dialects(eng
         (4, "id_appel"): "valeur trop longue : 81 caractères (au plus 80)",
         (5, "file"): "valeur trop longue : 61 caractères (au plus 60)",
         (6, None): "caractère nul (octet 0) dans la ligne : fichier corrompu ?",
-        (7, "motif"): "valeur trop longue : 5\u202f000\u202f000 caractères (au plus 200)",
+        (7, "motif"): "champ de 5\u202f000\u202f000 caractères (au plus 100\u202f000) : "
+        "ligne mise de côté",
     }
     raws = read_frame(engine, schema.quarantine)["raw_content"]
     assert raws.str.len().max() < 1_100  # a huge line is kept cut short
     assert not raws.str.contains("\x00").any()
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_field_over_the_cap_quarantines_its_row_as_it_is_read(
+    engine, tmp_path, monkeypatch, quoted
+):
+    """Issue 26 case 13: a 50 MB motif ran 12 minutes on DuckDB, then rejected the whole
+    file. With the cap at 50 characters (PILOTAGE_MAX_FIELD_CHARS): a 50-character motif
+    is read and loads (the column takes 200); 51 characters quarantine the row as it is
+    read, naming the column, and the rows around it load. With the default cap (100,000)
+    a 2 MB motif on line 3, inside the header search, goes the same way."""
+    monkeypatch.setenv("PILOTAGE_MAX_FIELD_CHARS", "50")
+    q = '"' if quoted else ""
+    lines = [
+        HEADER,
+        call_line(1, motif=f"{q}{'m' * 50}{q}"),
+        call_line(2, motif=f"{q}{'m' * 51}{q}"),
+        call_line(3),
+        call_line(4, ref_logement="L" * 51),
+    ]
+    report = import_file(engine, write_lines(tmp_path / "appels.csv", lines))
+    assert _counts(report) == (4, 2, 0, 2), report
+    assert call_ids(engine) == ["A1", "A3"]
+    cut = "champ de 51 caractères (au plus 50) : ligne mise de côté"
+    assert quarantine(engine) == [(3, "motif", cut), (5, "ref_logement", cut)]
+
+    monkeypatch.delenv("PILOTAGE_MAX_FIELD_CHARS")
+    lines = [HEADER, call_line(5), call_line(6, motif=f"{q}{'x' * 2_000_000}{q}"), call_line(7)]
+    report = import_file(engine, write_lines(tmp_path / "grand.csv", lines))
+    assert _counts(report) == (3, 2, 0, 1), report
+    reason = "champ de 2\u202f000\u202f000 caractères (au plus 100\u202f000) : ligne mise de côté"
+    assert (3, "motif", reason) in quarantine(engine)
+    assert call_ids(engine) == ["A1", "A3", "A5", "A7"]
 
 
 def test_line_endings_cr_only_and_a_lone_cr(engine, tmp_path):
