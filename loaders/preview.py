@@ -44,7 +44,7 @@ def preview(path: Path, profile: str | None = None, rows: int = PREVIEW_ROWS) ->
         return out
     typed, issues = type_chunk(frame, export.source)
     out["problems"] = [
-        {"line": m.line, "column": None, "reason": m.reason} for m in chunk.malformed[:rows]
+        {"line": m.line, "column": m.column, "reason": m.reason} for m in chunk.malformed[:rows]
     ] + [{"line": i["line"], "column": i["column_name"], "reason": i["reason"]} for i in issues]
     shown = typed[[LINE, *out["columns"]]].astype(object)
     for column in PERSONAL_COLUMNS & set(shown.columns):

@@ -14,7 +14,7 @@ def entries(chunk: Chunk, bad: pd.DataFrame) -> pd.DataFrame:
     """The chunk's malformed lines, then its rows with an issue (``line``, ``column_name``,
     ``reason``), each with its line as read, masked."""
     raw_by_line = _masked_raw(chunk.frame, set(bad["line"]))
-    rows = [(m.line, None, m.raw, m.reason) for m in chunk.malformed]
+    rows = [(m.line, m.column, m.raw, m.reason) for m in chunk.malformed]
     rows += [
         (item.line, item.column_name, raw_by_line[item.line], item.reason)
         for item in bad.sort_values("line", kind="stable").itertuples()

@@ -86,6 +86,11 @@ SETTINGS: dict[str, Setting] = {
             "seconds a DuckDB connection waits while another process holds the file",
         ),
         Setting(
+            "PILOTAGE_MAX_FIELD_CHARS",
+            "100000",
+            "longest field an import reads, in characters; a longer one quarantines its row",
+        ),
+        Setting(
             "PILOTAGE_TEST_PG_URL",
             "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
             "PostgreSQL server the tests create their own database on (and drop it)",

@@ -33,9 +33,10 @@ from loaders.read.profile import (
     profile_problems,
 )
 from loaders.read.regular import Irregular, blank_rows, raw_text, read_regular
-from loaders.read.xlsx import is_workbook, sheet_rows
+from loaders.read.xlsx import WorkbookRefused, is_workbook, sheet_rows
 from loaders.sources import SOURCES
 from loaders.sources.base import Source
+from warehouse import config
 from warehouse.french import number
 
 HEADER_SEARCH_ROWS = 10
@@ -44,6 +45,7 @@ DELIMITERS = (";", ",", "\t", "|")
 PERSONAL_HEADER_STARTS = ("nom", "prenom", "tel", "mobile", "portable", "mail", "email")
 PERSONAL_HEADER_WORDS = ("agent", "conseiller", "appelant", "locataire", "adresse", "telephone")
 RAW_MAX_CHARS = 1_000  # of a quarantined line kept in the quarantine
+HEADER_MAX_CHARS = 200  # of each field of the first rows, read in the header search
 # Text exports; systems also write ``.log`` (3CX's cdr.log) and files with no extension
 # (Asterisk's queue_log).
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".log", "")
@@ -58,6 +60,13 @@ class Malformed:
     line: int
     raw: str
     reason: str
+    column: str | None = None  # the canonical column at fault, when one is
+
+
+def max_field_chars() -> int:
+    """The longest field read (``PILOTAGE_MAX_FIELD_CHARS``): a longer one is no export's
+    value but a runaway text or a hostile file, and quarantines its row as it is read."""
+    return int(config.get("PILOTAGE_MAX_FIELD_CHARS"))
 
 
 @dataclass
@@ -112,7 +121,12 @@ class Export:
         if self.layout is not None and self.header_fields:
             try:
                 table, lines, raws, blank = read_regular(
-                    self.path, self.layout, self.delimiter, self.header_line, self.header_fields
+                    self.path,
+                    self.layout,
+                    self.delimiter,
+                    self.header_line,
+                    self.header_fields,
+                    max_field_chars(),
                 )
             except Irregular:
                 pass
@@ -144,6 +158,8 @@ class Export:
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
         needed = self.min_width or max(self.columns) + 1
         reach = max(picks) + 1
+        usual = self._usual_width()
+        cap = max_field_chars()
         for line, fields, raw in self._rows():
             if line <= self.header_line:
                 continue
@@ -156,12 +172,21 @@ class Export:
             elif not "".join(fields).strip():
                 blank += 1
                 continue
+            elif len(raw) > cap and (longest := max(map(len, fields))) > cap:
+                at = next(i for i, f in enumerate(fields) if len(f) == longest)
+                column = self.columns.get(at)
+                reason = (
+                    f"champ de {number(longest)} caractères (au plus {number(cap)}"
+                    f"{'' if column else f', champ n° {at + 1}'}) : ligne mise de côté"
+                )
+                malformed.append(Malformed(line, self._masked(fields), reason, column))
             elif "\x00" in raw:
                 reason = "caractère nul (octet 0) dans la ligne : fichier corrompu ?"
                 malformed.append(Malformed(line, self._masked(fields), reason))
-            elif len(fields) > self.width and not fits(fields, self.width):
+            elif len(fields) > usual or (len(fields) > self.width and not fits(fields, self.width)):
+                expected = usual if len(fields) > usual else self.width
                 reason = (
-                    f"{len(fields)} champs au lieu de {self.width} : un séparateur "
+                    f"{len(fields)} champs au lieu de {expected} : un séparateur "
                     f"« {self._sep_label} » dans un texte non entouré de guillemets ?"
                 )
                 malformed.append(Malformed(line, self._masked(fields), reason))
@@ -180,11 +205,34 @@ class Export:
         if records_ or malformed or blank:
             yield self._chunk(lines, raws, _transpose(records_, picks), malformed, blank)
 
+    def _usual_width(self, sample: int = 1_000) -> int:
+        """The field count of the file's rows: the header's, or more when the rows all
+        end with a trailing delimiter (the most frequent count of the first ``sample``
+        rows). A wider row has a delimiter too many, even if its extra fields are empty:
+        an unquoted ``;`` in a text shifted the fields after it. A sheet's rows end at
+        their last cell: no limit."""
+        if self.layout is None:
+            return 1 << 30
+        counts: dict[int, int] = {}
+        for line, fields, _ in itertools.islice(self._rows(), sample + self.header_line):
+            if line > self.header_line and fields is not None and "".join(fields).strip():
+                counts[len(fields)] = counts.get(len(fields), 0) + 1
+        # the most frequent count; between two as frequent, the nearer to the header's
+        most = max(
+            counts.items(),
+            key=lambda item: (item[1], -abs(item[0] - self.header_fields)),
+            default=(0, 0),
+        )[0]
+        return max(self.header_fields, self.width, most)
+
     def _rows(self) -> Iterator[tuple[int, list[str] | None, str]]:
         """(first line, fields or None for broken quoting, the text as read)."""
         if self.layout is None:
-            for number, values in sheet_rows(self.path):
-                yield number, values, self._sep.join(values)
+            try:
+                for number, values in sheet_rows(self.path):
+                    yield number, values, self._sep.join(values)
+            except WorkbookRefused as exc:
+                raise FileRejected(str(exc)) from exc
             return
         with open_text(self.path, self.layout) as text:
             for first, _, fields, raw in records(physical_lines(text), self.delimiter, self.width):
@@ -254,11 +302,33 @@ def for_quarantine(text: str | bytes, personal: list | None = None) -> str:
     return mask_values(text, personal or [])
 
 
+_DAY_AND_CLOCK = r"^(?P<day>.+?)[ T](?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)$"
+_MIDNIGHT = r"^0?0:00(:00([.,]0+)?)?$"
+
+
 def _with_time(day: pd.Series, clock: pd.Series) -> pd.Series:
-    """A date column and a separate time-of-day column, as one date-time."""
-    has_time = clock.str.strip().ne("")
-    bare_day = day.str.strip().str.replace(r"[ T]00:00(:00)?$", "", regex=True)
-    return day.where(~has_time, bare_day + " " + clock.str.strip())
+    """A date column and a separate time-of-day column, as one date-time. A date that
+    already carries its time (an export with both « Date/Heure » and « Heure ») keeps it
+    when the time column says the same; when they differ, both stay side by side and the
+    row is quarantined as an unreadable date-time."""
+    clock = clock.str.strip()
+    has_time = clock.ne("")
+    parts = day.str.strip().str.extract(_DAY_AND_CLOCK)
+    carried = parts["clock"].fillna("")
+    bare_day = parts["day"].where(carried.str.match(_MIDNIGHT), day.str.strip())
+    bare_day = bare_day.fillna(day.str.strip())
+    same = carried.ne("") & ~carried.str.match(_MIDNIGHT) & (_seconds(carried) == _seconds(clock))
+    joined = bare_day + " " + clock
+    return day.where(~has_time | same, joined)
+
+
+def _seconds(clock: pd.Series) -> pd.Series:
+    """``h:mm[:ss[.f]]`` as seconds of the day (-1 for anything else), to compare times
+    written differently (``10:15`` and ``10:15:00``)."""
+    parts = clock.str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?$")
+    numbers = parts.fillna({2: "0"}).apply(pd.to_numeric, errors="coerce")
+    total = numbers[0] * 3600 + numbers[1] * 60 + numbers[2]
+    return total.fillna(-1)
 
 
 def open_export(path: Path, source: str | None = None, profile: str | None = None) -> Export:
@@ -277,7 +347,10 @@ def open_export(path: Path, source: str | None = None, profile: str | None = Non
             raise FileRejected("fichier vide")
         profiles = _candidates(source, profile)
         if is_workbook(path):
-            rows = list(itertools.islice(sheet_rows(path), HEADER_SEARCH_ROWS))
+            try:
+                rows = list(itertools.islice(sheet_rows(path), HEADER_SEARCH_ROWS))
+            except WorkbookRefused as exc:
+                raise FileRejected(str(exc)) from exc
             return _detect(path, rows, source, None, None, profiles)
         _reject_non_text(head, suffix)
         if suffix not in TEXT_SUFFIXES:
@@ -331,8 +404,8 @@ def _detect_text(path: Path, layout, source: str | None, profiles) -> Export:
         with open_text(path, layout) as text:
             rows = []
             for first, last, fields, _ in records(physical_lines(text), delim, 0):
-                if fields is not None:
-                    rows.append((last, fields))
+                if fields is not None:  # a header is short: a huge value is cut for the search
+                    rows.append((last, [f[:HEADER_MAX_CHARS] for f in fields]))
                 if first >= HEADER_SEARCH_ROWS:
                     break
         try:

@@ -3,7 +3,8 @@
 The bytes are decoded as the file comes: UTF-8 (with or without BOM), Windows-1252, a
 UTF-8 file with a few Windows-1252 lines (each undecodable byte is read as Windows-1252),
 UTF-16 with or without BOM. Lines end with CR LF, LF or CR alone (Excel for Mac's "CSV
-(Macintosh)"); a lone CR inside a line of a LF file is a space.
+(Macintosh)"); a lone CR inside a line of a LF file is a space, unless it separates two
+records of the header's width (see :func:`records`).
 
 Quoting is read strictly: a quoted field may span lines, but a record whose quote never
 closes, or whose quoted lines do not parse into the header's width, is *broken*: its first
@@ -178,11 +179,25 @@ def records(lines: Iterator[tuple[int, str]], delimiter: str, width: int) -> Ite
 
     ``width`` is the header's field count: a quoted record spanning lines must have it
     (extra trailing fields empty), or it is broken quoting. 0 means unknown (header search).
+
+    A lone CR inside a CR LF (or LF) line is a space when the line, read so, has the
+    header's width (a CR typed in a field); when it separates records that each have that
+    width, it is a line break, as a text editor shows it, and the lines after it are
+    numbered one further down.
     """
     source = _Pushback(lines)
+    shift = 0  # lone CRs read as line breaks so far
     for number, line in source:
+        number += shift
+        body = line.rstrip("\r\n")
+        if width and "\r" in body:
+            pieces = _split_at_lone_cr(body, delimiter, width)
+            if pieces is not None:
+                for k, (fields, text) in enumerate(pieces):
+                    yield number + k, number + k, fields, text
+                shift += len(pieces) - 1
+                continue
         if QUOTE not in line:
-            body = line.rstrip("\r\n")
             if "\r" in body:
                 body = body.replace("\r", " ")
             yield number, number, body.split(delimiter), body
@@ -197,7 +212,33 @@ def records(lines: Iterator[tuple[int, str]], delimiter: str, width: int) -> Ite
             yield number, number, None, line
             continue
         raw = "".join(text for _, text in feed.taken).rstrip("\r\n")
-        yield number, feed.taken[-1][0], fields, raw
+        last = feed.taken[-1][0] + (shift if len(feed.taken) > 1 else 0)
+        yield number, last, fields, raw
+
+
+def _one_line(text: str, delimiter: str) -> list[str] | None:
+    """The fields of one line of text, or None when its quoting is broken."""
+    if QUOTE not in text:
+        return text.split(delimiter)
+    try:
+        return next(csv.reader([text], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration):
+        return None
+
+
+def _split_at_lone_cr(body: str, delimiter: str, width: int) -> list | None:
+    """The records a line holds when its lone CRs end records: each piece as wide as the
+    header (or blank), and the line read with the CRs as spaces is not. Else None."""
+    joined = _one_line(body.replace("\r", " "), delimiter)
+    if joined is not None and fits(joined, width):
+        return None
+    out = []
+    for piece in body.split("\r"):
+        fields = _one_line(piece, delimiter)
+        if fields is None or not (fits(fields, width) or not piece.strip()):
+            return None
+        out.append((fields, piece))
+    return out
 
 
 def fits(fields: list[str], width: int) -> bool:

@@ -55,9 +55,13 @@ def utf8_bytes(path, layout: TextLayout) -> bytes:
     return b"".join(parts).removeprefix(codecs.BOM_UTF8)
 
 
-def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fields: int):
+def read_regular(
+    path, layout: TextLayout, delimiter: str, header_line: int, fields: int, cap: int = 0
+):
     """(table of ``fields`` text columns, physical line numbers, raw lines) of the records
-    after the header, blank lines left out; or raise :class:`Irregular`."""
+    after the header, blank lines left out; or raise :class:`Irregular`, also when a line
+    is longer than ``cap`` bytes (it may hold a field over the cap, which the line reader
+    quarantines; Arrow would stall on it, or fail past its block size)."""
     if layout.newline != "\n":
         raise Irregular("CR seul")
     as_bytes = layout.encoding == SINGLE_BYTE.encoding and delimiter.isascii()
@@ -76,6 +80,8 @@ def read_regular(path, layout: TextLayout, delimiter: str, header_line: int, fie
         starts, ends = starts[:-1], ends[:-1]
     starts, ends = starts[header_line:], ends[header_line:]
     lengths = ends - starts
+    if cap and len(lengths) and int(lengths.max()) > cap:
+        raise Irregular("ligne trop longue")
     crlf = lengths > 0
     crlf[crlf] = array[ends[crlf] - 1] == CR
     empty = (lengths == 0) | (crlf & (lengths == 1))

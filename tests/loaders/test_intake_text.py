@@ -58,29 +58,50 @@ def test_a_quoted_field_over_two_lines_is_one_row_and_line_numbers_stay_physical
 
 
 def test_an_unquoted_delimiter_in_free_text_sends_the_row_to_the_quarantine(engine, tmp_path):
+    """Issue 26 case 15: a row wider than the file's usual width (13 fields here) is
+    quarantined even when its extra fields are empty: « fuite; urgent » unquoted shifts
+    ``ref_logement`` to « urgent »... and an empty ``num_demande`` made it look harmless,
+    which created a dwelling « URGENT »."""
     lines = [
         HEADER,
         call_line(1, motif="Réclamation technique - fuite; urgent", num_demande="D9"),
-        call_line(2) + ";;",  # two empty fields past the header: harmless
+        call_line(2) + ";;",  # two fields more than every other line: a shifted row too
         call_line(3),
-        # the shifted row's extra field is empty (no request): typing still catches it,
-        # "L001" landing in traite_niveau_1
-        call_line(4, motif="Réclamation technique - fuite; urgent"),
+        call_line(4, motif="Réclamation technique - fuite; urgent"),  # extra field empty
+        call_line(5),
     ]
     report = import_file(engine, write_lines(tmp_path / "appels.csv", lines))
-    assert _counts(report) == (4, 2, 0, 2), report
+    assert _counts(report) == (5, 2, 0, 3), report
+    wider = "au lieu de 13 : un séparateur « ; » dans un texte non entouré de guillemets ?"
     assert quarantine(engine) == [
-        (
-            2,
-            None,
-            "14 champs au lieu de 13 : un séparateur « ; » dans un texte non entouré "
-            "de guillemets ?",
-        ),
-        (5, "traite_niveau_1", "valeur oui/non illisible : « L001 »"),
+        (2, None, f"14 champs {wider}"),
+        (3, None, f"15 champs {wider}"),
+        (5, None, f"14 champs {wider}"),
     ]
     with engine.connect() as conn:
         codes = conn.execute(select(schema.dim_dwelling.c.dwelling_code)).scalars().all()
     assert codes == ["L001"]  # no inferred dwelling "URGENT"
+
+
+@pytest.mark.parametrize("header_too", [False, True])
+def test_a_trailing_delimiter_on_every_line_is_the_usual_width(engine, tmp_path, header_too):
+    """Every data line ends with « ; » (14 fields, the last empty), the header with or
+    without it: the usual width is 14, every row loads; the shifted row, 15 fields with
+    its extra ones empty, is still one too many."""
+    lines = [HEADER + (";" if header_too else "")]
+    lines += [call_line(n) + ";" for n in range(1, 4)]
+    lines.append(call_line(4, motif="fuite; urgent") + ";")
+    report = import_file(engine, write_lines(tmp_path / "appels.csv", lines))
+    assert _counts(report) == (4, 3, 0, 1), report
+    assert quarantine(engine) == [
+        (
+            5,
+            None,
+            "15 champs au lieu de 14 : un séparateur « ; » dans un texte non entouré "
+            "de guillemets ?",
+        )
+    ]
+    assert call_ids(engine) == ["A1", "A2", "A3"]
 
 
 @pytest.mark.slow
@@ -104,11 +125,45 @@ def test_too_long_values_and_nul_bytes_go_to_the_quarantine_on_both_dialects(eng
         (4, "id_appel"): "valeur trop longue : 81 caractères (au plus 80)",
         (5, "file"): "valeur trop longue : 61 caractères (au plus 60)",
         (6, None): "caractère nul (octet 0) dans la ligne : fichier corrompu ?",
-        (7, "motif"): "valeur trop longue : 5\u202f000\u202f000 caractères (au plus 200)",
+        (7, "motif"): "champ de 5\u202f000\u202f000 caractères (au plus 100\u202f000) : "
+        "ligne mise de côté",
     }
     raws = read_frame(engine, schema.quarantine)["raw_content"]
     assert raws.str.len().max() < 1_100  # a huge line is kept cut short
     assert not raws.str.contains("\x00").any()
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_field_over_the_cap_quarantines_its_row_as_it_is_read(
+    engine, tmp_path, monkeypatch, quoted
+):
+    """Issue 26 case 13: a 50 MB motif ran 12 minutes on DuckDB, then rejected the whole
+    file. With the cap at 50 characters (PILOTAGE_MAX_FIELD_CHARS): a 50-character motif
+    is read and loads (the column takes 200); 51 characters quarantine the row as it is
+    read, naming the column, and the rows around it load. With the default cap (100,000)
+    a 2 MB motif on line 3, inside the header search, goes the same way."""
+    monkeypatch.setenv("PILOTAGE_MAX_FIELD_CHARS", "50")
+    q = '"' if quoted else ""
+    lines = [
+        HEADER,
+        call_line(1, motif=f"{q}{'m' * 50}{q}"),
+        call_line(2, motif=f"{q}{'m' * 51}{q}"),
+        call_line(3),
+        call_line(4, ref_logement="L" * 51),
+    ]
+    report = import_file(engine, write_lines(tmp_path / "appels.csv", lines))
+    assert _counts(report) == (4, 2, 0, 2), report
+    assert call_ids(engine) == ["A1", "A3"]
+    cut = "champ de 51 caractères (au plus 50) : ligne mise de côté"
+    assert quarantine(engine) == [(3, "motif", cut), (5, "ref_logement", cut)]
+
+    monkeypatch.delenv("PILOTAGE_MAX_FIELD_CHARS")
+    lines = [HEADER, call_line(5), call_line(6, motif=f"{q}{'x' * 2_000_000}{q}"), call_line(7)]
+    report = import_file(engine, write_lines(tmp_path / "grand.csv", lines))
+    assert _counts(report) == (3, 2, 0, 1), report
+    reason = "champ de 2\u202f000\u202f000 caractères (au plus 100\u202f000) : ligne mise de côté"
+    assert (3, "motif", reason) in quarantine(engine)
+    assert call_ids(engine) == ["A1", "A3", "A5", "A7"]
 
 
 def test_line_endings_cr_only_and_a_lone_cr(engine, tmp_path):
@@ -128,6 +183,50 @@ def test_line_endings_cr_only_and_a_lone_cr(engine, tmp_path):
             select(schema.fact_call.c.motif_label).where(schema.fact_call.c.call_id == "A3")
         ).scalar_one()
     assert motif == "Renseignement  - quittance"
+
+
+def test_a_lone_cr_between_two_records_of_a_crlf_file_ends_the_first(engine, tmp_path):
+    """Issue 26 case 15: a CR alone between calls 1 and 2 of a CR LF file merged them into
+    one 25-field line, quarantined. Each side has the header's 13 fields: the CR ends a
+    record, as an editor shows it, and the lines after it are numbered one further down
+    (call 3's bad duration is on line 4, as an editor shows it)."""
+    lines = [HEADER, call_line(1) + "\r" + call_line(2), call_line(3, duree_s="abc")]
+    report = import_file(engine, write_lines(tmp_path / "appels.csv", lines))
+    assert _counts(report) == (3, 2, 0, 1), report
+    assert call_ids(engine) == ["A1", "A2"]
+    assert [q[:2] for q in quarantine(engine)] == [(4, "duree_s")]
+
+
+def test_a_date_time_column_beside_a_time_column_is_read_once(engine, tmp_path):
+    """Issue 26 case 15: « Date » already holding the time and « Heure » saying it again
+    gave « 10:15:00 10:15:00 » on every row, all quarantined. Same time (10:15 and
+    10:15:00): read once; a date at midnight takes the time column's; two different times:
+    that row only is quarantined, both times shown."""
+    header = HEADER.replace("date_heure", "Date;Heure")
+    cases = [
+        ("03/03/2025 10:15:00", "10:15:00"),
+        ("2025-03-04 10:15", "10:15:00"),
+        ("05/03/2025 00:00:00", "08:30:00"),
+        ("06/03/2025 10:15:00", "11:00:00"),
+        ("07/03/2025", "09:00"),
+    ]
+    lines = [header]
+    for n, (day, clock) in enumerate(cases, 1):
+        fields = call_line(n).split(";")
+        lines.append(";".join([fields[0], day, clock, *fields[2:]]))
+    report = import_file(engine, write_lines(tmp_path / "appels.csv", lines))
+    assert _counts(report) == (5, 4, 0, 1), report
+    with engine.connect() as conn:
+        query = select(schema.fact_call.c.call_at).order_by(schema.fact_call.c.call_id)
+        stamps = conn.execute(query).scalars().all()
+    assert [s.strftime("%d %H:%M") for s in stamps] == [
+        "03 10:15",
+        "04 10:15",
+        "05 08:30",
+        "07 09:00",
+    ]
+    [(line, column, reason)] = quarantine(engine)
+    assert (line, column) == (5, "date_heure") and "06/03/2025 10:15:00 11:00:00" in reason
 
 
 def test_a_utf8_file_with_one_cp1252_line_and_utf16_without_bom(engine, tmp_path):

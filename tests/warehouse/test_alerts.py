@@ -8,11 +8,12 @@ C5 offered (C3 is a short abandon) = 4.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
-from warehouse.report import alerts
+from warehouse.report import alerts, rules_file
 from warehouse.report.alerts import OUTSIDE_TARGET, Rule, RulesError
 
 END = date(2025, 3, 31)
@@ -102,6 +103,40 @@ def test_periods_end_on_the_reference_day(day, period, window):
             "opérateur « == » inconnu",
         ),
         ('[[alerte]]\nid = "a"\nindicateur = "asa_s"\noperateur = "<"', "seuil manquant"),
+        # Issue 26 case 8: a string is not read as its letters (A, G, 0, 1): refused.
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "asa_s"\ncible = true\nagences = "AG01"',
+            r"règle « a » : agences : attendu une liste de codes d'agence, par exemple \[",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "answer_rates"\noperateur = "<"\nseuil = 1',
+            "règle « a » : indicateur inconnu « answer_rates »",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "answer_rate.x"\noperateur = "<"\nseuil = 1',
+            "règle « a » : indicateur inconnu « answer_rate.x »",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "yoy.calls"\noperateur = "<"\nseuil = 1',
+            "règle « a » : indicateur inconnu « yoy.calls »",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "asa_s"\noperateur = "<"\nseuil = nan',
+            "règle « a » : seuil « nan » : un nombre fini est attendu",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "asa_s"\noperateur = "<"\nseuil = inf',
+            "règle « a » : seuil « inf » : un nombre fini est attendu",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "asa_s"\noperateur = "<"\nseuil = "60"',
+            "règle « a » : seuil non numérique",
+        ),
+        (
+            '[[alerte]]\nid = "a"\nindicateur = "asa_s"\noperateur = "<"\nsueil = 60',
+            "règle « a » : clé inconnue sueil",
+        ),
+        ('[alerte]\nid = "a"', "chaque règle est une table \\[\\[alerte\\]\\]"),
         (
             '[[alerte]]\nid = "a"\nindicateur = "asa_s"\ncible = true\nperiode = "an"',
             "période « an » inconnue",
@@ -118,13 +153,55 @@ def test_a_rules_file_that_cannot_work_says_why(tmp_path, text, error):
     path = tmp_path / "alertes.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RulesError, match=error):
-        alerts.read_rules(path)
+        rules_file.read_rules(path)
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "alertes.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rule_text", "error"),
+    [
+        (
+            'indicateur = "commitment_kept"\ncible = true\nagences = ["AG01", "ag09"]',
+            "règle « a » : agence inconnue de l'entrepôt : AG09 (connues : AG01, AG02)",
+        ),
+        (
+            'indicateur = "capture_share.telepathie"\noperateur = "<"\nseuil = 0.1',
+            "règle « a » : indicateur « capture_share.telepathie » : canal « telepathie » "
+            "inconnu de l'entrepôt",
+        ),
+    ],
+)
+def test_rules_name_only_what_the_warehouse_knows(loaded, tmp_path, rule_text, error):
+    """AG01 and AG02 are the hand-made landlord's agencies: a code beside them is refused,
+    as is a channel no export brought; the same rule on AG01 and a known channel pass."""
+    rules = rules_file.read_rules(_write(tmp_path, f'[[alerte]]\nid = "a"\n{rule_text}'))
+    with pytest.raises(RulesError, match=re.escape(error)):
+        rules_file.check_against_warehouse(loaded, rules)
+    good = rule_text.replace(', "ag09"', "").replace("telepathie", "crl")
+    rules = rules_file.read_rules(_write(tmp_path, f'[[alerte]]\nid = "a"\n{good}'))
+    rules_file.check_against_warehouse(loaded, rules)
+
+
+def test_a_bad_rules_file_is_one_sentence_and_exit_2(loaded, tmp_path, capsys):
+    from tests.util import engine_url
+    from warehouse.cli import main
+
+    path = _write(tmp_path, '[[alerte]]\nid = "a"\nindicateur = "asa_s"\nseuil = nan\n')
+    assert main(["--url", engine_url(loaded), "alerts", "--rules", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("erreur : règle « a » :") and "Traceback" not in err
+    assert err.count("\n") == 1
 
 
 def test_the_example_rules_file_reads():
     from pathlib import Path
 
-    rules = alerts.read_rules(Path(__file__).parents[2] / "docs" / "alertes.example.toml")
+    rules = rules_file.read_rules(Path(__file__).parents[2] / "docs" / "alertes.example.toml")
     assert [r.kpi_id for r in rules] == [
         "service_level_90",
         "answer_rate",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import socket
+import threading
+import time
 from email import policy
 from pathlib import Path
 
@@ -131,6 +133,71 @@ def test_a_failed_send_is_sent_again_the_next_night(loaded, tmp_path, monkeypatc
     assert "NOUVELLE" in capsys.readouterr().out  # never mailed: still new
 
 
+class Trickle:
+    """An SMTP server that never ends its greeting: one byte of « 220-... » continuation
+    lines every ``pause`` seconds, for as long as the client stays."""
+
+    def __init__(self, pause: float = 0.2) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.pause = pause
+        self.stopped = threading.Event()
+        self.sent = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            with client:
+                line = b"220-lent\r\n"
+                while not self.stopped.wait(self.pause):
+                    try:
+                        client.sendall(line[self.sent % len(line) :][:1])
+                    except OSError:  # the client hung up
+                        break
+                    self.sent += 1
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+        self.listener.close()
+
+
+def test_a_slow_server_ends_at_the_deadline_and_the_alert_is_sent_the_next_night(
+    loaded, smtp, tmp_path, monkeypatch, capsys
+):
+    """Issue 26 case 11: a server trickling one byte every 0.2 s kept ``alerts --mail``
+    running for ever (each read came within smtplib's 30 s timeout). With a total deadline
+    of 1 s per mail, the command ends within 1 s plus the evaluation, says so in French and
+    exits 2; the alert stays unmailed, so the next night sends it."""
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+    inbox, port = smtp
+    slow = Trickle()
+    try:
+        rules = _rules(tmp_path)
+        argv = ["--url", engine_url(loaded), "alerts", "--rules", str(rules)]
+        argv += ["--date", "2025-03-03", "--mail", "--mail-config"]
+        (tmp_path / "slow").mkdir()
+        slow_config = _settings(tmp_path / "slow", slow.port, "timeout_s = 1\n")
+        started = time.monotonic()
+        assert main([*argv, str(slow_config)]) == 2
+        elapsed = time.monotonic() - started
+    finally:
+        slow.stop()
+    err = capsys.readouterr().err
+    assert err.startswith("erreur : envoi impossible par 127.0.0.1:")
+    assert "le serveur n'a pas fini en 1 s" in err and "Traceback" not in err
+    assert slow.sent >= 3  # the server was trickling when the deadline cut it
+    assert elapsed < 6, elapsed  # the evaluation takes ~1 s; the mail 1 s at most
+    assert main([*argv, str(_settings(tmp_path, port))]) == 0
+    assert len(inbox.messages) == 1  # the next night: sent, as after a refused connection
+
+
 @pytest.mark.parametrize(
     ("extra", "env", "error"),
     [
@@ -145,6 +212,28 @@ def test_settings_keep_the_password_out(tmp_path, monkeypatch, extra, env, error
         monkeypatch.setenv("TEST_SMTP_PASSWORD", env)
     with pytest.raises(MailError, match=error):
         read_settings(_settings(tmp_path, 25, extra))
+
+
+@pytest.mark.parametrize(
+    ("replace", "error"),
+    [
+        (
+            ('to = ["qualite@example.org"]', 'to = "qualite@example.org"'),
+            "[alertes] to : attendu une liste d'adresses, par exemple [\"qualite",
+        ),
+        (("port = 25", 'port = "25"'), "[smtp] port : attendu un nombre entier"),
+        (('host = "127.0.0.1"\n', ""), "[smtp] doit donner host"),
+        (("starttls = false", "starttls = 0"), "[smtp] starttls : attendu true ou false"),
+    ],
+)
+def test_settings_of_the_wrong_type_are_one_sentence(tmp_path, monkeypatch, replace, error):
+    """Issue 26 case 8: ``[alertes] to`` written as a string gave a traceback every night."""
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+    path = _settings(tmp_path, 25)
+    path.write_text(path.read_text(encoding="utf-8").replace(*replace), encoding="utf-8")
+    with pytest.raises(MailError) as raised:
+        read_settings(path)
+    assert str(raised.value).startswith(f"{path} : ") and error in str(raised.value)
 
 
 def test_missing_settings_point_to_the_example(tmp_path):

@@ -10,16 +10,14 @@ which ones crossed since the last run, so that a mail goes out once per crossing
 from __future__ import annotations
 
 import operator
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select, update
 
 from warehouse.french import by_unit
 from warehouse.kpis import Filters, KpiValue, compute_all
-from warehouse.kpis.catalogue import BY_ID, kpi
+from warehouse.kpis.catalogue import kpi
 from warehouse.model.schema import alert_state
 
 OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -28,7 +26,8 @@ PERIODS = {"jour": "le", "semaine": "sur les 7 jours au", "mois": "sur le mois a
 
 
 class RulesError(ValueError):
-    """A rules file that cannot be used, with the rule and the reason in French."""
+    """A rules file that cannot be used, with the rule and the reason in French (the file
+    is read and checked in :mod:`warehouse.report.rules_file`)."""
 
 
 @dataclass(frozen=True)
@@ -86,48 +85,6 @@ class Alert:
             f"{self.rule.describe()} : {by_unit(self.value, k.unit)} {when} "
             f"{self.end:%d/%m/%Y} ({scope})"
         )
-
-
-def read_rules(path: Path) -> list[Rule]:
-    """The ``[[alerte]]`` tables of a TOML file; a clear error names a rule that cannot work."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RulesError(f"fichier de règles introuvable : {path}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise RulesError(f"{path} : TOML illisible ({error})") from None
-    rules = [_rule(i, table) for i, table in enumerate(data.get("alerte", []), start=1)]
-    seen = set()
-    for rule in rules:
-        if rule.id in seen:
-            raise RulesError(f"règle « {rule.id} » : identifiant en double")
-        seen.add(rule.id)
-    return rules
-
-
-def _rule(number: int, table: dict) -> Rule:
-    rule_id = str(table.get("id") or f"regle-{number}")
-
-    def fail(reason: str) -> RulesError:
-        return RulesError(f"règle « {rule_id} » : {reason}")
-
-    kpi_id = table.get("indicateur")
-    if not isinstance(kpi_id, str) or kpi_id.split(".", 1)[0] not in BY_ID:
-        raise fail(f"indicateur inconnu « {kpi_id} » (voir python -m warehouse kpis)")
-    period = table.get("periode", "jour")
-    if period not in PERIODS:
-        raise fail(f"période « {period} » inconnue (jour, semaine ou mois)")
-    agencies = tuple(str(a).upper() for a in table.get("agences", []))
-    if table.get("cible"):
-        if kpi(kpi_id).target is None:
-            raise fail(f"« {kpi_id} » n'a pas de cible au catalogue : donnez un seuil")
-        return Rule(rule_id, kpi_id, OUTSIDE_TARGET, None, period, agencies)
-    test, threshold = table.get("operateur"), table.get("seuil")
-    if test not in OPERATORS:
-        raise fail(f"opérateur « {test} » inconnu (<, <=, > ou >=), ou cible = true")
-    if not isinstance(threshold, int | float) or isinstance(threshold, bool):
-        raise fail("seuil manquant ou non numérique (un taux s'écrit 0.8 pour 80 %)")
-    return Rule(rule_id, kpi_id, test, float(threshold), period, agencies)
 
 
 def evaluate(

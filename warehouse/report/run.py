@@ -12,6 +12,7 @@ from warehouse.french import month as month_name
 from warehouse.model.calendar import months_before
 from warehouse.model.catalog import open_reader
 from warehouse.report import alerts as rules_
+from warehouse.report import rules_file
 from warehouse.report.mail import read_settings, send, settings_path
 
 
@@ -58,9 +59,11 @@ def report(args: argparse.Namespace) -> int:
 
 
 def alerts(args: argparse.Namespace) -> int:
-    rules = rules_.read_rules(Path(args.rules))
+    rules = rules_file.read_rules(Path(args.rules))
     day = args.date or date.today() - timedelta(days=1)
-    open_reader(args.url).dispose()  # an existing warehouse of this version: said otherwise
+    reader = open_reader(args.url)  # an existing warehouse of this version: said otherwise
+    rules_file.check_against_warehouse(reader, rules)
+    reader.dispose()
     engine = make_engine(args.url)  # the alerts keep their state (alert_state)
     unmeasured: list = []
     crossed = rules_.evaluate(engine, rules, day, unmeasured)
