@@ -27,6 +27,7 @@ from warehouse.model.schema import agg_call_kept, dim_dwelling, dim_queue, fact_
 
 
 def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
+    motif = mask_free_text(t["motif"])  # every column derived from it too
     return pd.DataFrame(
         {
             "line_number": t[LINE],
@@ -42,8 +43,8 @@ def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "outcome": t["issue"],
             "wait_seconds": t["attente_s"],
             "talk_seconds": t["duree_s"],
-            "motif_label": mask_free_text(t["motif"]),
-            "motif_family": motif_family(t["motif"]),
+            "motif_label": motif,
+            "motif_family": motif_family(motif),
             "is_settled_first_level": t["traite_niveau_1"],
             "request_id": mask_free_text(t["num_demande"]),
         }

@@ -39,6 +39,7 @@ def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
         else pd.Series([], dtype="str")  # every row of the chunk was quarantined
     )
     seen: Counter = state.setdefault("occurrences", Counter())
+    motif = mask_free_text(t["motif"])  # every column derived from it too
     ids = []
     for text in content:
         seen[text] += 1
@@ -53,8 +54,8 @@ def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "agency_code": code(t["agence"]),
             "channel_code": t["canal"],
             "dwelling_code": code(t["ref_logement"]),
-            "motif_label": mask_free_text(t["motif"]),
-            "motif_family": motif_family(t["motif"]),
+            "motif_label": motif,
+            "motif_family": motif_family(motif),
             "follow_up": t["suite"],
             "request_id": mask_free_text(t["num_demande"]),
         },
