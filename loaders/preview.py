@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.frame import LINE, PERSONAL_COLUMNS
-from loaders.pseudonym import MASK
+from loaders.mask import MASK
 from loaders.read.export import FileRejected, open_export
 from loaders.stage import type_chunk
 

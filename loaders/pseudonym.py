@@ -33,12 +33,6 @@ from warehouse.engine import data_dir
 
 KEY_ENV = "PILOTAGE_PSEUDONYM_KEY"
 _NON_DIGITS = re.compile(r"\D+")
-# French and international numbers as they appear in exports (06 12 34 56 78, +33 6...).
-PHONE_PATTERN = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)33[\s.\-]?(?:\(0\))?[\s.\-]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\w)"
-    r"|\+\d(?:[\s.\-]?\d){7,14}(?!\w)"
-)
-MASK = "[numéro masqué]"
 
 
 def key_file() -> Path:
@@ -206,33 +200,3 @@ def advisor_codes(agents: pd.Series) -> pd.Series:
     return map_distinct(
         agents, lambda a: "CONS-" + _digest("agent:" + a.strip().lower(), key, 8).upper()
     )
-
-
-def mask_values(text: str, values) -> str:
-    """Mask the given personal values (as they were read), then anything phone-like."""
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            text = text.replace(value.strip(), MASK)
-    return mask_phones(text)
-
-
-_DIGIT_RUN = re.compile(r"\d[\d\s./()\-]{5,}\d")
-
-
-def mask_phones(text: str) -> str:
-    """Replace anything that looks like a phone number by ``[numéro masqué]``: French
-    spellings first, then whatever ``phonenumbers`` finds (``648987654``,
-    ``0044 20 7946 3959``, ``+1 (212) 555-3199``...). Dates and counts stay."""
-    if not _DIGIT_RUN.search(text):
-        return text
-    text = PHONE_PATTERN.sub(MASK, text)
-    found = phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
-    for match in reversed(list(found)):
-        if match.number.national_number >= 100_000:
-            text = text[: match.start] + MASK + text[match.end :]
-    return text
-
-
-def mask_free_text(values: pd.Series) -> pd.Series:
-    """Phone numbers masked in a column of free text (each distinct value once)."""
-    return map_distinct(values, mask_phones)

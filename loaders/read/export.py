@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.frame import HIDDEN, LINE, PERSONAL_COLUMNS, RAW
+from loaders.mask import MASK, mask_values
 from loaders.normalise import header_key
-from loaders.pseudonym import MASK, mask_values
 from loaders.read.columns import HeaderMap, map_headers
 from loaders.read.lines import fits, open_text, physical_lines, records, sniff
 from loaders.read.profile import (

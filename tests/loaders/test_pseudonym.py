@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from loaders.cli import main
+from loaders.mask import mask_phones
 from loaders.pipeline import import_file
-from loaders.pseudonym import _digest, caller_keys, mask_phones, normalise_phone, secret_key
+from loaders.pseudonym import _digest, caller_keys, normalise_phone, secret_key
 from tests.loaders.samples import SAMPLES
 from tests.util import load, snapshot, write_export
 
