@@ -12,7 +12,7 @@ from loaders.mask import mask_identifier
 from loaders.pipeline import import_file
 from loaders.sources import SOURCE_ORDER, SOURCES
 from tests.loaders.samples import SAMPLES
-from tests.util import load, read_frame, snapshot
+from tests.util import load, read_frame, snapshot, write_export
 from warehouse.model import schema
 
 
@@ -188,3 +188,40 @@ def test_an_avaya_profile_mapping_the_dialled_number_to_the_queue(engine, tmp_pa
     assert mask_identifier("0731436587") in queues and mask_identifier("0650505001") in queues
     numbers = ["0612345601", "0650505001", "0645454501", "0611111101", "0731436587"]
     assert _leaks(_every_cell(engine), numbers) == []
+
+
+# --- Case 5: a line with broken quoting keeps no advisor in the quarantine ---------------
+
+
+def _broken_lines(count: int) -> list[str]:
+    """Lines of the call log whose quoting is broken in four ways: a quote opened before
+    the advisor and never closed (the advisor inside the broken field), one opened in the
+    advisor's field, one after it, a well-quoted ``;`` before a broken field."""
+    head = "03/03/2025 08:31:05;entrant"
+    tail = "12;180;decroche;Renseignement;L001;oui;D1"
+    shapes = [
+        lambda i, a: f'X{i};{head};"CRL;06 12 34 56 78;{a};{tail}',
+        lambda i, a: f'X{i};{head};CRL;06 12 34 56 78;"{a};{tail}',
+        lambda i, a: f'X{i};{head};CRL;06 12 34 56 78;{a};12;180;decroche;"Rens;L001;oui;D1',
+        lambda i, a: f'X{i};{head};"C;RL";06 12 34 56 78;{a};12;180;"decroche;motif;L1;oui;D1',
+    ]
+    return [shapes[i % len(shapes)](i, f"agent.conseiller{i:03d}") for i in range(count)]
+
+
+def test_broken_quoting_keeps_no_advisor_in_the_quarantine(engine, tmp_path):
+    """334 lines with broken quoting (as in the report of issue 26), each with its own
+    advisor id: all quarantined, none of the ids nor the caller's number in any table; the
+    line number and what precedes the advisor stay, to find the line in the file."""
+    path = write_export(tmp_path / "appels.csv", [SAMPLES["appels"][0]])
+    lines = _broken_lines(334)
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\r\n".join(lines) + "\r\n")
+    report = import_file(engine, path)
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 334), report
+    cells = _every_cell(engine)
+    quarantined = [v for t, c, v in cells if (t, c) == ("quarantine", "raw_content")]
+    assert len(quarantined) == 334
+    kept = {re.match(r"X(\d+);03/03/2025 08:31:05;entrant;", v) for v in quarantined}
+    assert {int(m.group(1)) for m in kept if m} == set(range(334))
+    assert [v for _, _, v in cells if "conseiller" in v] == []
+    assert _leaks(cells, ["0612345678"]) == []
