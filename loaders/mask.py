@@ -86,9 +86,10 @@ def mask_identifier(text: str, key: bytes | None = None) -> str:
     return PHONE_PATTERN.sub(lambda m: token(m.group(0), key), text)
 
 
-def mask_column(values: pd.Series, free: bool) -> pd.Series:
+def mask_column(values: pd.Series, free: bool, tokens: bool = True) -> pd.Series:
     """A typed text column with its phone-like runs masked (``free``: free text, else an
-    identifier). Arrow's pattern picks the values that may hold a number; only those go
+    identifier; ``tokens=False``: an identifier's runs shown as ``[numéro masqué]``, for a
+    preview, which must not need, nor generate, the pseudonym key). Arrow's pattern picks the values that may hold a number; only those go
     through Python's, each distinct one once."""
     if values.empty:
         return values
@@ -99,6 +100,8 @@ def mask_column(values: pd.Series, free: bool) -> pd.Series:
         return values
     if free:
         func = mask_phones
+    elif not tokens:
+        func = lambda v: PHONE_PATTERN.sub(MASK, v)  # noqa: E731
     else:
         key = secret_key()
         func = lambda v: mask_identifier(v, key)  # noqa: E731

@@ -42,7 +42,7 @@ def preview(path: Path, profile: str | None = None, rows: int = PREVIEW_ROWS) ->
     }
     if chunk is None or frame.empty:
         return out
-    typed, issues = type_chunk(frame, export.source)
+    typed, issues = type_chunk(frame, export.source, tokens=False)  # no key needed
     out["problems"] = [
         {"line": m.line, "column": None, "reason": m.reason} for m in chunk.malformed[:rows]
     ] + [{"line": i["line"], "column": i["column_name"], "reason": i["reason"]} for i in issues]

@@ -44,9 +44,10 @@ _DATES = ("datetime", "date", "month")
 
 
 def type_chunk(
-    frame: pd.DataFrame, source: Source, today: date | None = None
+    frame: pd.DataFrame, source: Source, today: date | None = None, tokens: bool = True
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Typed columns under canonical names, and one issue per unreadable value."""
+    """Typed columns under canonical names, and one issue per unreadable value.
+    ``tokens=False`` (a preview): numbers in identifiers masked without the key."""
     today = today or date.today()
     typed = pd.DataFrame({LINE: frame[LINE].to_numpy()}, index=frame.index)
     issues: list[dict] = []
@@ -70,7 +71,7 @@ def type_chunk(
         else:
             values, bad = PARSERS[col.kind](raw)
         if col.kind == "text" and col.name not in PERSONAL_COLUMNS:
-            values = mask_column(values, free=col.free)
+            values = mask_column(values, free=col.free, tokens=tokens)
         typed[col.name] = values
         if bad.any():
             label = _KIND_LABELS[col.kind]

@@ -82,3 +82,15 @@ def test_a_key_left_beside_the_warehouse_is_refused_with_where_to_move_it(
     assert "encore dans" in report.message and "déplacez-la vers" in report.message
     assert not (tmp_path / "config" / "pilotage-grl" / "pseudonym.key").exists()
     assert _call_ids(engine) == []
+
+
+def test_a_preview_needs_no_key_and_generates_none(tmp_path, no_key_given):
+    """A number in a call id is masked in the preview without the key (an import is what
+    checks the key against the warehouse): no key file appears."""
+    from loaders.preview import preview
+
+    call = dict(SAMPLES["appels"][0], id_appel="0645454501-20250303")
+    result = preview(write_export(tmp_path / "appels.csv", [call]))
+    assert result["status"] == "ok", result
+    assert result["rows"][0][1] == "[numéro masqué]-20250303"
+    assert not (tmp_path / "config" / "pilotage-grl" / "pseudonym.key").exists()
