@@ -23,7 +23,7 @@ IMPORT_ROLES = ("direction", "analyste")  # the only roles the Importer page is 
 
 
 def main() -> None:
-    from pages import PAGES, data, demo, warm, widgets
+    from pages import PAGES, data, demo, fmt, warm, widgets
     from pages.auth import current_access, sidebar_identity
     from pages.filters import sidebar_filters
     from warehouse.engine import WarehouseBusy, WarehouseMissing
@@ -47,7 +47,7 @@ def main() -> None:
             "qu'il sera terminé. Réessayez dans quelques minutes."
         )
     except (SchemaOutdated, WarehouseMissing) as error:
-        st.error(f"Le tableau de bord ne peut pas lire l'entrepôt : {error}.")
+        st.error(f"Le tableau de bord ne peut pas lire l'entrepôt : {fmt.md(error)}.")
     finally:
         data.release()  # the run's DuckDB connection: an import may take the file now
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.frame import LINE, PERSONAL_COLUMNS
-from loaders.pseudonym import MASK
+from loaders.mask import MASK
 from loaders.read.export import FileRejected, open_export
 from loaders.stage import type_chunk
 
@@ -42,7 +42,7 @@ def preview(path: Path, profile: str | None = None, rows: int = PREVIEW_ROWS) ->
     }
     if chunk is None or frame.empty:
         return out
-    typed, issues = type_chunk(frame, export.source)
+    typed, issues = type_chunk(frame, export.source, tokens=False)  # no key needed
     out["problems"] = [
         {"line": m.line, "column": m.column, "reason": m.reason} for m in chunk.malformed[:rows]
     ] + [{"line": i["line"], "column": i["column_name"], "reason": i["reason"]} for i in issues]

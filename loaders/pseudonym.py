@@ -1,7 +1,8 @@
 """Keyed pseudonymisation of caller numbers and advisor ids (HMAC-SHA256).
 
 The key comes from ``PILOTAGE_PSEUDONYM_KEY`` or, failing that, from a secret generated
-once beside the warehouse (``<data dir>/pseudonym.key``, mode 600), never from the repo.
+once into the user's configuration folder (:func:`key_file`, mode 600), never from the
+repo nor beside the warehouse.
 The same number always gives the same pseudonym under one key, so repeat calls can be
 linked; without the key a pseudonym cannot be reversed by trying every number.
 
@@ -33,16 +34,27 @@ from warehouse.engine import data_dir
 
 KEY_ENV = "PILOTAGE_PSEUDONYM_KEY"
 _NON_DIGITS = re.compile(r"\D+")
-# French and international numbers as they appear in exports (06 12 34 56 78, +33 6...).
-PHONE_PATTERN = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)33[\s.\-]?(?:\(0\))?[\s.\-]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\w)"
-    r"|\+\d(?:[\s.\-]?\d){7,14}(?!\w)"
-)
-MASK = "[numéro masqué]"
+
+
+KEY_FILE_SETTING = "PILOTAGE_PSEUDONYM_KEY_FILE"
+KEY_FILE_NAME = "pseudonym.key"
 
 
 def key_file() -> Path:
-    return data_dir() / "pseudonym.key"
+    """Where the key is kept when ``PILOTAGE_PSEUDONYM_KEY`` is not given: the file
+    ``PILOTAGE_PSEUDONYM_KEY_FILE`` names, else the user's configuration folder
+    (``$XDG_CONFIG_HOME/pilotage-grl/``, ``~/.config/pilotage-grl/``), never beside the
+    warehouse: a copy of the data folder must not carry the key of its pseudonyms."""
+    given = config.get(KEY_FILE_SETTING)
+    if given:
+        return Path(given).expanduser()
+    home = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(home) / "pilotage-grl" / KEY_FILE_NAME
+
+
+def legacy_key_file() -> Path:
+    """Where earlier versions generated the key: beside the DuckDB warehouse."""
+    return data_dir() / KEY_FILE_NAME
 
 
 MIN_KEY_CHARS = 32
@@ -58,13 +70,7 @@ def _key(env_value: str | None, path: str) -> bytes:
     if env_value is not None:
         key, where = env_value.strip(), KEY_ENV
     else:
-        file = Path(path)
-        if not file.exists():
-            file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-        key, where = file.read_text(encoding="utf-8", errors="replace").strip(), str(file)
+        key, where = _read_key_file(Path(path)), path
     if len(key) < MIN_KEY_CHARS:
         raise KeyRefused(
             f"clé de pseudonymisation trop faible dans {where} : {len(key)} caractères, il en "
@@ -72,6 +78,37 @@ def _key(env_value: str | None, path: str) -> bytes:
             'print(secrets.token_hex(32))")'
         )
     return key.encode()
+
+
+def _read_key_file(file: Path) -> str:
+    """The key file's text, the file generated first (mode 600, in a folder of mode 700)
+    when there is none, nor any left beside the warehouse by an earlier version."""
+    legacy = legacy_key_file()
+    try:
+        if not file.exists():
+            if legacy.exists() and legacy.resolve() != file.resolve():
+                raise KeyRefused(
+                    f"la clé de pseudonymisation est encore dans {legacy}, à côté de "
+                    f"l'entrepôt : déplacez-la vers {file} (droits 600), ou indiquez son "
+                    f"emplacement par {KEY_FILE_SETTING} ; une copie du dossier de données "
+                    "ne doit pas emporter la clé"
+                )
+            file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        elif file.stat().st_mode & 0o077:
+            file.chmod(0o600)  # readable by the owner only, whoever wrote it
+        return file.read_text(encoding="utf-8").strip()
+    except KeyRefused:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise KeyRefused(
+            f"clé de pseudonymisation illisible ({file}) : {why} ; vérifiez le fichier et "
+            f"ses droits (lisible par le compte qui importe, droits 600), ou donnez la clé "
+            f"par {KEY_ENV} ou un autre fichier par {KEY_FILE_SETTING}"
+        ) from exc
 
 
 def secret_key() -> bytes:
@@ -93,7 +130,9 @@ def check_key(conn) -> None:
     from warehouse.load.meta import get_setting, holds_pseudonyms, set_setting
 
     stored = get_setting(conn, FINGERPRINT_SETTING)
-    lost = not config.is_set(KEY_ENV) and not key_file().exists()
+    # A key left beside the warehouse by an earlier version is not lost: secret_key() says
+    # where to move it.
+    lost = not config.is_set(KEY_ENV) and not (key_file().exists() or legacy_key_file().exists())
     if lost and (stored or holds_pseudonyms(conn)):
         raise KeyRefused(
             f"clé de pseudonymisation introuvable ({KEY_ENV} absente et {key_file()} "
@@ -206,33 +245,3 @@ def advisor_codes(agents: pd.Series) -> pd.Series:
     return map_distinct(
         agents, lambda a: "CONS-" + _digest("agent:" + a.strip().lower(), key, 8).upper()
     )
-
-
-def mask_values(text: str, values) -> str:
-    """Mask the given personal values (as they were read), then anything phone-like."""
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            text = text.replace(value.strip(), MASK)
-    return mask_phones(text)
-
-
-_DIGIT_RUN = re.compile(r"\d[\d\s./()\-]{5,}\d")
-
-
-def mask_phones(text: str) -> str:
-    """Replace anything that looks like a phone number by ``[numéro masqué]``: French
-    spellings first, then whatever ``phonenumbers`` finds (``648987654``,
-    ``0044 20 7946 3959``, ``+1 (212) 555-3199``...). Dates and counts stay."""
-    if not _DIGIT_RUN.search(text):
-        return text
-    text = PHONE_PATTERN.sub(MASK, text)
-    found = phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
-    for match in reversed(list(found)):
-        if match.number.national_number >= 100_000:
-            text = text[: match.start] + MASK + text[match.end :]
-    return text
-
-
-def mask_free_text(values: pd.Series) -> pd.Series:
-    """Phone numbers masked in a column of free text (each distinct value once)."""
-    return map_distinct(values, mask_phones)

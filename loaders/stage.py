@@ -1,5 +1,9 @@
 """Staging, step one: type every column of a raw chunk, noting the unreadable values.
 
+Every text column's phone-like runs are masked here (:mod:`loaders.mask`), before any
+column is derived from it or checked, the caller's number and the advisor aside (hashed
+whole by their source); a reason never quotes a number either.
+
 A value is unreadable when it cannot be parsed, is longer than its warehouse column, or
 is a date outside the plausible window (an event before 2000, anything more than a year
 after the import): such a row goes to the quarantine, never into the warehouse.
@@ -11,7 +15,8 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.frame import LINE, RAW
+from loaders.frame import LINE, PERSONAL_COLUMNS, RAW
+from loaders.mask import mask_column, mask_phones
 from loaders.normalise import PARSERS, fold, parse_code
 from loaders.sources.base import Col, Source
 from warehouse.french import number
@@ -39,9 +44,10 @@ _DATES = ("datetime", "date", "month")
 
 
 def type_chunk(
-    frame: pd.DataFrame, source: Source, today: date | None = None
+    frame: pd.DataFrame, source: Source, today: date | None = None, tokens: bool = True
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Typed columns under canonical names, and one issue per unreadable value."""
+    """Typed columns under canonical names, and one issue per unreadable value.
+    ``tokens=False`` (a preview): numbers in identifiers masked without the key."""
     today = today or date.today()
     typed = pd.DataFrame({LINE: frame[LINE].to_numpy()}, index=frame.index)
     issues: list[dict] = []
@@ -52,7 +58,7 @@ def type_chunk(
                 {
                     "line": int(frame.at[index, LINE]),
                     "column_name": col.name,
-                    "reason": reason(index),
+                    "reason": mask_phones(reason(index)),
                 }
             )
 
@@ -64,6 +70,8 @@ def type_chunk(
             values, bad = parse_code(raw, code_lookup(col))
         else:
             values, bad = PARSERS[col.kind](raw)
+        if col.kind == "text" and col.name not in PERSONAL_COLUMNS:
+            values = mask_column(values, free=col.free, tokens=tokens)
         typed[col.name] = values
         if bad.any():
             label = _KIND_LABELS[col.kind]

@@ -36,7 +36,7 @@ def current_access() -> Access:
             return local_access()  # direction, or the access file's [local] entry
         except AccessFileError as error:
             st.error(
-                f"Le fichier des accès ({access_file().name}) est invalide : contactez le "
+                f"Le fichier des accès ({md(access_file().name)}) est invalide : contactez le "
                 f"service informatique. Détail : {md(error)}"
             )
             st.stop()
@@ -50,7 +50,7 @@ def current_access() -> Access:
         access = resolve(load_access(), email, _user_groups())
     except AccessFileError as error:
         st.error(
-            f"Le fichier des accès ({access_file().name}) est invalide : contactez le service "
+            f"Le fichier des accès ({md(access_file().name)}) est invalide : contactez le service "
             f"informatique. Détail : {md(error)}"
         )
         st.stop()
@@ -70,7 +70,7 @@ def sidebar_identity(access: Access) -> None:
     scope = "toutes les agences" if access.agencies is None else ", ".join(access.agencies)
     scope = md(scope)
     if access.user:
-        sb.caption(f"Connecté : {md(access.user)} — rôle {access.label} ({scope})")
+        sb.caption(f"Connecté : {md(access.user)} — rôle {md(access.label)} ({scope})")
         sb.button("Se déconnecter", on_click=st.logout, key="logout")
     else:
-        sb.caption(f"Accès local sans connexion : rôle {access.label} ({scope})")
+        sb.caption(f"Accès local sans connexion : rôle {md(access.label)} ({scope})")

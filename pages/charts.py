@@ -276,7 +276,7 @@ def event_caption(events: pd.DataFrame) -> str:
     items = [
         f"{pd.Timestamp(e.start_date):%d/%m}"
         + (f" au {pd.Timestamp(e.end_date):%d/%m}" if e.end_date != e.start_date else "")
-        + f" {e.label}"
+        + f" {fmt.md(e.label)}"
         for e in events.itertuples()
     ]
     return "Événements (traits pointillés) : " + " ; ".join(items) + "."

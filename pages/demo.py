@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from pages import jobs
+from pages import fmt, jobs
 from warehouse import config
 from warehouse.engine import claim_lock, default_url, duckdb_path, warehouse_url
 
@@ -47,18 +47,20 @@ def _build(url: str, path) -> None:
             if "demo_files" in event:
                 files = event["demo_files"]
                 bar.progress(0.1, text=f"{files} exports écrits ; import dans l'entrepôt…")
-                st.write(f"{files} fichiers de démonstration écrits ({event['seconds']} s)")
+                st.write(
+                    f"{fmt.number(files)} fichiers de démonstration écrits ({fmt.md(event['seconds'])} s)"
+                )
             elif "exit_code" in event:
                 if event["exit_code"] != 0:
                     status.update(
                         label="La construction de la démonstration a échoué", state="error"
                     )
-                    st.error(event["error"] or f"code de sortie {event['exit_code']}")
+                    st.error(fmt.md(event["error"] or f"code de sortie {event['exit_code']}"))
                     st.stop()
             else:
                 done += 1
                 bar.progress(
                     0.1 + 0.9 * done / max(files, 1), text=f"Import : {done} fichiers sur {files}"
                 )
-                st.write(f"{event['file']} : {event['status']}")
+                st.write(f"{fmt.md(event['file'])} : {fmt.md(event['status'])}")
         status.update(label="Entrepôt de démonstration prêt", state="complete", expanded=False)

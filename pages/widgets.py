@@ -108,7 +108,7 @@ def chart(
         event = st.altair_chart(configured, width="stretch")
     else:
         event = st.altair_chart(configured, width="stretch", key=key, on_select="rerun")
-    with st.expander(f"Données du graphique : {name}"):
+    with st.expander(f"Données du graphique : {fmt.md(name)}"):
         st.dataframe(fmt.written(table, units or {}), hide_index=True)
     return event if key is not None else None
 
@@ -135,8 +135,8 @@ def drill(state: dict, params: dict | None = None, forget: tuple[str, ...] = ())
 def kpi_help(kpi_id: str) -> str:
     """A tile's help: the catalogue's definition and reference (sigles: the Glossaire)."""
     k = kpi(kpi_id)
-    reference = f" Référence : {k.reference}." if k.reference else ""
-    return f"{k.definition}.{reference} Sigles et définitions : page Glossaire."
+    reference = f" Référence : {fmt.md(k.reference)}." if k.reference else ""
+    return f"{fmt.md(k.definition)}.{reference} Sigles et définitions : page Glossaire."
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,8 @@ def _isolated(tmp_path, monkeypatch):
     """Secrets and the default warehouse live in a temporary folder, never in ``data/``."""
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", "test-key-not-a-secret-0123456789abcdef")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # a key file's place
+    monkeypatch.delenv("PILOTAGE_PSEUDONYM_KEY_FILE", raising=False)
     monkeypatch.delenv("WAREHOUSE_URL", raising=False)
     monkeypatch.setenv("PILOTAGE_WARM_S", "0")  # no warming thread: tests call it themselves
     yield

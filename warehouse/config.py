@@ -40,6 +40,13 @@ SETTINGS: dict[str, Setting] = {
             "a key file (see Personal data)",
         ),
         Setting(
+            "PILOTAGE_PSEUDONYM_KEY_FILE",
+            None,
+            "file of the pseudonym key when `PILOTAGE_PSEUDONYM_KEY` is not given, generated "
+            "once (mode 600) if missing; never put it beside the warehouse",
+            "`$XDG_CONFIG_HOME/pilotage-grl/pseudonym.key` (`~/.config/…`)",
+        ),
+        Setting(
             "PILOTAGE_ACCESS_FILE",
             ".streamlit/access.toml",
             "the access file: who has which role and agencies (see Deploying)",

@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.frame import HIDDEN, LINE, PERSONAL_COLUMNS, RAW
+from loaders.mask import MASK, mask_values
 from loaders.normalise import header_keys
-from loaders.pseudonym import MASK, mask_values
 from loaders.read.columns import HeaderMap, map_headers
 from loaders.read.lines import fits, open_text, physical_lines, records, sniff
 from loaders.read.profile import (
@@ -168,7 +168,7 @@ class Export:
                     "guillemets mal fermés : la ligne est mise de côté et la lecture reprend "
                     "à la ligne suivante"
                 )
-                malformed.append(Malformed(line, for_quarantine(raw), reason))
+                malformed.append(Malformed(line, self._masked_broken(raw), reason))
             elif not "".join(fields).strip():
                 blank += 1
                 continue
@@ -256,6 +256,30 @@ class Export:
         fields = [MASK if i in self.personal and f.strip() else f for i, f in enumerate(fields)]
         return for_quarantine(self._sep.join(fields))
 
+    def _masked_broken(self, raw) -> str:
+        """A line whose quoting is broken, for the quarantine. Its fields are where the
+        header says only when it has the header's width: then its personal fields are
+        masked; else everything from the first personal position on (a quote left open
+        runs to the end of the line and may hold the advisor). The rest stays as written,
+        quotes included, to find what broke."""
+        text = raw_text(raw).rstrip("\r\n")
+        if self.personal:
+            spans = _field_spans(text, self._sep)
+            if len(spans) == self.width or (
+                len(spans) > self.width
+                and not any(text[a:b].strip() for a, b in spans[self.width :])
+            ):
+                hidden = [spans[i] for i in self.personal if i < len(spans)]
+            else:
+                # From the first personal field, or the last field read if it comes
+                # before (an open quote swallowed the rest of the line).
+                first = min(min(self.personal), len(spans) - 1)
+                hidden = [(spans[first][0], len(text))]
+            for a, b in reversed(hidden):
+                if text[a:b].strip():
+                    text = text[:a] + MASK + text[b:]
+        return for_quarantine(text)
+
     def _chunk(self, lines, raws, columns, malformed, blank) -> Chunk:
         """A chunk from its line numbers, raw lines and picked columns (each a sequence of
         strings or an Arrow array)."""
@@ -273,6 +297,28 @@ class Export:
         frame[LINE] = pd.array(lines, dtype="int64")
         frame[RAW] = _raws(raws)
         return Chunk(frame, malformed, blank)
+
+
+def _field_spans(text: str, sep: str) -> list[tuple[int, int]]:
+    """(start, end) of each field of a line read leniently: a field opening with a quote
+    runs to its closing quote (``""`` is a quote inside), or to the end of the line."""
+    spans, start, i, quoted = [], 0, 0, False
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if text[i + 1 : i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif ch == '"' and i == start:
+            quoted = True
+        elif ch == sep:
+            spans.append((start, i))
+            start = i + 1
+        i += 1
+    spans.append((start, len(text)))
+    return spans
 
 
 def _transpose(records_: list[tuple], picks: list[int]) -> list:

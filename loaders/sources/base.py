@@ -34,6 +34,9 @@ class Col:
     max_length: int = 200  # characters, for text and codes: the warehouse column's width
     joins: str | None = None  # a time-of-day column completing this date column
     since_year: int = EVENTS_SINCE  # dates before this year are implausible
+    # Free text (a motif, a label): a phone-like run becomes « [numéro masqué] »; in any
+    # other text column (an identifier, a code, a name) a keyed token (loaders.mask).
+    free: bool = False
 
 
 def _no_checks(expectations) -> list:

@@ -1,13 +1,13 @@
 """Calls: the call-centre log (``appels``, formats.md §1), one row per call handled by the
-centre and the on-call line; the caller's number is pseudonymised, the advisor coded, the
-motif's phone-like runs masked."""
+centre and the on-call line; the caller's number is pseudonymised, the advisor coded (the
+phone-like runs of every text column are masked before, by staging)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from loaders.frame import LINE
-from loaders.pseudonym import advisor_codes, caller_keys, mask_free_text
+from loaders.pseudonym import advisor_codes, caller_keys
 from loaders.sources.base import (
     DWELLING,
     REQUEST_ID,
@@ -42,10 +42,10 @@ def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "outcome": t["issue"],
             "wait_seconds": t["attente_s"],
             "talk_seconds": t["duree_s"],
-            "motif_label": mask_free_text(t["motif"]),
+            "motif_label": t["motif"],
             "motif_family": motif_family(t["motif"]),
             "is_settled_first_level": t["traite_niveau_1"],
-            "request_id": mask_free_text(t["num_demande"]),
+            "request_id": t["num_demande"],
         }
     )
 
@@ -120,7 +120,7 @@ APPELS = Source(
                 "repondu": "decroche",
             },
         ),
-        Col("motif", "text", False, ("reason", "qualification")),
+        Col("motif", "text", False, ("reason", "qualification"), free=True),
         DWELLING,
         Col("traite_niveau_1", "bool", False, ("first_level", "settled_first_level", "n1")),
         REQUEST_ID,

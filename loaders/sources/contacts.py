@@ -9,7 +9,6 @@ from collections import Counter
 import pandas as pd
 
 from loaders.frame import LINE
-from loaders.pseudonym import mask_free_text
 from loaders.sources.base import (
     AGENCY,
     DWELLING,
@@ -53,10 +52,10 @@ def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "agency_code": code(t["agence"]),
             "channel_code": t["canal"],
             "dwelling_code": code(t["ref_logement"]),
-            "motif_label": mask_free_text(t["motif"]),
+            "motif_label": t["motif"],
             "motif_family": motif_family(t["motif"]),
             "follow_up": t["suite"],
-            "request_id": mask_free_text(t["num_demande"]),
+            "request_id": t["num_demande"],
         },
         index=t.index,
     )
@@ -90,7 +89,7 @@ REGISTRES = Source(
                 "lettre": "courrier",
             },
         ),
-        Col("motif", "text", False, ("reason",)),
+        Col("motif", "text", False, ("reason",), free=True),
         DWELLING,
         Col(
             "suite",

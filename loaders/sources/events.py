@@ -43,7 +43,14 @@ EVENEMENTS = Source(
     (
         Col("debut", "date", True, ("start", "date debut", "du")),
         Col("fin", "date", False, ("end", "date fin", "au")),
-        Col("libelle", "text", True, ("label", "evenement", "description"), max_length=120),
+        Col(
+            "libelle",
+            "text",
+            True,
+            ("label", "evenement", "description"),
+            max_length=120,
+            free=True,
+        ),
         Col(
             "type",
             "code",

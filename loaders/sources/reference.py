@@ -61,9 +61,9 @@ AGENCES = Source(
     "référentiel des agences",
     (
         Col("agence", "text", True, ("agency", "code agence", "code"), max_length=40),
-        Col("nom", "text", True, ("name", "libelle", "nom agence")),
-        Col("territoire", "text", False, ("territory",)),
-        Col("organisme", "text", True, ("landlord", "bailleur")),
+        Col("nom", "text", True, ("name", "libelle", "nom agence"), free=True),
+        Col("territoire", "text", False, ("territory",), free=True),
+        Col("organisme", "text", True, ("landlord", "bailleur"), free=True),
         Col(
             "date_ouverture",
             "date",
@@ -83,8 +83,8 @@ LOGEMENTS = Source(
     (
         Col("ref_logement", "text", True, ("dwelling", "dwelling_id", "logement"), max_length=60),
         AGENCY,
-        Col("residence", "text", False, ("building", "groupe")),
-        Col("commune", "text", False, ("city", "town", "ville")),
+        Col("residence", "text", False, ("building", "groupe"), free=True),
+        Col("commune", "text", False, ("city", "town", "ville"), free=True),
         Col(
             "type",
             "code",

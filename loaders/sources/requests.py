@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.frame import LINE
-from loaders.pseudonym import mask_free_text
 from loaders.sources.base import (
     AGENCY,
     DWELLING,
@@ -47,7 +46,7 @@ def shape(t: pd.DataFrame, state: dict) -> pd.DataFrame:
             "agency_code": code(t["agence"]),
             "dwelling_code": code(t["ref_logement"]),
             "category_code": t["categorie"],
-            "subcategory": mask_free_text(t["sous_categorie"]),
+            "subcategory": t["sous_categorie"],
             "request_type": t["type"],
             "urgency_days": t["urgence_j"],
             "is_calendar_commitment": calendar,
@@ -114,7 +113,7 @@ DEMANDES = Source(
             tuple(code for code, _ in reference.CATEGORIES),
             {"administratif": "administrative", "technical": "technique"},
         ),
-        Col("sous_categorie", "text", False, ("subcategory",)),
+        Col("sous_categorie", "text", False, ("subcategory",), free=True),
         Col(
             "type",
             "code",

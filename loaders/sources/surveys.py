@@ -16,7 +16,6 @@ import pandas as pd
 
 from loaders.frame import LINE
 from loaders.normalise import fold
-from loaders.pseudonym import mask_free_text
 from loaders.sources.base import DWELLING, REQUEST_ID, Col, Source, between, code
 from warehouse.load.merge_survey import merge_answers, merge_questions, merge_references
 from warehouse.model.schema import fact_survey_answer
@@ -42,7 +41,7 @@ def answers(t: pd.DataFrame, state: dict) -> pd.DataFrame:
         "answer_date": t["date_reponse"],
         "dwelling_code": code(t["ref_logement"]),
         "agency_code": code(t["agence"]),
-        "request_id": mask_free_text(t["num_demande"]),
+        "request_id": t["num_demande"],
         "weight": t["poids"].fillna(1.0),
     }
     base = pd.DataFrame(keys).reset_index(drop=True)
@@ -126,7 +125,7 @@ QUESTIONNAIRE = Source(
     (
         Col("code_question", "text", True, ("question_code", "question", "code"), max_length=40),
         Col("theme", "text", True, ("theme question", "thematique"), max_length=60),
-        Col("libelle", "text", False, ("label", "intitule", "wording")),
+        Col("libelle", "text", False, ("label", "intitule", "wording"), free=True),
     ),
     shape=questions,
     merge=merge_question_list,

@@ -15,7 +15,7 @@ f = state.require_filters()
 table = data.kpis(f)
 values = table["value"]
 if table.loc["answer_rate", "note"]:
-    st.info(table.loc["answer_rate", "note"].capitalize() + ".")
+    st.info(fmt.md(table.loc["answer_rate", "note"].capitalize()) + ".")
 cols = st.columns(6)
 for col, (kpi_id, label, unit) in zip(
     cols,

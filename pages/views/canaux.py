@@ -19,7 +19,7 @@ else:
     cols = st.columns(min(len(shares), 4))
     for i, (kpi_id, row) in enumerate(shares.sort_values("value", ascending=False).iterrows()):
         cols[i % len(cols)].metric(
-            labels.get(kpi_id.split(".", 1)[1], kpi_id), fmt.percent(row["value"])
+            fmt.md(labels.get(kpi_id.split(".", 1)[1], kpi_id)), fmt.percent(row["value"])
         )
     st.caption("Référence NMH 2015 : CRL 24 %, agences plus de 75 %.")
 

@@ -41,7 +41,7 @@ cols[4].metric(
 )
 for kpi_id in ("cost_per_dwelling_year", "calls_per_advisor_day"):
     if kp.loc[kpi_id, "note"]:
-        st.info(kp.loc[kpi_id, "note"])
+        st.info(fmt.md(kp.loc[kpi_id, "note"]))
 
 st.subheader("Coût par logement et par an, par nature (référence : 22 €)")
 natures = data.cost_natures(f)

@@ -105,13 +105,13 @@ def _calls_check(report: dict) -> None:
 
 ready = 0
 for result in previews:
-    st.subheader(result["file"])
+    st.subheader(fmt.md(result["file"]))
     if result["status"] != "ok":
         st.error(f"Ne sera pas importé : {fmt.md(result['message'])}")
         continue
     ready += 1
     read_as = result["profile_label"] or "notre format"
-    st.write(f"**Source** : {result['source_label']} · **lu comme** : {read_as}")
+    st.write(f"**Source** : {fmt.md(result['source_label'])} · **lu comme** : {fmt.md(read_as)}")
     for note in result["notes"]:
         st.caption(fmt.md(note))
     if result["ignored_columns"]:
@@ -139,7 +139,9 @@ if st.button(
                 ended = event
                 continue
             reports.append(event)
-            st.write(f"{event['file']} : {STATUS.get(event['status'], event['status'])}")
+            st.write(
+                f"{fmt.md(event['file'])} : {fmt.md(STATUS.get(event['status'], event['status']))}"
+            )
         missing = [n for n in names if n not in {r["file"] for r in reports}]
         failed = any(r["status"] in ("rejected", "failed") for r in reports)
         if missing:  # the process stopped before these files: nothing of them is imported
@@ -165,8 +167,8 @@ if stopped:
     )
 
 for report in st.session_state.get("import_reports", []):
-    st.subheader(f"Rapport : {report['file']}")
-    st.write(f"**{STATUS.get(report['status'], report['status'])}**")
+    st.subheader(f"Rapport : {fmt.md(report['file'])}")
+    st.write(f"**{fmt.md(STATUS.get(report['status'], report['status']))}**")
     if report.get("message"):
         st.write(fmt.md(report["message"]))
     if report["status"] == "loaded":

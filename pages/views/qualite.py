@@ -38,7 +38,7 @@ st.dataframe(coverage if scope is None else coverage.drop(columns="Lignes"), hid
 missing = coverage.loc[coverage["Lignes"] == "0", "Source"].tolist()
 if missing:
     st.warning(
-        "Jamais chargé : " + ", ".join(missing) + ". Les indicateurs qui en dépendent "
+        "Jamais chargé : " + fmt.md(", ".join(missing)) + ". Les indicateurs qui en dépendent "
         "n'ont pas de valeur."
     )
 

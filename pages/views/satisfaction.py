@@ -43,7 +43,7 @@ for i, row in now.iterrows():
     old = before.get(row["theme"])
     with rows[i // 4][i % 4]:
         st.metric(
-            theme_label(row["theme"]),
+            fmt.md(theme_label(row["theme"])),
             fmt.percent(row["rate"]),
             fmt.judged(
                 fmt.change(row["rate"], old, "ratio", f"depuis {previous}"), row["rate"], old, "up"
@@ -122,7 +122,7 @@ rates = {c: "ratio" for c in table.columns if c not in ("Agence", "Répondants")
 st.dataframe(fmt.shown(table, rates | {"Répondants": "requests"}), hide_index=True)
 if fragile:
     st.warning(
-        f"Moins de {MIN_RESPONDENTS} répondants : {', '.join(fragile)} ; leurs taux sont "
+        f"Moins de {MIN_RESPONDENTS} répondants : {fmt.md(', '.join(fragile))} ; leurs taux sont "
         "indicatifs (marge d'erreur au-delà de ±18 points)."
     )
 widgets.downloads(table, "satisfaction_par_agence", "sat_agencies")
@@ -148,8 +148,8 @@ else:
         key="bridge_measure",
     )
     st.caption(
-        f"Chaque point est une agence : en abscisse « {measures[measure]} », en ordonnée la "
-        f"satisfaction « {theme_label(theme)} » de la vague {waves}. En haut à droite, les "
+        f"Chaque point est une agence : en abscisse « {fmt.md(measures[measure])} », en ordonnée la "
+        f"satisfaction « {fmt.md(theme_label(theme))} » de la vague {fmt.md(waves)}. En haut à droite, les "
         "locataires confirment ce que montrent les opérations."
     )
     shown = bridge.dropna(subset=[measure])

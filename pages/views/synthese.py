@@ -92,12 +92,12 @@ for i, kpi_id in enumerate(TILES):
             fmt.by_unit(value, kpi(kpi_id).unit),
             delta,
             delta_color=colour,
-            help=f"{kpi(kpi_id).definition}. Référence : {kpi(kpi_id).reference or '—'}",
+            help=f"{fmt.md(kpi(kpi_id).definition)}. Référence : {fmt.md(kpi(kpi_id).reference or '—')}",
         )
         if delta and uneven and kpi(kpi_id).unit in ("calls", "requests"):  # like with like?
             st.caption(
                 f"Évolution sur {days(compared.business_now)} contre "
-                f"{compared.business_before} un an plus tôt."
+                f"{fmt.number(compared.business_before)} un an plus tôt."
             )
         badge = fmt.badge(kpi(kpi_id).target, value)
         if badge:  # in plain text: a badge inside a caption's faded text fell under 3:1

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from loaders.cli import main
+from loaders.mask import mask_phones
 from loaders.pipeline import import_file
-from loaders.pseudonym import _digest, caller_keys, mask_phones, normalise_phone, secret_key
+from loaders.pseudonym import _digest, caller_keys, normalise_phone, secret_key
 from tests.loaders.samples import SAMPLES
 from tests.util import load, snapshot, write_export
 
@@ -99,14 +100,19 @@ def test_mask_phones_keeps_dates_and_counts(text, masked):
     assert mask_phones(text) == masked
 
 
-def test_key_is_generated_beside_the_warehouse_when_not_given(monkeypatch, tmp_path):
+def test_key_is_generated_in_the_user_s_config_folder_when_not_given(monkeypatch, tmp_path):
+    """Issue 26 case 5: into ``$XDG_CONFIG_HOME/pilotage-grl/`` (mode 600, its folder
+    700), never into the data folder beside the DuckDB warehouse."""
     from loaders import pseudonym
 
     monkeypatch.delenv(pseudonym.KEY_ENV)
     key = pseudonym.secret_key()
-    assert (tmp_path / "data" / "pseudonym.key").read_text().strip().encode() == key
-    assert oct((tmp_path / "data" / "pseudonym.key").stat().st_mode)[-3:] == "600"
+    file = tmp_path / "config" / "pilotage-grl" / "pseudonym.key"
+    assert file.read_text().strip().encode() == key
+    assert oct(file.stat().st_mode)[-3:] == "600"
+    assert oct(file.parent.stat().st_mode)[-3:] == "700"
     assert len(key) == 64
+    assert not (tmp_path / "data" / "pseudonym.key").exists()
 
 
 SAME_NUMBER = [

@@ -115,7 +115,7 @@ def test_weak_or_empty_keys_are_refused(engine, tmp_path, monkeypatch):
     report = import_file(engine, _one_call(tmp_path, "a.csv"))
     assert report.status == "rejected" and "trop faible" in report.message
     monkeypatch.delenv("PILOTAGE_PSEUDONYM_KEY")
-    key_file = tmp_path / "data" / "pseudonym.key"
+    key_file = tmp_path / "config" / "pilotage-grl" / "pseudonym.key"
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text("")
     report = import_file(engine, _one_call(tmp_path, "b.csv"))
@@ -127,7 +127,7 @@ def test_weak_or_empty_keys_are_refused(engine, tmp_path, monkeypatch):
 def test_a_lost_key_file_is_never_replaced(engine, tmp_path, monkeypatch):
     monkeypatch.delenv("PILOTAGE_PSEUDONYM_KEY")
     assert import_file(engine, _one_call(tmp_path, "a.csv")).status == "loaded"
-    key_file = tmp_path / "data" / "pseudonym.key"
+    key_file = tmp_path / "config" / "pilotage-grl" / "pseudonym.key"
     assert len(key_file.read_text()) == 64
     key_file.unlink()
     report = import_file(engine, _one_call(tmp_path, "b.csv"))
