@@ -141,8 +141,10 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
             staged_rows -= len(refused)
     if source.name == "appels":
         report.calls_per_day, report.calls_per_hour = call_check(conn, stg)
-    inserted, updated = source.merge(conn, report.load_id)
+    inserted, updated, *corrections = source.merge(conn, report.load_id)
     report.rows_inserted, report.rows_updated = inserted, updated
+    if corrections:
+        report.note_corrections(source.name, corrections[0])
     report.rows_duplicate = staged_rows - inserted - updated
     drop_staging(conn, stg)
 
