@@ -40,6 +40,7 @@ def main() -> None:
     try:
         st.session_state["filters"] = sidebar_filters(access)
         sidebar_identity(access)
+        widgets.demo_banner(data.is_demo())
         navigation.run()
     except WarehouseBusy:
         st.warning(

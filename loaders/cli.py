@@ -116,6 +116,7 @@ def run_import(
     chunk_rows: int | None = None,
     profile: str | None = None,
     as_json: bool = False,
+    demo: bool = False,
 ) -> int:
     out = out or sys.stdout
     files, skipped = expand(paths)
@@ -133,7 +134,13 @@ def run_import(
     failed = 0
     for path in import_order(files, source, profile):
         report = import_file(
-            engine, path, source, chunk_size=chunk_rows, progress=_progress(path), profile=profile
+            engine,
+            path,
+            source,
+            chunk_size=chunk_rows,
+            progress=_progress(path),
+            profile=profile,
+            demo=demo,
         )
         print(report.to_json() if as_json else describe(report), file=out, flush=True)
         failed += report.status in ("rejected", "failed")
@@ -308,4 +315,4 @@ def run_demo(args) -> int:
         print(f"{len(files)} fichiers de démonstration écrits dans {args.out} ({seconds:.0f} s)")
     if args.no_import:
         return 0
-    return run_import([str(args.out)], None, args.url, as_json=args.json)
+    return run_import([str(args.out)], None, args.url, as_json=args.json, demo=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, func, select
 
 from loaders import quarantine
 from loaders.frame import LINE, RAW
@@ -25,7 +25,9 @@ from warehouse.load.history import (
     record_load,
     record_quarantine,
 )
-from warehouse.load.meta import lock_for_writing, refresh_statistics
+from warehouse.load.meta import lock_for_writing, refresh_statistics, set_setting
+from warehouse.model.catalog import DEMO_SETTING, is_demo
+from warehouse.model.schema import load_history
 
 
 def file_sha256(path: Path) -> str:
@@ -44,10 +46,13 @@ def import_file(
     chunk_size: int | None = None,
     progress=None,
     profile: str | None = None,
+    demo: bool = False,
 ) -> ImportReport:
     """Import ``path`` into the warehouse; never raises for bad data, only reports it.
 
     ``progress``, if given, is called with the number of rows read after each chunk.
+    ``demo``: a file of the demo build, which marks the warehouse as demo data; only an
+    empty warehouse or a demo one takes it, and a demo warehouse takes no other file.
     """
     path = Path(path)
     started = datetime.now()
@@ -74,6 +79,7 @@ def import_file(
                 )
                 return report
             check_key(conn)
+            _demo_or_real(conn, demo)
             report.load_id = next_load_id(conn)
             _load_chunks(conn, export, report, chunk_size, progress)
             # PostgreSQL's planner needs fresh statistics of the merged tables before the
@@ -82,7 +88,7 @@ def import_file(
             export.source.after_merge(conn, report.load_id)
             refresh_statistics(conn, export.source.refreshed)
             record_load(conn, report.load_id, **_history(path, sha, report, started))
-    except (KeyRefused, FileRejected) as exc:  # FileRejected: a profile cannot read it
+    except (KeyRefused, FileRejected, DemoMixing) as exc:  # FileRejected: a profile cannot read it
         report.status, report.message = "rejected", str(exc)
         _record_failure(engine, path, sha, report.source, report, started)
     except Exception as exc:
@@ -93,6 +99,31 @@ def import_file(
         )
         _record_failure(engine, path, sha, report.source, report, started)
     return report
+
+
+class DemoMixing(RuntimeError):
+    """Real and invented data would share the warehouse."""
+
+
+def _demo_or_real(conn, demo: bool) -> None:
+    """Refuse to mix the demo's invented data with real imports, either way; a demo file
+    into an empty warehouse marks it (in the import's transaction)."""
+    marked = is_demo(conn)
+    if marked and not demo:
+        raise DemoMixing(
+            "cet entrepôt contient des données de démonstration (python -m loaders demo) : "
+            "un import réel y mêlerait des chiffres inventés, il est refusé. Pointez "
+            "WAREHOUSE_URL vers l'entrepôt de production (ou un nouveau fichier) et "
+            "relancez l'import"
+        )
+    if demo and not marked:
+        real = select(func.count()).where(load_history.c.status == "loaded")
+        if conn.execute(real).scalar_one():
+            raise DemoMixing(
+                "cet entrepôt contient déjà des imports réels : la démonstration ne s'écrit "
+                "que dans un entrepôt vide ; choisissez un autre WAREHOUSE_URL (--url)"
+            )
+        set_setting(conn, DEMO_SETTING, "oui")
 
 
 def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, progress) -> None:
@@ -144,8 +175,10 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
     refresh_statistics(conn, [stg])
     if source.name == "appels":
         report.calls_per_day, report.calls_per_hour = call_check(conn, stg)
-    inserted, updated = source.merge(conn, report.load_id)
+    inserted, updated, *corrections = source.merge(conn, report.load_id)
     report.rows_inserted, report.rows_updated = inserted, updated
+    if corrections:
+        report.note_corrections(source.name, corrections[0])
     report.rows_duplicate = staged_rows - inserted - updated
     drop_staging(conn, stg)
 

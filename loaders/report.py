@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from warehouse.french import number
+
 MAX_REASONS = 5
 _CONFLICT_HEAD = "demandes présentes plusieurs fois dans le fichier :"
 
@@ -34,6 +36,12 @@ class ImportReport:
     # system's own dashboard (warehouse.load.check).
     calls_per_day: list[dict] = field(default_factory=list)
     calls_per_hour: list[dict] = field(default_factory=list)
+    # Stored rows this file differs from (a corrected re-export): how many, per export
+    # column; the refused ones were kept as stored (warehouse.load.corrections).
+    rows_corrected: int = 0
+    corrected_fields: dict[str, int] = field(default_factory=dict)
+    rows_refused: int = 0
+    refused_fields: dict[str, int] = field(default_factory=dict)
     reason_lines: set[int] = field(default_factory=set, repr=False)
 
     def to_json(self) -> str:
@@ -60,6 +68,31 @@ class ImportReport:
             self.reason_lines.add(row.line_number)
             column = f" [{row.column_name}]" if isinstance(row.column_name, str) else ""
             self.reasons.append(f"ligne {row.line_number}{column} : {row.reason}")
+
+    def note_corrections(self, source: str, corrections) -> None:
+        """Say which stored rows the file differs from, in which fields, and what was done."""
+        self.rows_corrected, self.corrected_fields = corrections.rows, dict(corrections.fields)
+        self.rows_refused, self.refused_fields = (
+            corrections.refused,
+            dict(corrections.refused_fields),
+        )
+        if corrections.rows and source == "appels":
+            self.notes.append(
+                f"{number(corrections.rows)} appel(s) déjà chargé(s) diffèrent de ce fichier "
+                f"({_fields(corrections.fields)}) : corrigés, l'import le plus récent "
+                "l'emporte ; les agrégats de leurs jours sont recalculés"
+            )
+        elif corrections.rows and source == "demandes":
+            self.notes.append(
+                f"{number(corrections.rows)} demande(s) déjà chargée(s) mises à jour par ce "
+                f"fichier ({_fields(corrections.fields)})"
+            )
+        if corrections.refused and source == "demandes":
+            self.notes.append(
+                f"{number(corrections.refused)} demande(s) déjà chargée(s) plus avancées que "
+                f"dans ce fichier, gardées telles quelles ({_fields(corrections.refused_fields)}) "
+                "; un nombre de relances plus élevé dans le fichier est repris"
+            )
 
     def note_conflicts(self, staged: pd.DataFrame, state: dict) -> None:
         """A request present twice in the file with different content: say which line won.
@@ -98,3 +131,8 @@ class ImportReport:
                 f"la plus avancée (statut, puis première action, clôture, relances) est "
                 f"retenue, à égalité la dernière du fichier : {examples}"
             )
+
+
+def _fields(counts: dict[str, int]) -> str:
+    """``attente_s : 1, issue : 1``: the export's columns that differed, with their rows."""
+    return ", ".join(f"{name} : {number(n)}" for name, n in sorted(counts.items()))

@@ -18,6 +18,7 @@ from warehouse.kpis import Filters, compute_all, queries, satisfaction, series
 from warehouse.kpis.costs import costs_by_nature
 from warehouse.kpis.staffing import Target, sizing_table
 from warehouse.model.catalog import check_current
+from warehouse.model.catalog import is_demo as _is_demo
 
 TTL = 600  # seconds a cached result lives; imports show up within ten minutes at worst
 
@@ -70,6 +71,17 @@ def release(every: bool = False) -> None:
         current = _runs.pop(ident, None)
         if current is not None:
             current.dispose()
+
+
+def is_demo() -> bool:
+    """Whether the warehouse holds the demo's invented data: every page and download says
+    so."""
+    return _demo(warehouse_url())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _demo(url: str) -> bool:
+    return _is_demo(engine())
 
 
 # The Synthèse's tiles, in their order (satisfaction is added when a survey is loaded).

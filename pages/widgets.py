@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages import data, fmt
 from warehouse.kpis.catalogue import kpi
+from warehouse.model.catalog import DEMO_MARK
 from warehouse.report import exports
 
 FR_LOCALE = {
@@ -151,6 +152,8 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     refs = {r: data.reference(r) for r in ("channels", "categories")}
     table = exports.for_people(frame, refs)
     name = exports.file_name(name, st.session_state.get("filters"))
+    if data.is_demo():
+        table, name = exports.demo_marked(table), f"demonstration_{name}"
     left, right = st.columns(2)
     left.download_button(
         "Télécharger (CSV)",
@@ -168,6 +171,17 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+def demo_banner(demo: bool) -> None:
+    """Above every page of a demo warehouse: its figures are invented."""
+    if demo:
+        st.warning(
+            f"**{DEMO_MARK}** : chiffres inventés par la démonstration (python -m loaders "
+            "demo), sans rapport avec un bailleur réel. Les imports réels y sont refusés : "
+            "pointez WAREHOUSE_URL vers votre entrepôt.",
+            icon=":material/science:",
+        )
 
 
 def empty(

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.test_app import APP
 from tests.test_app_access import AUTH, access_file  # noqa: F401 (fixture)
+from tests.util import hold_duckdb, release
 from tests.warehouse.kpi_dataset import build_warehouse
 from warehouse.engine import make_engine
 from warehouse.model import schema
@@ -169,8 +170,6 @@ def test_an_import_that_cannot_run_says_why_and_never_says_done(fresh_url, monke
     """Issue 26, case 7: with the DuckDB file held by another process, the page once showed
     « Import terminé » with no report. It now says the import stopped, which files were
     not imported and why (the loaders' own French message), and keeps the uploads."""
-    import subprocess
-    import sys
 
     at = _importer()
     at.file_uploader(key="import_files").set_value(
@@ -178,17 +177,13 @@ def test_an_import_that_cannot_run_says_why_and_never_says_done(fresh_url, monke
     ).run()
     assert not at.exception, at.exception
     path = fresh_url.removeprefix("duckdb:///")
-    script = f"import duckdb, time\nc = duckdb.connect({path!r})\nprint('held', flush=True)\n"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script + "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True
-    )
+    holder = hold_duckdb(path)
     monkeypatch.setenv("PILOTAGE_LOCK_WAIT_S", "1")
     try:
         assert holder.stdout.readline().strip() == "held"
         at.button(key="run_import").click().run()
     finally:
-        holder.kill()
-        holder.wait()
+        release(holder)
     assert not at.exception, at.exception
     errors = " ".join(e.value for e in at.error).replace("\\", "")  # markdown escapes
     assert "Import interrompu" in errors and "aircall.csv" in errors

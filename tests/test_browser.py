@@ -429,7 +429,8 @@ def test_clicking_an_agency_point_filters_the_dashboard_to_it(server, page):
 
 def test_first_start_shows_its_progress_then_the_figures(tmp_path, page):
     """No warehouse yet: the first visitor sees the build's steps and a progress bar, then
-    the Synthèse (a small demo here; the default builds 25,000 dwellings)."""
+    the Synthèse (a small demo here; the default builds 25,000 dwellings), marked as
+    demonstration data."""
     with _serve(tmp_path, demo_dwellings=600) as base:
         page.goto(base)
         progress = page.get_by_test_id("stProgress")
@@ -440,3 +441,5 @@ def test_first_start_shows_its_progress_then_the_figures(tmp_path, page):
         )
         expect(page.locator("h1").filter(has_text="Synthèse")).to_be_visible(timeout=180_000)
         expect(_metric(page, "Appels présentés")).not_to_have_text("—")
+        # The demo build marked its warehouse: the page says its figures are invented.
+        expect(page.get_by_text("Données de démonstration")).to_be_visible()

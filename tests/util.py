@@ -84,3 +84,32 @@ def engine_url(engine) -> str:
     with engine.connect() as conn:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     return f"{engine.url.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"
+
+
+def hold_duckdb(path):
+    """Another process holding the DuckDB file at ``path`` (as an import does), until
+    :func:`release`: it says « held » once it has the file, then waits for its stdin to
+    close, however long the test takes on a busy machine (a fixed sleep let go too early)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import duckdb, sys\n"
+        f"c = duckdb.connect({str(path)!r})\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    return holder
+
+
+def release(holder) -> None:
+    """Let the holder of :func:`hold_duckdb` go, and wait for it to end."""
+    holder.stdin.close()
+    try:
+        holder.wait(timeout=30)
+    except Exception:  # noqa: BLE001
+        holder.kill()
+        holder.wait()

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 
 from warehouse import config
@@ -17,7 +18,7 @@ from warehouse.kpis import Filters, compute_all
 from warehouse.load.retention import purge_calls, retention_months, retention_start
 from warehouse.load.setup import init_warehouse
 from warehouse.model.calendar import CALENDAR_START, calendar_end
-from warehouse.model.catalog import SchemaOutdated, open_reader
+from warehouse.model.catalog import DEMO_MARK, SchemaOutdated, is_demo, open_reader
 
 COLUMNS = ["id", "value", "unit", "definition", "reference"]
 
@@ -159,7 +160,10 @@ def _kpis(args) -> int:
         tuple(c.lower() for c in args.categorie),
         tuple(q.upper() for q in args.queue),
     )
-    rows = compute_all(open_reader(args.url), filters)
+    engine = open_reader(args.url)
+    rows = compute_all(engine, filters)
+    if is_demo(engine):  # every row of every format says the figures are invented
+        rows = [replace(r, note=" ; ".join(n for n in (DEMO_MARK, r.note) if n)) for r in rows]
     text = render(rows, args.format, excel=not args.plain_csv)
     if args.format == "csv" and not args.plain_csv:
         sys.stdout.buffer.write(text.encode("utf-8-sig"))

@@ -53,7 +53,8 @@ class Source:
     the source's staging table (``line_number`` first); ``checks`` gives the validation
     rules beyond required values and allowed codes, as (Great Expectations expectation,
     French reason) pairs built from ``gx.expectations``; ``merge`` runs the warehouse's
-    loading SQL for the staged file and returns (inserted, updated); ``after_merge``
+    loading SQL for the staged file and returns (inserted, updated), or (inserted, updated,
+    :class:`warehouse.load.corrections.Corrections`) when it compares stored rows; ``after_merge``
     refreshes what depends on it; ``written`` and ``refreshed`` are the tables whose
     statistics the planner needs fresh after each."""
 

@@ -57,8 +57,11 @@ def checks(e) -> list:
     ]
 
 
-def merge(conn, load_id: int) -> tuple[int, int]:
-    return merge_calls(conn, load_id), 0
+def merge(conn, load_id: int) -> tuple:
+    """New calls inserted; stored calls the file corrects replaced (the newest import
+    wins), counted as updated, with the fields that differed."""
+    inserted, corrected = merge_calls(conn, load_id)
+    return inserted, corrected.rows, corrected
 
 
 def after_merge(conn, load_id: int) -> None:

@@ -65,8 +65,17 @@ def test_the_previous_wave_and_the_change(surveyed):
         assert (chosen, previous) == (["2025"], "2022")
         before = {r["theme"]: r["rate"] for r in sat.theme_rates(conn, PERIOD, [previous])}
     assert before == pytest.approx(WAVE_2022)
-    # Changes in points: global +30, accueil -50, demandes techniques +66.7.
-    assert WAVE_2025["global"] - before["global"] == pytest.approx(0.30)
+    # Changes in points, as the page computes them from the overview (both waves read from
+    # the warehouse): global 4/5 - 1/2 = +30, accueil 2/4 - 2/2 = -50, demandes
+    # techniques 6/9 - 0/2 = +66.7.
+    seen = sat.overview(surveyed, PERIOD)
+    assert (seen["waves"], seen["previous"]) == (["2025"], "2022")
+    now = {r["theme"]: r["rate"] for r in seen["now"]}
+    then = {r["theme"]: r["rate"] for r in seen["before"]}
+    changes = {theme: now[theme] - then[theme] for theme in now}
+    assert changes == pytest.approx(
+        {"global": 0.30, "accueil": -0.50, "demandes_techniques": 6 / 9}
+    )
 
 
 def test_a_period_without_interviews_takes_the_latest_wave(surveyed):

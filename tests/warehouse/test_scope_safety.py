@@ -14,7 +14,7 @@ import pandas as pd
 
 from loaders.pipeline import import_file
 from tests.loaders.samples import SAMPLES
-from tests.util import write_export
+from tests.util import hold_duckdb, release, write_export
 from tests.warehouse.kpi_dataset import AGENCES
 from warehouse.kpis import Filters, compute_all, queries
 from warehouse.kpis.compute import LOST_CALL_RATES, LOST_CALLS_SCOPE
@@ -108,13 +108,7 @@ def test_a_busy_warehouse_is_said_in_french(tmp_path):
     path = tmp_path / "w.duckdb"
     holder = duckdb.connect(str(path))  # another process would hold it the same way
     holder.close()
-    script = (
-        "import duckdb, subprocess, sys, time\n"
-        f"c = duckdb.connect({str(path)!r})\n"
-        "print('held', flush=True)\n"
-        "time.sleep(20)\n"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    holder = hold_duckdb(path)
     try:
         assert holder.stdout.readline().strip() == "held"
         done = subprocess.run(
@@ -125,6 +119,6 @@ def test_a_busy_warehouse_is_said_in_french(tmp_path):
             env={**__import__("os").environ, "PILOTAGE_LOCK_WAIT_S": "1"},
         )
     finally:
-        holder.kill()
+        release(holder)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "Entrepôt occupé" in done.stderr and "réessayez plus tard" in done.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import (
     Connection,
     Table,
@@ -17,15 +19,18 @@ from sqlalchemy import (
     tuple_,
 )
 
+from warehouse.load.aggregates import refresh_call_days
 from warehouse.load.bulk import execute_count
+from warehouse.load.corrections import CALL_FIELDS, Corrections, count_fields, differing
 from warehouse.load.merge_dims import (
     add_advisors,
     add_inferred_agencies,
     add_inferred_dwellings,
     add_queues,
 )
-from warehouse.load.repeats import with_previous_offered
+from warehouse.load.repeats import CHUNK, refresh_previous_of, with_previous_offered
 from warehouse.load.staging import stg_call, stg_contact, stg_cost, stg_staffing
+from warehouse.model.params import DEFAULT_SETTINGS
 from warehouse.model.reference import SETUP_COST_NATURE, SETUP_SPREAD_MONTHS
 from warehouse.model.schema import (
     dim_advisor,
@@ -39,6 +44,7 @@ from warehouse.model.schema import (
     fact_cost,
     fact_staffing,
 )
+from warehouse.model.scopes import key_date
 
 
 def first_per_id(stg: Table, id_cols: str | list[str]):
@@ -98,8 +104,15 @@ def _insert_new(conn: Connection, fact: Table, id_col: str, src, columns: dict, 
     return execute_count(conn, insert(fact).from_select(list(columns), query))
 
 
-def merge_calls(conn: Connection, load_id: int) -> int:
-    """Insert the staged calls not loaded before; returns how many were inserted."""
+def merge_calls(conn: Connection, load_id: int) -> tuple[int, Corrections]:
+    """Insert the staged calls not loaded before and apply corrections: a stored call
+    whose id the file holds with other values is replaced by the file's (the newest import
+    wins). Returns (calls inserted, the corrections applied).
+
+    A corrected call is deleted and inserted again with this load's id, so the load's
+    refreshes (``refresh_after_calls``) cover its new day; its former days and the previous
+    calls of its numbers, old and new, are refreshed here.
+    """
     add_queues(conn, stg_call.c.queue_code)
     add_advisors(conn, stg_call.c.advisor_code)
     add_inferred_dwellings(conn, stg_call.c.dwelling_code)
@@ -117,11 +130,49 @@ def merge_calls(conn: Connection, load_id: int) -> int:
         "advisor_key": dim_advisor.c.advisor_key,
         "dwelling_key": dim_dwelling.c.dwelling_key,
     }
+    corrected = _correct_calls(conn, s, columns, joins)
     new = _new_rows(fact_call, "call_id", s, columns, joins).cte("new_calls")
     rows = with_previous_offered(new)
-    return execute_count(
+    written = execute_count(
         conn, insert(fact_call).from_select([*columns, "previous_offered_at"], rows)
     )
+    if corrected.rows:
+        refresh_previous_of(conn, corrected.callers)
+        added = select(fact_call.c.caller_key).where(
+            fact_call.c.load_id == load_id, fact_call.c.call_id.in_(corrected.ids)
+        )
+        refresh_previous_of(conn, conn.execute(added).scalars().all())
+        window = timedelta(days=DEFAULT_SETTINGS.repeat_window_days + 1)
+        low, high = corrected.days
+        refresh_call_days(conn, key_date(low), key_date(high) + window)
+    return written - corrected.rows, corrected
+
+
+def _correct_calls(conn: Connection, s, columns: dict, joins) -> Corrections:
+    """Count the stored calls the file differs from, per field, and delete them so that
+    they load again from the file; keeps their ids, numbers and days for the refreshes."""
+    file_rows = (
+        select(*[expr.label(name) for name, expr in columns.items()])
+        .select_from(joins)
+        .where(s.c.occurrence == 1)
+        .subquery()
+    )
+    match = fact_call.c.call_id == file_rows.c.call_id
+    found = Corrections()
+    found.rows, found.fields = count_fields(conn, fact_call, file_rows, match, CALL_FIELDS)
+    if not found.rows:
+        return found
+    stored = conn.execute(
+        select(fact_call.c.call_id, fact_call.c.caller_key, fact_call.c.date_key)
+        .select_from(file_rows.join(fact_call, match))
+        .where(differing(fact_call, file_rows, CALL_FIELDS))
+    ).all()
+    found.ids = [r.call_id for r in stored]
+    found.callers = [r.caller_key for r in stored]
+    found.days = (min(r.date_key for r in stored), max(r.date_key for r in stored))
+    for i in range(0, len(found.ids), CHUNK):
+        conn.execute(delete(fact_call).where(fact_call.c.call_id.in_(found.ids[i : i + CHUNK])))
+    return found
 
 
 def merge_contacts(conn: Connection, load_id: int) -> int:

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
 
 from warehouse.load.bulk import execute_count
+from warehouse.load.corrections import REQUEST_FIELDS, Corrections, count_fields
 from warehouse.load.merge_dims import add_inferred_agencies, add_inferred_dwellings
 from warehouse.load.staging import stg_request
 from warehouse.model.schema import (
@@ -18,6 +19,10 @@ from warehouse.model.schema import (
     fact_dwelling_month,
     fact_request,
 )
+
+# progress_rank = (status, first action, closure) x FOLLOWUPS_RANK + follow-ups
+# (loaders/sources/requests.py)
+FOLLOWUPS_RANK = 10_000
 
 # Columns copied as they are from the staged export row to the snapshot row.
 SNAPSHOT_COLUMNS = [
@@ -71,23 +76,45 @@ def _latest_rows():
     )
 
 
-def merge_requests(conn: Connection, load_id: int) -> tuple[int, int]:
-    """Upsert staged requests into the snapshot; returns (inserted, updated).
+def merge_requests(conn: Connection, load_id: int) -> tuple[int, int, Corrections]:
+    """Upsert staged requests into the snapshot; returns (inserted, updated, corrections).
 
     A row replaces the stored one only if it is at least as advanced (``progress_rank``)
-    and differs from it, so a stale export never rolls a request back.
+    and differs from it, so a stale export never rolls a request back; of a less advanced
+    row only a higher follow-up count is taken (follow-ups only grow). Every stored row
+    the file differs from is counted per export column, applied or refused.
     """
     add_inferred_agencies(conn, stg_request.c.agency_code)
     add_inferred_dwellings(conn, stg_request.c.dwelling_code)
     s = _latest_rows()
+    f = fact_request.c
     keyed = [*SNAPSHOT_COLUMNS, "channel_key", "agency_key", "category_key", "dwelling_key"]
-    match = fact_request.c.request_id == s.c.request_id
-    differs = or_(*[fact_request.c[c].is_distinct_from(s.c[c]) for c in keyed])
-    newer = and_(match, s.c.progress_rank >= fact_request.c.progress_rank, differs)
-
+    match = f.request_id == s.c.request_id
+    differs = or_(*[f[c].is_distinct_from(s.c[c]) for c in keyed])
+    advanced = s.c.progress_rank >= f.progress_rank
+    found = Corrections()
+    found.rows, found.fields = count_fields(conn, fact_request, s, match, REQUEST_FIELDS, advanced)
+    found.refused, found.refused_fields = count_fields(
+        conn, fact_request, s, match, REQUEST_FIELDS, ~advanced
+    )
     updated = execute_count(
         conn,
-        update(fact_request).where(newer).values({c: s.c[c] for c in keyed} | {"load_id": load_id}),
+        update(fact_request)
+        .where(match, advanced, differs)
+        .values({c: s.c[c] for c in keyed} | {"load_id": load_id}),
+    )
+    more_followups = s.c.followup_count > func.coalesce(f.followup_count, -1)
+    updated += execute_count(
+        conn,
+        update(fact_request)
+        .where(match, ~advanced, more_followups)
+        .values(
+            followup_count=s.c.followup_count,
+            progress_rank=f.progress_rank
+            - f.progress_rank % FOLLOWUPS_RANK
+            + func.least(s.c.followup_count, FOLLOWUPS_RANK - 1),
+            load_id=load_id,
+        ),
     )
     rows = select(
         s.c.request_id, literal(load_id).label("load_id"), *[s.c[c] for c in keyed]
@@ -95,7 +122,7 @@ def merge_requests(conn: Connection, load_id: int) -> tuple[int, int]:
     inserted = execute_count(
         conn, insert(fact_request).from_select(["request_id", "load_id", *keyed], rows)
     )
-    return inserted, updated
+    return inserted, updated, found
 
 
 def refresh_dwelling_months(conn: Connection, last_year: int | None = None) -> None:

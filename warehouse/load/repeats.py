@@ -79,6 +79,16 @@ def with_previous_offered(new: CTE) -> Select:
     )
 
 
+CHUNK = 1_000  # caller keys per statement: bound parameters stay few on both dialects
+
+
+def refresh_previous_of(conn: Connection, caller_keys) -> int:
+    """Recompute ``previous_offered_at`` for the calls of these numbers (a corrected call
+    may have moved, changed number or stopped being offered); returns the rows changed."""
+    keys = sorted({k for k in caller_keys if k is not None})
+    return sum(_refresh(conn, keys[i : i + CHUNK]) for i in range(0, len(keys), CHUNK))
+
+
 def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
     """Recompute ``previous_offered_at`` (all callers when ``load_id`` is None; else those
     of whom the load brought a call at or before one stored by another load); returns the
@@ -95,9 +105,14 @@ def refresh_previous_calls(conn: Connection, load_id: int | None = None) -> int:
                 older.c.call_at >= c.call_at,
             ),
         )
+    return _refresh(conn, callers.distinct())
+
+
+def _refresh(conn: Connection, callers) -> int:
+    c = fact_call.c
     pool = (
         select(c.call_id, c.caller_key, c.call_at)
-        .where(_offered(c), c.caller_key.in_(callers.distinct()))
+        .where(_offered(c), c.caller_key.in_(callers))
         .subquery()
     )
     window = select(pool.c.call_id, _previous_at(pool).label("previous_offered_at")).subquery()

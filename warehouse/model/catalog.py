@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, column, func, select, table
 
 from warehouse.engine import WarehouseMissing, duckdb_path, make_engine, warehouse_url
-from warehouse.model.schema import metadata
+from warehouse.model.schema import metadata, warehouse_setting
 
 # The standard catalogue view, the same on DuckDB and PostgreSQL.
 COLUMNS = table(
@@ -108,3 +108,19 @@ def open_reader(url: str | None = None) -> Engine:
     engine = make_engine(url, read_only=True)
     check_current(engine)
     return engine
+
+
+# The warehouse_setting a demo build writes (``python -m loaders demo``, a first local
+# start): every page, export, report and KPI command output then says « Données de
+# démonstration », and a real import into it is refused (loaders/pipeline.py).
+DEMO_SETTING = "donnees_demonstration"
+DEMO_MARK = "Données de démonstration"
+
+
+def is_demo(engine_or_conn: Engine | Connection) -> bool:
+    """Whether the warehouse holds the demo's invented data (its setting is written)."""
+    query = select(func.count()).where(warehouse_setting.c.setting_name == DEMO_SETTING)
+    if isinstance(engine_or_conn, Engine):
+        with engine_or_conn.connect() as conn:
+            return bool(conn.execute(query).scalar_one())
+    return bool(engine_or_conn.execute(query).scalar_one())

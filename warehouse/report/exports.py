@@ -11,6 +11,7 @@ import pandas as pd
 
 from warehouse import french as fmt
 from warehouse.kpis.catalogue import BY_ID
+from warehouse.model.catalog import DEMO_MARK
 
 # Headers of the columns that are not KPIs (those take their catalogue label).
 HEADERS = {
@@ -214,3 +215,8 @@ def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None
 def _is_share(header: str) -> bool:
     shares = {k.label for k in BY_ID.values() if k.unit == "ratio"}
     return header in shares or header in {HEADERS[c] for c in RATIOS}
+
+
+def demo_marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """A demo warehouse's table: a first column says on every row that it is invented."""
+    return frame.assign(**{DEMO_MARK: "oui"})[[DEMO_MARK, *frame.columns]]

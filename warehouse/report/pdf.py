@@ -31,6 +31,7 @@ from reportlab.platypus import (
 from warehouse.french import NNBSP, by_unit, change, day, month, number
 from warehouse.kpis.catalogue import kpi
 from warehouse.kpis.satisfaction import theme_label
+from warehouse.model.catalog import DEMO_MARK
 from warehouse.report import charts
 from warehouse.report.content import MonthlyReport, status, target_text
 
@@ -289,9 +290,12 @@ def _satisfaction(report: MonthlyReport, styles: dict) -> list:
     ]
 
 
-def write(report: MonthlyReport, path: Path) -> Path:
+def write(report: MonthlyReport, path: Path, demo: bool = False) -> Path:
+    """The PDF; ``demo``: the title and every page's footer say the data is invented."""
     styles = _styles()
     title = f"Rapport qualité mensuel — {month(report.month)}"
+    if demo:
+        title = f"{DEMO_MARK} — {title}"
 
     def footer(canvas, doc) -> None:
         canvas.saveState()

@@ -10,7 +10,7 @@ from pathlib import Path
 from warehouse.engine import make_engine
 from warehouse.french import month as month_name
 from warehouse.model.calendar import months_before
-from warehouse.model.catalog import open_reader
+from warehouse.model.catalog import DEMO_MARK, is_demo, open_reader
 from warehouse.report import alerts as rules_
 from warehouse.report import rules_file
 from warehouse.report.mail import read_settings, send, settings_path
@@ -36,18 +36,22 @@ def report(args: argparse.Namespace) -> int:
     agencies = tuple(a.upper() for a in args.agence)
     engine = open_reader(args.url)
     gathered = content.gather(engine, month, agencies)
+    demo = is_demo(engine)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    suffix = "_".join([f"{month:%Y-%m}", *agencies])
+    suffix = "_".join([f"{month:%Y-%m}", *agencies, *(["demonstration"] if demo else [])])
     files = (
-        pdf.write(gathered, out / f"rapport_qualite_{suffix}.pdf"),
-        xlsx.write(gathered, out / f"dossier_audit_{suffix}.xlsx"),
+        pdf.write(gathered, out / f"rapport_qualite_{suffix}.pdf", demo=demo),
+        xlsx.write(gathered, out / f"dossier_audit_{suffix}.xlsx", demo=demo),
     )
+    if demo:
+        print(f"{DEMO_MARK} : rapport établi sur les chiffres inventés de la démonstration")
     for path in files:
         print(path)
     if args.mail:
         settings = read_settings(settings_path(args.mail_config))
         title = f"rapport qualité de {month_name(month)} ({gathered.scope()})"
+        title = f"[{DEMO_MARK}] {title}" if demo else title
         body = (
             f"Bonjour,\n\nVeuillez trouver le {title} : le rapport (PDF) et le dossier "
             "d'audit (XLSX) avec chaque indicateur, sa définition, sa cible et la liste des "
@@ -65,6 +69,9 @@ def alerts(args: argparse.Namespace) -> int:
     rules_file.check_against_warehouse(reader, rules)
     reader.dispose()
     engine = make_engine(args.url)  # the alerts keep their state (alert_state)
+    demo = is_demo(engine)
+    if demo:
+        print(f"{DEMO_MARK} : alertes évaluées sur les chiffres inventés de la démonstration")
     unmeasured: list = []
     crossed = rules_.evaluate(engine, rules, day, unmeasured)
     new = rules_.record(engine, crossed)
@@ -82,7 +89,9 @@ def alerts(args: argparse.Namespace) -> int:
             f"{lines}\n\nElles restent affichées sur la Synthèse tant qu'elles durent ; "
             "ce message ne sera pas renvoyé pour elles.\n\nPilotage GRL\n"
         )
-        send(settings, settings.alerts_to, f"Pilotage GRL — {len(new)} alerte(s)", body)
+        subject = f"Pilotage GRL — {len(new)} alerte(s)"
+        subject = f"[{DEMO_MARK}] {subject}" if demo else subject
+        send(settings, settings.alerts_to, subject, body)
         rules_.mark_notified(engine, new)
         print(f"envoyé à {', '.join(settings.alerts_to)}")
     return 0

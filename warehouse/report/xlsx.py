@@ -10,6 +10,7 @@ import pandas as pd
 
 from warehouse.french import month
 from warehouse.kpis.catalogue import kpi
+from warehouse.model.catalog import DEMO_MARK
 from warehouse.report import exports
 from warehouse.report.content import MonthlyReport, status, target_text
 
@@ -36,15 +37,16 @@ UNITS = {
 NUMBER_FORMATS = {"ratio": "0.0%", "eur": "#,##0.00", "seconds": "0", "days": "0.0"}
 
 
-def write(report: MonthlyReport, path: Path) -> Path:
+def write(report: MonthlyReport, path: Path, demo: bool = False) -> Path:
+    """The audit pack; ``demo``: every sheet's rows start with the demo mark."""
     with exports.xlsx_writer(path) as writer:
-        _kpi_sheet(writer, report)
+        _kpi_sheet(writer, report, demo)
         for name, frame in _tables(report):
-            exports.write_sheet(writer, frame, name)
+            exports.write_sheet(writer, exports.demo_marked(frame) if demo else frame, name)
     return path
 
 
-def _kpi_sheet(writer: pd.ExcelWriter, report: MonthlyReport) -> None:
+def _kpi_sheet(writer: pd.ExcelWriter, report: MonthlyReport, demo: bool = False) -> None:
     """One row per KPI; each value cell formatted by the KPI's unit (a sheet-wide column
     format cannot say percent on one row and euros on the next)."""
     book = writer.book
@@ -73,7 +75,8 @@ def _kpi_sheet(writer: pd.ExcelWriter, report: MonthlyReport) -> None:
         page.write_string(row, 6, target_text(kpi(v.id)), wrap)
         page.write_string(row, 7, status(kpi(v.id), v.value), wrap)
         page.write_string(row, 8, v.reference, wrap)
-        page.write_string(row, 9, v.note, wrap)
+        note = " ; ".join(n for n in (DEMO_MARK if demo else "", v.note) if n)
+        page.write_string(row, 9, note, wrap)
     for column, width in enumerate([26, 30, 60, 10, 14, 14, 16, 14, 36, 40]):
         page.set_column(column, column, width)
     page.freeze_panes(1, 2)
