@@ -213,8 +213,8 @@ CATALOGUE: list[Kpi] = [
         "Satisfaction",
         "ratio",
         "Part pondérée des réponses satisfaites (note de 7 à 10, ou « très » / « assez "
-        "satisfait ») par thème, pour les vagues d'enquête de la période (la dernière "
-        "sinon) ; « ne sait pas » exclu",
+        "satisfait ») par thème, pour les vagues d'enquête de la période (sinon la dernière "
+        "interrogée avant sa fin, jamais une plus récente) ; « ne sait pas » exclu",
         "2014 : accueil 85 %, communication 83 %, technique 67 %, autres 75 % ; USH/BVA "
         "2019 : logement 85 %",
     ),

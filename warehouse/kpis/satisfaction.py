@@ -1,6 +1,7 @@
 """Tenant satisfaction (kpis.md): the weighted share of satisfied answers per theme, for
-the waves interviewed in the period (the latest wave when none was), with the change
-against the previous wave; and the satisfaction of « à chaud » surveys after a request.
+the waves interviewed in the period (the latest wave interviewed by its end when none
+was), with the change against the previous wave: only answers given by the end of the
+period count (``warehouse.model.as_of``); and the satisfaction of « à chaud » surveys after a request.
 
 An answer is satisfied when its mark reaches ``satisfied_from_mark`` (7 of 10 by default)
 or its verbal level is « très » or « assez / plutôt satisfait »; « ne sait pas » and empty
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from warehouse.kpis.ratios import ratio
 from warehouse.kpis.requests import commitment
-from warehouse.model import scopes
+from warehouse.model import as_of, scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.model.schema import (
     dim_agency,
@@ -66,6 +67,7 @@ def _answers(f: Filters, s: Settings, periodic: bool = True):
             ).outerjoin(dim_agency, dim_agency.c.agency_key == a.agency_key)
         )
         .where(a.request_id.is_(None) if periodic else a.request_id.is_not(None))
+        .where(as_of.answer_known(a.answer_date, f.end))
     )
     return query.where(*scopes._agency_filters(f, dim_agency)).subquery("answers")
 
@@ -73,8 +75,9 @@ def _answers(f: Filters, s: Settings, periodic: bool = True):
 def waves(
     conn: Connection, f: Filters, s: Settings = DEFAULT_SETTINGS
 ) -> tuple[list[str], str | None]:
-    """(the waves of the period, the wave before them); the latest wave when none was
-    interviewed in the period. Waves are ordered by their last interview, then name."""
+    """(the waves of the period, the wave before them); the latest wave known at the end of
+    the period when none was interviewed in it, never a later one (``as_of``). Waves are
+    ordered by their last interview known then, then name."""
     q = _answers(Filters(f.start, f.end), s)
     rows = conn.execute(
         select(q.c.wave, func.min(q.c.answer_date), func.max(q.c.answer_date))
