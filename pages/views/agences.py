@@ -14,8 +14,8 @@ COLUMNS = {
     "complaints": "Réclamations",
     "commitment_kept": "Engagements respectés",
     "first_level_closure_requests": "Clôture 1er niveau",
-    "offered_calls": "Appels présentés (identifiés)",
-    "calls_per_dwelling_month": "Appels / logement / mois",
+    "identified_calls": "Appels présentés (identifiés)",
+    "identified_calls_per_dwelling_month": "Appels identifiés / logement / mois",
     "complaint_share": "Part de réclamations (appels)",
 }
 
@@ -44,7 +44,7 @@ units = {
     "Engagements respectés": "ratio",
     "Clôture 1er niveau": "ratio",
     "Appels présentés (identifiés)": "calls",
-    "Appels / logement / mois": "calls/dwelling/month",
+    "Appels identifiés / logement / mois": "calls/dwelling/month",
     "Part de réclamations (appels)": "ratio",
 }
 rows = st.dataframe(
@@ -76,7 +76,7 @@ st.subheader("Agences classées")
 RANKED = {
     "commitment_kept": "Engagements respectés",
     "first_level_closure_requests": "Clôture au 1er niveau",
-    "calls_per_dwelling_month": "Appels identifiés par logement et par mois",
+    "identified_calls_per_dwelling_month": "Appels identifiés par logement et par mois",
     "complaints": "Réclamations",
 }
 measures = [m for m in RANKED if m in table]

@@ -14,6 +14,10 @@ class Kpi:
     definition: str
     reference: str = ""
     target: tuple[float, float] | None = None  # (low, high) band; None: no target
+    # What part of the organisation it can be measured for (``measurable.py``): all,
+    # identified (calls attached through the caller's dwelling, with a note), centre
+    # (the centre as a whole only), staff (the centre's staff as a whole only).
+    scope: str = "all"
 
 
 CATALOGUE: list[Kpi] = [
@@ -24,6 +28,7 @@ CATALOGUE: list[Kpi] = [
         "Appels entrants des files du centre, décrochés ou non, hors abandons de moins de "
         "short_abandon_s secondes",
         "NMH : 38 382 (2014) → 44 800 (2015)",
+        scope="centre",
     ),
     Kpi(
         "answered_calls",
@@ -31,6 +36,7 @@ CATALOGUE: list[Kpi] = [
         "calls",
         "Appels présentés décrochés (issue = décroché)",
         "NMH : 38 729 en 2015",
+        scope="identified",
     ),
     Kpi(
         "answer_rate",
@@ -39,6 +45,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés / appels présentés ; abandon, dissuasion et messagerie sont perdus",
         "secteur : ~90 % ; autres secteurs ≥ 95 %",
         (0.90, 1.0),
+        scope="centre",
     ),
     Kpi(
         "service_level_90",
@@ -47,6 +54,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés en 90 s ou moins / appels présentés",
         "AFNOR : ≥ 80 % en 90 s",
         (0.80, 1.0),
+        scope="centre",
     ),
     Kpi(
         "service_level_60",
@@ -54,6 +62,7 @@ CATALOGUE: list[Kpi] = [
         "ratio",
         "Appels décrochés en 60 s ou moins / appels présentés",
         "",
+        scope="centre",
     ),
     Kpi(
         "asa_s",
@@ -62,6 +71,7 @@ CATALOGUE: list[Kpi] = [
         "Attente moyenne des appels décrochés",
         "secteur : < 60 s",
         (0, 60),
+        scope="identified",
     ),
     Kpi(
         "abandon_rate",
@@ -70,12 +80,14 @@ CATALOGUE: list[Kpi] = [
         "Appels abandonnés par l'appelant / appels présentés",
         "secteur : ~10 %",
         (0, 0.10),
+        scope="centre",
     ),
     Kpi(
         "aht_s",
         "Durée moyenne de traitement (DMT)",
         "seconds",
         "Durée moyenne de conversation des appels décrochés ; indicative, jamais un objectif",
+        scope="identified",
     ),
     Kpi(
         "calls_per_dwelling_month",
@@ -84,6 +96,7 @@ CATALOGUE: list[Kpi] = [
         "Appels présentés / (logements gérés × mois)",
         "0,5 à 1 (≈ 350 appels/jour pour 10 000 logements)",
         (0.5, 1.0),
+        scope="centre",
     ),
     Kpi(
         "complaint_share",
@@ -92,6 +105,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés dont la famille de motif commence par « Réclamation » / appels "
         "décrochés qualifiés",
         "NMH : environ 1 sur 5",
+        scope="identified",
     ),
     Kpi(
         "capture_share",
@@ -107,6 +121,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés réglés par le centre / appels décrochés où l'information est connue",
         "secteur : 46 % à 83 %",
         (0.46, 0.83),
+        scope="identified",
     ),
     Kpi(
         "first_level_closure_requests",
@@ -164,6 +179,7 @@ CATALOGUE: list[Kpi] = [
         "Appels présentés d'un numéro qui avait déjà appelé dans les 7 jours précédents "
         "(repeat_window_days) / appels présentés de numéros identifiés",
         "l'inverse de la résolution au premier contact",
+        scope="centre",
     ),
     Kpi(
         "out_of_hours_share",
@@ -172,6 +188,7 @@ CATALOGUE: list[Kpi] = [
         "Appels présentés hors des horaires d'ouverture (astreinte, soirs, week-ends, jours "
         "fériés) / appels présentés",
         "NMH : CRL 8 h 30-17 h 30, astreinte 17 h 30-8 h 30",
+        scope="centre",
     ),
     Kpi(
         "calls_per_advisor_day",
@@ -180,6 +197,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés aux heures d'ouverture / jours-ETP de conseillers",
         "≤ 70 appels par conseiller et par jour",
         (0, 70),
+        scope="staff",
     ),
     Kpi(
         "supervision_ratio",
@@ -187,6 +205,7 @@ CATALOGUE: list[Kpi] = [
         "advisors/supervisor",
         "ETP conseillers / ETP encadrants",
         "secteur : 6 (autres secteurs : 10)",
+        scope="staff",
     ),
     Kpi(
         "cost_per_dwelling_year",

@@ -25,6 +25,8 @@ HEADERS = {
     "category": "Catégorie",
     "agency": "Agence",
     "lost_calls": "Appels perdus",
+    "identified_calls": "Appels présentés identifiés",
+    "identified_calls_per_dwelling_month": "Appels identifiés par logement et par mois",
     "outbound_calls": "Appels sortants",
     "requests": "Demandes",
     "complaints": "Réclamations",
