@@ -3,10 +3,12 @@
 from dataclasses import replace
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
 from warehouse.kpis import series
+from warehouse.report import exports
 
 COLUMNS = {
     "agency": "Agence",
@@ -195,12 +197,19 @@ code = st.selectbox(
 )
 widgets.keep_in_url("agence", code)
 detail = data.kpis(replace(f, agencies=(code,)))
-rows = detail[detail["value"].notna()][["label", "value", "unit", "reference"]]
-rows = rows.assign(
-    valeur=[fmt.by_unit(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)]
-)
-detail_table = rows[["label", "valeur", "reference"]].rename(
-    columns={"label": "Indicateur", "valeur": "Valeur", "reference": "Référence"}
+# Each KPI variant by the catalogue's label (seven capture shares, each with its channel);
+# a figure the agency cannot measure is listed with the reason, never left out.
+detail_rows = exports.kpi_table(detail.reset_index().to_dict("records"))
+detail_table = pd.DataFrame(
+    {
+        "Indicateur": detail_rows["label"],
+        "Valeur": [
+            fmt.by_unit(v, u)
+            for v, u in zip(detail_rows["value"], detail_rows["unit"], strict=True)
+        ],
+        "Référence": detail_rows["reference"],
+        "Note": detail_rows["note"],
+    }
 )
 st.dataframe(detail_table, hide_index=True)
-widgets.downloads(detail_table, f"agence_{code}", "agency_detail")
+widgets.downloads(detail_rows, f"agence_{code}", "agency_detail")

@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
-from warehouse.kpis.catalogue import better, kpi
+from warehouse.kpis.catalogue import better, kpi, label
 
 TILES = list(data.SYNTHESE_TILES)
 
@@ -83,12 +83,8 @@ for i, kpi_id in enumerate(TILES):
     delta = fmt.judged(delta, value, old, better(kpi_id))  # good or bad in words too
     colour = fmt.delta_colour(better(kpi_id))
     with rows[i // 4][i % 4]:
-        label = kpi(kpi_id).label + {
-            "capture_share.crl": " (centre)",
-            "satisfaction.global": " globale",
-        }.get(kpi_id, "")
         st.metric(
-            label,
+            label(kpi_id),
             fmt.by_unit(value, kpi(kpi_id).unit),
             delta,
             delta_color=colour,

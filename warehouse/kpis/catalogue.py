@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warehouse.model import reference
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -293,3 +295,72 @@ YOY_VOLUMES = ("offered_calls", "answered_calls", "requests", "complaints", "con
 def kpi(kpi_id: str) -> Kpi:
     """The catalogue entry of an id, including parametrised ones (``capture_share.crl``)."""
     return BY_ID[kpi_id.split(".", 1)[0]]
+
+
+# The survey themes' French labels, in the order the pages and the report list them.
+THEMES = {
+    "global": "Satisfaction globale",
+    "accueil": "Accueil",
+    "communication": "Communication",
+    "demandes_techniques": "Demandes techniques",
+    "demandes_administratives": "Demandes administratives",
+    "proprete": "Propreté",
+    "logement": "Logement",
+    "cadre_de_vie": "Cadre de vie",
+    "voisinage": "Voisinage",
+}
+CHANNELS = {code: name for code, name, _ in reference.CHANNELS}
+VOLUMES = {
+    "offered_calls": "Appels présentés",
+    "answered_calls": "Appels traités",
+    "requests": "Demandes",
+    "complaints": "Réclamations",
+    "contacts": "Contacts",
+}
+
+
+def theme_label(code: str) -> str:
+    return THEMES.get(code, code.replace("_", " ").capitalize())
+
+
+def bucket_label(bucket: str) -> str:
+    """An age bucket of the backlog: ``8-30`` -> « 8 à 30 jours », ``91+`` -> « plus de 90
+    jours »."""
+    if bucket.endswith("+"):
+        return f"plus de {int(bucket[:-1]) - 1} jours"
+    low, _, high = bucket.partition("-")
+    return f"{low} à {high} jours"
+
+
+def label(kpi_id: str) -> str:
+    """The one French label of a KPI id, its variant said: « Taux de captation des
+    réclamations — Agence », « Demandes en cours (stock) — 8 à 30 jours », « Évolution sur
+    un an — Appels présentés », « Satisfaction — Accueil ». Every table, tile and export
+    names a KPI by it, so that no two rows of one table read the same."""
+    base, _, detail = kpi_id.partition(".")
+    name = BY_ID[base].label
+    if not detail:
+        return name
+    if base == "satisfaction":
+        return theme_label(detail) if detail == "global" else f"{name} — {theme_label(detail)}"
+    variant = {
+        "capture_share": lambda: CHANNELS.get(detail, detail),
+        "backlog_open": lambda: bucket_label(detail),
+        "yoy": lambda: VOLUMES.get(detail, detail),
+    }.get(base, lambda: detail)()
+    return f"{name} — {variant}"
+
+
+# Units as a reader says them (the exports' « Unité » column).
+UNITS = {
+    "calls": "appels",
+    "ratio": "part (de 0 à 1)",
+    "seconds": "secondes",
+    "days": "jours",
+    "eur": "euros",
+    "requests": "demandes",
+    "calls/dwelling/month": "appels par logement et par mois",
+    "followups/request": "relances par demande",
+    "calls/FTE-day": "appels par ETP et par jour",
+    "advisors/supervisor": "conseillers par encadrant",
+}

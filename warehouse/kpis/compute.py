@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, replace
 from sqlalchemy import Connection, Engine, func, select
 
 from warehouse.kpis import calls, costs, measurable, requests, satisfaction
-from warehouse.kpis.catalogue import YOY_VOLUMES, kpi
+from warehouse.kpis.catalogue import YOY_VOLUMES, kpi, label
 from warehouse.kpis.ratios import ratio
 from warehouse.model import scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
@@ -49,7 +49,7 @@ def _value(kpi_id: str, value, note: str = "") -> KpiValue:
     if value is None and not note:
         note = NO_DATA
     value = None if value is None else float(value)
-    return KpiValue(kpi_id, value, k.unit, k.definition, k.reference, k.label, note)
+    return KpiValue(kpi_id, value, k.unit, k.definition, k.reference, label(kpi_id), note)
 
 
 def _scoped(v: KpiValue, f: Filters) -> KpiValue:

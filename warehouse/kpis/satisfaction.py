@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from warehouse.kpis.catalogue import THEMES, theme_label  # noqa: F401 (part of this module's API)
 from warehouse.kpis.ratios import ratio
 from warehouse.kpis.requests import commitment
 from warehouse.model import as_of, scopes
@@ -25,24 +26,6 @@ from warehouse.model.schema import (
 )
 
 MIN_RESPONDENTS = 30  # below, a rate's margin of error passes ±18 points (95 %, p = 0.5)
-
-
-# The themes' French labels, in the order the pages and the report list them.
-THEMES = {
-    "global": "Satisfaction globale",
-    "accueil": "Accueil",
-    "communication": "Communication",
-    "demandes_techniques": "Demandes techniques",
-    "demandes_administratives": "Demandes administratives",
-    "proprete": "Propreté",
-    "logement": "Logement",
-    "cadre_de_vie": "Cadre de vie",
-    "voisinage": "Voisinage",
-}
-
-
-def theme_label(code: str) -> str:
-    return THEMES.get(code, code.replace("_", " ").capitalize())
 
 
 def _answers(f: Filters, s: Settings, periodic: bool = True):
@@ -96,7 +79,8 @@ def waves(
 def theme_rates(
     conn: Connection, f: Filters, chosen: list[str], s: Settings = DEFAULT_SETTINGS, by=()
 ) -> list[dict]:
-    """Per theme (and per ``by`` column, e.g. ``agency``): rate, respondents, answers."""
+    """Per theme (and per ``by`` column, e.g. ``agency``): rate, respondents, ``answers``
+    and ``satisfied`` (weighted answers: never « answered », the calls' word)."""
     if not chosen:
         return []
     q = _answers(f, s)
@@ -105,14 +89,14 @@ def theme_rates(
         select(
             *keys,
             func.sum(q.c.w_satisfied).label("satisfied"),
-            func.sum(q.c.w_answered).label("answered"),
+            func.sum(q.c.w_answered).label("answers"),
             func.count(func.distinct(q.c.respondent)).label("respondents"),
         )
         .where(q.c.wave.in_(chosen))
         .group_by(*keys)
         .order_by(*keys)
     ).mappings()
-    return [dict(r) | {"rate": ratio(r["satisfied"], r["answered"])} for r in rows if r["answered"]]
+    return [dict(r) | {"rate": ratio(r["satisfied"], r["answers"])} for r in rows if r["answers"]]
 
 
 def after_request(
@@ -133,13 +117,13 @@ def after_request(
         select(
             *labelled,
             func.sum(q.c.w_satisfied).label("satisfied"),
-            func.sum(q.c.w_answered).label("answered"),
+            func.sum(q.c.w_answered).label("answers"),
             func.count(func.distinct(q.c.respondent)).label("respondents"),
         )
         .select_from(q.join(r, r.c.request_id == q.c.request_id))
         .group_by(*groups)
     ).mappings()
-    return [dict(x) | {"rate": ratio(x["satisfied"], x["answered"])} for x in rows if x["answered"]]
+    return [dict(x) | {"rate": ratio(x["satisfied"], x["answers"])} for x in rows if x["answers"]]
 
 
 def references(conn: Connection) -> list[dict]:

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from warehouse.french import NNBSP, by_unit, change, day, month, number
 from warehouse.kpis import measurable
-from warehouse.kpis.catalogue import kpi
+from warehouse.kpis.catalogue import kpi, label
 from warehouse.kpis.satisfaction import theme_label
 from warehouse.report import charts
 from warehouse.report.content import MonthlyReport, status, target_text
@@ -94,14 +94,9 @@ def _image(chart) -> Image:
 
 
 def _label(report: MonthlyReport, kpi_id: str) -> str:
-    """« Taux de captation des réclamations (CRL) »: a parametrised KPI with its channel."""
-    base, _, detail = kpi_id.partition(".")
-    if not detail:
-        return kpi(base).label
-    channels = report.refs["channels"]
-    names = dict(zip(channels["channel_code"], channels["channel_label"], strict=True))
-    detail = theme_label(detail) if base == "satisfaction" else names.get(detail, detail)
-    return f"{kpi(base).label} ({detail})"
+    """The catalogue's label of the KPI variant (« Taux de captation des réclamations —
+    Centre de relation locataires »), as the screen and the exports say it."""
+    return label(kpi_id)
 
 
 def _tiles(report: MonthlyReport, styles: dict) -> Table:
