@@ -105,6 +105,11 @@ def test_series_tables_and_their_exports_carry_no_value_either(loaded):
     assert by_agency["service_level_90"].isna().all()
     by_queue = series.call_breakdown(loaded, MARCH, "queue")  # the whole centre: measured
     assert by_queue["answer_rate"].notna().any()
+    # The channel mix: the centre's offered calls (CRL 6, astreinte C5 1) for the whole,
+    # none for AG01 (no register is loaded: nothing at all).
+    mix = series.contact_mix(loaded, MARCH)
+    assert dict(zip(mix["channel"], mix["contacts"], strict=True)) == {"crl": 6, "astreinte": 1}
+    assert series.contact_mix(loaded, AG01).empty
 
 
 def test_the_kpi_command_says_why(loaded, capsys):

@@ -147,7 +147,8 @@ def agency_reference(table: pd.DataFrame, whole: Mapping[str, float | None]) -> 
 
 
 def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:
-    """Front-desk contacts per channel, with the centre's offered calls beside them."""
+    """Front-desk contacts per channel, with the centre's offered calls beside them; none
+    under a scope, which cannot count offered calls (``measurable``)."""
     from sqlalchemy import func, select
 
     q = scopes.contacts(f)
@@ -155,5 +156,6 @@ def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query.order_by(q.c.channel)).mappings()]
         centre = calls.grouped(conn, f, DEFAULT_SETTINGS, ["channel"])
-    rows += [{"channel": r["channel"], "contacts": r["offered_calls"]} for r in centre]
+    if not measurable.reason("offered_calls", f):
+        rows += [{"channel": r["channel"], "contacts": r["offered_calls"]} for r in centre]
     return pd.DataFrame(rows, columns=["channel", "contacts"])
