@@ -184,7 +184,7 @@ st.caption(
     "identifiés des agences, et n'a pas de part de réclamations (celle de l'ensemble compte "
     "des appels qu'aucune agence ne compte)."
 )
-widgets.downloads(shown, "comparaison_agences", "agencies")
+widgets.downloads(shown, "comparaison_agences", "agencies", units)
 
 st.subheader("Détail d'une agence")
 codes = list(table["agency"])

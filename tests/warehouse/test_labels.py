@@ -116,3 +116,5 @@ def test_a_column_of_shares_named_after_a_theme_is_a_percent_with_its_decimals()
     rows = _xlsx(table)
     assert rows[1][1] == (0.8412, "0.0%") and rows[1][2] == (31, "#,##0")
     assert _csv(table)[1] == ["AG01", "0,8412", "31"]
+    backlog = pd.DataFrame({"ancienneté": ["0-7 j"], "demandes": [3]})  # the Demandes page's
+    assert _csv(for_people(backlog, REFS))[0] == ["Ancienneté", "Demandes"]

@@ -59,6 +59,8 @@ HEADERS = {
     "first_action": "1re action",
     "age_days": "Ancienneté (j)",
     "followup_count": "Relances",
+    "ancienneté": "Ancienneté",  # the backlog by age (Demandes page)
+    "demandes": "Demandes",
     # satisfaction rows: weighted answers, never « answered » (the calls' word)
     "kept": "Engagement",
     "theme": "Thème",
