@@ -145,12 +145,15 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return exports.labelled(frame, {r: data.reference(r) for r in ("channels", "categories")})
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+def downloads(
+    frame: pd.DataFrame, name: str, key: str, units: dict[str, str] | None = None
+) -> None:
     """The two downloads of a table, as an analyst can use them: French headers, codes by
     their labels, values rounded to what they mean; CSV for French Excel and XLSX with
-    number formats; named after the table, the period and the filters."""
+    number formats; named after the table, the period and the filters. ``units``: the
+    unit of columns neither the catalogue nor the exports know (``ratio``: percent)."""
     refs = {r: data.reference(r) for r in ("channels", "categories")}
-    table = exports.for_people(frame, refs)
+    table = exports.for_people(frame, refs, units)
     name = exports.file_name(name, st.session_state.get("filters"))
     if data.is_demo():
         table, name = exports.demo_marked(table), f"demonstration_{name}"

@@ -90,10 +90,11 @@ def test_a_quality_manager_sees_their_agency_with_the_organisme_as_reference(acc
     at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"})
     assert "rôle Qualité (AG01)" in _sidebar_text(at)
     assert at.sidebar.multiselect(key="f_agencies").options == ["AG01 – Nord"]
-    tiles = _tiles(at)
-    assert tiles["Appels présentés"] == "3"  # C1 C5 C9, the AG01 dwellings' calls
-    # Org A holds only AG01: its reference line counts the same 3 calls
-    assert "Référence organisme : 3" in [c.value for c in at.caption]
+    tiles = _tiles(at)  # AG01's calls C1 C5 C9: C1 and C9 settled of 2 known
+    assert tiles["Traitement au premier niveau (appels)"] == "100,0\u202f%"
+    assert tiles["Appels présentés"] == "—"  # lost calls belong to no agency
+    # Org A holds only AG01: its reference line says the same
+    assert "Référence organisme : 100,0\u202f%" in [c.value for c in at.caption]
 
 
 def test_a_quality_manager_does_not_see_raw_quarantine_lines(access_file):
@@ -129,12 +130,15 @@ def test_no_organisme_reference_when_the_scope_spans_two_or_none(access_file, em
 
 def test_lost_call_rates_have_no_value_under_a_scope(access_file):
     """Lost calls are rarely identified: the answer rate of AG01's identified calls would
-    read 100 % "dans la cible". The tile says why it has no value instead."""
+    read 100 % "dans la cible", its offered calls equal its answered ones. The tiles say
+    why they have no value instead (warehouse/kpis/measurable.py)."""
     at = _signed_in({"is_logged_in": True, "email": "qualite@office.fr"})
     tiles = _tiles(at)
     assert tiles["Taux de décroché"] == "—" and tiles["Niveau de service (90 s)"] == "—"
-    captions = " ".join(c.value for c in at.caption)
-    assert captions.count("Sans objet pour une sélection d'agences") == 2  # the two tiles
+    assert tiles["Appels présentés"] == "—" and tiles["Appels par logement et par mois"] == "—"
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
+    # the four tiles: offered calls, answer rate, service level, calls per dwelling
+    assert captions.count("Non mesuré : sans objet pour une agence") == 4, captions
 
 
 def test_sizing_is_for_the_whole_centre_only(access_file):
@@ -163,7 +167,10 @@ def test_a_role_can_be_tried_locally_without_an_identity_provider(tmp_path, monk
     assert not at.exception, at.exception
     assert "Accès local sans connexion : rôle Qualité (AG01)" in _sidebar_text(at)
     assert at.sidebar.multiselect(key="f_agencies").options == ["AG01 – Nord"]
-    assert _tiles(at)["Appels présentés"] == "3"
+    tiles = _tiles(at)  # AG01: C1 and C9 settled of its 2 known (the centre: 2 of 3)
+    assert tiles["Appels présentés"] == "—" and tiles["Traitement au premier niveau (appels)"] == (
+        "100,0\u202f%"
+    )
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/views/importer.py")
     path.write_text('[local]\nrole = "qualite"\n', encoding="utf-8")  # agencies missing

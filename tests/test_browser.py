@@ -163,13 +163,17 @@ def test_agency_and_period_change_the_figures(server, page):
     expect(offered).to_have_text("7")  # hand-computed in tests/warehouse/test_kpis.py
     agencies = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     _choose(page, agencies, "AG01 – Nord")
-    expect(offered).to_have_text("3")  # C1 C5 C9, the AG01 dwellings' calls
+    # AG01's calls are C1 C5 C9; lost calls belong to no agency: no offered calls, and why
+    # (issue 25, case 4); its first-level closure is C1 and C9's, 2 of 2 (the centre's 2 of 3).
+    expect(offered).to_have_text("—")
+    expect(_metric(page, "Traitement au premier niveau (appels)")).to_have_text("100,0\u202f%")
     assert "agences=AG01" in page.url
     page.keyboard.press("Escape")
     period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
     # Quick periods count from today: "this month" holds none of the 2025 calls.
     _choose(page, period, "Ce mois-ci")
-    expect(offered).to_have_text("0")
+    # AG01 still chosen: no call this month, so no first-level closure either.
+    expect(_metric(page, "Traitement au premier niveau (appels)")).to_have_text("—")
     first = fmt.day(date.today().replace(day=1))
     expect(page.locator("[data-testid='stSidebar']")).to_contain_text(f"Du {first}")
 
@@ -357,8 +361,11 @@ def test_filters_and_drill_downs_from_the_keyboard_alone(server, page):
     _pick_with_keys(page, "Agences", "Nord", "AG01 – Nord")
     expect(page).to_have_url(re.compile(r"agences=AG01"))
     page.keyboard.press("Escape")
-    expect(_metric(page, "Présentés")).to_have_text("3")  # C1 C5 C9
-    drawn.settle(page, CHARTS["appels"])  # the rerun is over: the list below is the new one
+    expect(_metric(page, "Traités")).to_have_text("3")  # C1 C5 C9
+    expect(_metric(page, "Présentés")).to_have_text("—")  # lost calls belong to no agency
+    # The rerun is over: the list below is the new one. For an agency the page draws its
+    # answered calls and their heatmap; no rate, no offered or lost calls (issue 25, case 4).
+    drawn.settle(page, 2)
 
     _tab_to(page, FOCUSED_INPUT, "Voir les jours d'un mois")
     _pick_with_keys(page, "Voir les jours d'un mois", "ArrowDown", "mars 2025")
@@ -366,7 +373,7 @@ def test_filters_and_drill_downs_from_the_keyboard_alone(server, page):
     assert "granularite=day" in page.url and "agences=AG01" in page.url
     expect(page.get_by_role("radio", name="Jour")).to_be_checked()  # issue 25, case 6
 
-    drawn.settle(page, CHARTS["appels"])
+    drawn.settle(page, 2)  # AG01: answered calls and their heatmap
     _tab_to(page, FOCUSED_TEXT, "Données du graphique : présentés, traités et perdus")
     page.keyboard.press("Enter")
     table = page.locator("[data-testid='stExpander']").filter(has_text="présentés, traités")

@@ -3,10 +3,12 @@
 from dataclasses import replace
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
 from warehouse.kpis import series
+from warehouse.report import exports
 
 COLUMNS = {
     "agency": "Agence",
@@ -14,8 +16,8 @@ COLUMNS = {
     "complaints": "Réclamations",
     "commitment_kept": "Engagements respectés",
     "first_level_closure_requests": "Clôture 1er niveau",
-    "offered_calls": "Appels présentés (identifiés)",
-    "calls_per_dwelling_month": "Appels / logement / mois",
+    "identified_calls": "Appels présentés (identifiés)",
+    "identified_calls_per_dwelling_month": "Appels identifiés / logement / mois",
     "complaint_share": "Part de réclamations (appels)",
 }
 
@@ -44,7 +46,7 @@ units = {
     "Engagements respectés": "ratio",
     "Clôture 1er niveau": "ratio",
     "Appels présentés (identifiés)": "calls",
-    "Appels / logement / mois": "calls/dwelling/month",
+    "Appels identifiés / logement / mois": "calls/dwelling/month",
     "Part de réclamations (appels)": "ratio",
 }
 rows = st.dataframe(
@@ -76,7 +78,7 @@ st.subheader("Agences classées")
 RANKED = {
     "commitment_kept": "Engagements respectés",
     "first_level_closure_requests": "Clôture au 1er niveau",
-    "calls_per_dwelling_month": "Appels identifiés par logement et par mois",
+    "identified_calls_per_dwelling_month": "Appels identifiés par logement et par mois",
     "complaints": "Réclamations",
 }
 measures = [m for m in RANKED if m in table]
@@ -182,7 +184,7 @@ st.caption(
     "identifiés des agences, et n'a pas de part de réclamations (celle de l'ensemble compte "
     "des appels qu'aucune agence ne compte)."
 )
-widgets.downloads(shown, "comparaison_agences", "agencies")
+widgets.downloads(shown, "comparaison_agences", "agencies", units)
 
 st.subheader("Détail d'une agence")
 codes = list(table["agency"])
@@ -195,12 +197,19 @@ code = st.selectbox(
 )
 widgets.keep_in_url("agence", code)
 detail = data.kpis(replace(f, agencies=(code,)))
-rows = detail[detail["value"].notna()][["label", "value", "unit", "reference"]]
-rows = rows.assign(
-    valeur=[fmt.by_unit(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)]
-)
-detail_table = rows[["label", "valeur", "reference"]].rename(
-    columns={"label": "Indicateur", "valeur": "Valeur", "reference": "Référence"}
+# Each KPI variant by the catalogue's label (seven capture shares, each with its channel);
+# a figure the agency cannot measure is listed with the reason, never left out.
+detail_rows = exports.kpi_table(detail.reset_index().to_dict("records"))
+detail_table = pd.DataFrame(
+    {
+        "Indicateur": detail_rows["label"],
+        "Valeur": [
+            fmt.by_unit(v, u)
+            for v, u in zip(detail_rows["value"], detail_rows["unit"], strict=True)
+        ],
+        "Référence": detail_rows["reference"],
+        "Note": detail_rows["note"],
+    }
 )
 st.dataframe(detail_table, hide_index=True)
-widgets.downloads(detail_table, f"agence_{code}", "agency_detail")
+widgets.downloads(detail_rows, f"agence_{code}", "agency_detail")

@@ -64,6 +64,8 @@ span = charts.span(periods.iloc[0], periods.iloc[-1])
 st.subheader("Présentés, traités et perdus")
 volumes = frame.melt(field, ["answered_calls", "lost_calls"], "série", "appels")
 volumes["série"] = volumes["série"].map({"answered_calls": "Traités", "lost_calls": "Perdus"})
+volumes = volumes.dropna(subset=["appels"])  # lost calls: none under a scope
+stacked = [n for n in ("Traités", "Perdus") if n in set(volumes["série"])]
 volumes, x = charts.time_x(volumes, grain, field)
 volumes, tooltip = charts.described(
     volumes, [when, ("série", "Série", "text"), ("appels", "Appels", "count")]
@@ -77,7 +79,7 @@ bars = (
         y=alt.Y("appels:Q", title="Appels", stack=True),
         description=alt.Description(f"{charts.LABEL}:N"),
         tooltip=tooltip,
-        **charts.series_style(["Traités", "Perdus"]),
+        **charts.series_style(stacked),
     )
     .add_params(pick)
 )
@@ -88,8 +90,12 @@ clicked = widgets.picked(
     widgets.chart(
         bars if marks is None else alt.layer(bars, marks),
         "présentés, traités et perdus",
-        f"Barres empilées des appels traités et perdus par {GRAIN_WORDS[grain]}, {span} ; "
-        "leur hauteur totale est celle des appels présentés.",
+        (
+            f"Barres empilées des appels traités et perdus par {GRAIN_WORDS[grain]}, {span} ; "
+            "leur hauteur totale est celle des appels présentés."
+            if len(stacked) == 2
+            else f"Barres des appels traités (identifiés) par {GRAIN_WORDS[grain]}, {span}."
+        ),
         frame.assign(période=periods)[
             ["période", "offered_calls", "answered_calls", "lost_calls"]
         ].rename(
@@ -161,7 +167,14 @@ widgets.downloads(frame, f"appels_par_{grain}", "appels_series")
 st.subheader("Appels présentés et perdus par jour et demi-heure")
 heat = data.call_heatmap(f)
 if not heat.empty:
-    for measure, title in (("offered_calls", "Présentés"), ("lost_calls", "Perdus")):
+    drawn = [
+        (m, t)
+        for m, t in (("offered_calls", "Présentés"), ("lost_calls", "Perdus"))
+        if heat[m].notna().any()
+    ] or [("answered_calls", "Traités")]  # a scope: offered and lost calls have no value
+    if len(drawn) == 1:
+        st.caption("Appels présentés et perdus : " + table.loc["offered_calls", "note"] + ".")
+    for measure, title in drawn:
         grid, cells = charts.week_grid(
             heat,
             alt.Color(f"{measure}:Q", title="Appels"),

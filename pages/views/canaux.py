@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
+from warehouse.kpis import measurable
 
 st.title("Canaux et captation")
 f = state.require_filters()
@@ -154,8 +155,13 @@ else:
         ),
         {"Contacts": "count", "Part": "ratio"},
     )
+    unmeasured = measurable.reason("offered_calls", f)
     st.caption(
-        f"{fmt.number(mix['contacts'].sum())} contacts : appels présentés au centre et "
-        "lignes des registres d'accueil."
+        f"{fmt.number(mix['contacts'].sum())} contacts : "
+        + (
+            f"lignes des registres d'accueil ; appels présentés au centre : {unmeasured}."
+            if unmeasured
+            else "appels présentés au centre et lignes des registres d'accueil."
+        )
     )
     widgets.downloads(mix, "contacts_par_canal", "contact_mix")

@@ -109,7 +109,12 @@ widgets.chart(
     .rename(columns={"thème": "Thème"}),
     dict.fromkeys(series_names, "ratio"),
 )
-widgets.downloads(compared, "satisfaction_par_theme", "sat_themes")
+widgets.downloads(
+    compared.rename(columns={"thème": "Thème", "série": "Série", "taux": "Satisfaits"}),
+    "satisfaction_par_theme",
+    "sat_themes",
+    {"Satisfaits": "ratio"},
+)
 
 st.subheader("Agences comparées")
 agencies = pd.DataFrame(survey["agencies"])
@@ -125,7 +130,7 @@ if fragile:
         f"Moins de {MIN_RESPONDENTS} répondants : {fmt.md(', '.join(fragile))} ; leurs taux sont "
         "indicatifs (marge d'erreur au-delà de ±18 points)."
     )
-widgets.downloads(table, "satisfaction_par_agence", "sat_agencies")
+widgets.downloads(table, "satisfaction_par_agence", "sat_agencies", rates)
 
 st.subheader("Ce que disent les locataires, face à ce que montrent les opérations")
 theme = next((t for t in BRIDGE_THEMES if t in set(agencies["theme"])), None)
@@ -204,10 +209,11 @@ else:
         ),
         {"Satisfaction": "ratio", measures[measure]: "ratio", "Répondants": "count"},
     )
+    said_by = f"Satisfaction « {theme_label(theme)} »"
     bridge_table = bridge[["agency", "rate", "respondents", *measures]].rename(
-        columns={"rate": f"satisfaction_{theme}", "respondents": "repondants"}
+        columns={"rate": said_by, "respondents": "Répondants"}
     )
-    widgets.downloads(bridge_table, "satisfaction_et_operations", "sat_bridge")
+    widgets.downloads(bridge_table, "satisfaction_et_operations", "sat_bridge", {said_by: "ratio"})
 
 st.subheader("Enquêtes « à chaud » après une demande")
 kept = pd.DataFrame(survey["after_kept"])

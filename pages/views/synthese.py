@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
-from warehouse.kpis.catalogue import better, kpi
+from warehouse.kpis.catalogue import better, kpi, label
 
 TILES = list(data.SYNTHESE_TILES)
 
@@ -83,12 +83,8 @@ for i, kpi_id in enumerate(TILES):
     delta = fmt.judged(delta, value, old, better(kpi_id))  # good or bad in words too
     colour = fmt.delta_colour(better(kpi_id))
     with rows[i // 4][i % 4]:
-        label = kpi(kpi_id).label + {
-            "capture_share.crl": " (centre)",
-            "satisfaction.global": " globale",
-        }.get(kpi_id, "")
         st.metric(
-            label,
+            label(kpi_id),
             fmt.by_unit(value, kpi(kpi_id).unit),
             delta,
             delta_color=colour,
@@ -122,6 +118,8 @@ else:
     volumes["série"] = volumes["série"].map(
         {"offered_calls": "Présentés", "answered_calls": "Traités"}
     )
+    volumes = volumes.dropna(subset=["appels"])  # offered calls: none under a scope
+    names = [n for n in ("Présentés", "Traités") if n in set(volumes["série"])]
     # Months as whole bands with their French name: a time axis labelled "%b %Y" repeated
     # a month's name under every tick of a short period, and shifted the labels of longer.
     volumes, x = charts.time_x(volumes, "month", "month")
@@ -135,14 +133,13 @@ else:
     )
     events = data.events(f)
     marks = charts.event_marks(events, "month", "month", x)
-    trend = charts.series_lines(
-        volumes, x, alt.Y("appels:Q", title="Appels"), ["Présentés", "Traités"], tooltip
-    )
+    trend = charts.series_lines(volumes, x, alt.Y("appels:Q", title="Appels"), names, tooltip)
     first, last = (fmt.month(m) for m in (months["month"].min(), months["month"].max()))
     widgets.chart(
         trend if marks is None else alt.layer(trend, marks),
         "tendances mensuelles",
-        f"Courbes des appels présentés et traités par mois, {charts.span(first, last)}.",
+        f"Courbes des appels {' et '.join(n.lower() for n in names)} par mois, "
+        f"{charts.span(first, last)}.",
         months.assign(mois=months["month"].map(fmt.month))[
             ["mois", "offered_calls", "answered_calls"]
         ].rename(
@@ -152,4 +149,6 @@ else:
     )
     if not events.empty:
         st.caption(charts.event_caption(events))
+    if len(names) < 2:
+        st.caption("Appels présentés : " + values.loc["offered_calls", "note"] + ".")
     widgets.downloads(months, "tendances_mensuelles", "synthese_mois")

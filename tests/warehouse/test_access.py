@@ -14,7 +14,7 @@ from warehouse.kpis import Filters, queries, series
 from warehouse.model.access import LOCAL, Access, AccessFileError, load_access, resolve
 
 AG01 = Access("qualite", ("AG01",), "q@office.fr")
-VOLUMES = ("offered_calls", "answered_calls", "backlog_open")
+VOLUMES = ("answered_calls", "backlog_open")
 
 ACCESS_FILE = """
 [users."Marie.Durand@office.fr"]
@@ -123,10 +123,10 @@ def test_the_local_default_sees_everything():
 
 def test_a_scoped_user_gets_exactly_their_agency(loaded):  # noqa: F811
     """Scoped to AG01, every KPI equals the AG01 filter's (the dataset's hand-made values:
-    3 offered calls, C1 C5 C9)."""
+    3 answered calls, C1 C5 C9)."""
     scoped = values(loaded, AG01.scope(PERIOD))
     assert scoped == values(loaded, replace(PERIOD, agencies=("AG01",)))
-    assert scoped["offered_calls"] == 3
+    assert scoped["answered_calls"] == 3
 
 
 @pytest.mark.parametrize(
@@ -167,6 +167,8 @@ def test_every_view_of_a_scoped_user_holds_only_their_agency(loaded):  # noqa: F
 
 
 def test_series_totals_of_a_scoped_user_match_their_agency(loaded):  # noqa: F811
-    """Month series of AG01: C1 C5 C9, all in March -> 3 offered calls, none in April."""
+    """Month series of AG01: C1 C5 C9, all in March -> 3 answered calls, none in April."""
     months = series.call_series(loaded, AG01.scope(PERIOD), "month")
-    assert dict(zip(months["month"], months["offered_calls"], strict=True)) == {date(2025, 3, 1): 3}
+    assert dict(zip(months["month"], months["answered_calls"], strict=True)) == {
+        date(2025, 3, 1): 3
+    }

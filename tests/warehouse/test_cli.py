@@ -52,7 +52,9 @@ def test_plain_csv_and_json(url, capsys):
     assert {r[0]: r[1] for r in rows[1:]}["answer_rate"] == "0.714286"
     assert main(["--url", url, *ARGS, "--format", "json", "--agence", "ag01"]) == 0
     data = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
-    assert data["offered_calls"]["value"] == 3
+    assert data["answered_calls"]["value"] == 3
+    assert data["offered_calls"]["value"] is None  # lost calls belong to no agency
+    assert data["answer_rate"]["note"].startswith("non mesuré : sans objet pour une agence")
     assert data["calls_per_advisor_day"]["value"] is None
     assert data["calls_per_advisor_day"]["note"]
 

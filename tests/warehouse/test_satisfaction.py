@@ -78,9 +78,10 @@ def test_the_previous_wave_and_the_change(surveyed):
     )
 
 
-def test_a_period_without_interviews_takes_the_latest_wave(surveyed):
+def test_a_period_without_interviews_takes_the_latest_wave_known_at_its_end(surveyed):
     with surveyed.connect() as conn:
-        assert sat.waves(conn, Filters(date(2024, 1, 1), date(2024, 6, 30))) == (["2025"], "2022")
+        assert sat.waves(conn, Filters(date(2024, 1, 1), date(2024, 6, 30))) == (["2022"], None)
+        assert sat.waves(conn, Filters(date(2025, 6, 1), date(2025, 6, 30))) == (["2025"], "2022")
         assert sat.waves(conn, Filters(date(2022, 5, 1), date(2022, 5, 31))) == (["2022"], None)
 
 

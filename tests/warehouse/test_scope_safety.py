@@ -17,7 +17,7 @@ from tests.loaders.samples import SAMPLES
 from tests.util import hold_duckdb, release, write_export
 from tests.warehouse.kpi_dataset import AGENCES
 from warehouse.kpis import Filters, compute_all, queries
-from warehouse.kpis.compute import LOST_CALL_RATES, LOST_CALLS_SCOPE
+from warehouse.kpis.measurable import REASONS
 
 ROOT = Path(__file__).resolve().parents[2]
 PERIOD = Filters(date(2025, 3, 1), date(2025, 3, 31))
@@ -34,9 +34,10 @@ def test_lost_call_rates_have_no_value_under_an_agency_scope(engine, tmp_path):
         Filters(PERIOD.start, PERIOD.end, organisme="Habitat Test"),
     ):
         values = {k.id: k for k in compute_all(engine, scoped)}
-        for kpi_id in LOST_CALL_RATES:
-            assert values[kpi_id].value is None and values[kpi_id].note == LOST_CALLS_SCOPE
-        assert values["offered_calls"].value == 1  # A1, whose dwelling L001 is AG01's
+        for kpi_id in ("answer_rate", "service_level_90", "service_level_60", "abandon_rate"):
+            assert values[kpi_id].value is None and values[kpi_id].note == REASONS["centre"]
+        assert values["offered_calls"].value is None  # lost calls belong to no agency
+        assert values["answered_calls"].value == 1  # A1, whose dwelling L001 is AG01's
 
 
 def _register(tmp_path, agency: str):

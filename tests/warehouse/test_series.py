@@ -87,7 +87,7 @@ def test_the_agency_reference_row_is_computed_in_the_kpi_layer():
     table = pd.DataFrame(
         {
             "agency": ["AG01", "AG02"],
-            "offered_calls": [3, 1],
+            "identified_calls": [3, 1],
             "dwelling_months": [10.0, 30.0],
             "requests": [4, 2],
             "complaints": [1, 1],
@@ -96,9 +96,12 @@ def test_the_agency_reference_row_is_computed_in_the_kpi_layer():
     )
     whole = {"commitment_kept": 0.75, "first_level_closure_requests": 0.5}
     row = agency_reference(table, whole)
-    assert row["offered_calls"] == 4
-    assert row["calls_per_dwelling_month"] == pytest.approx(0.1)
+    assert row["identified_calls"] == 4
+    assert row["identified_calls_per_dwelling_month"] == pytest.approx(0.1)
     assert (row["requests"], row["complaints"]) == (6, 2)
     assert (row["commitment_kept"], row["first_level_closure_requests"]) == (0.75, 0.5)
-    no_calls = agency_reference(table.drop(columns=["offered_calls"]), whole)
-    assert no_calls["offered_calls"] is None and no_calls["calls_per_dwelling_month"] is None
+    no_calls = agency_reference(table.drop(columns=["identified_calls"]), whole)
+    assert (
+        no_calls["identified_calls"] is None
+        and no_calls["identified_calls_per_dwelling_month"] is None
+    )

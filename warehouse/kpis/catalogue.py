@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warehouse.model import reference
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -14,6 +16,10 @@ class Kpi:
     definition: str
     reference: str = ""
     target: tuple[float, float] | None = None  # (low, high) band; None: no target
+    # What part of the organisation it can be measured for (``measurable.py``): all,
+    # identified (calls attached through the caller's dwelling, with a note), centre
+    # (the centre as a whole only), staff (the centre's staff as a whole only).
+    scope: str = "all"
 
 
 CATALOGUE: list[Kpi] = [
@@ -24,6 +30,7 @@ CATALOGUE: list[Kpi] = [
         "Appels entrants des files du centre, décrochés ou non, hors abandons de moins de "
         "short_abandon_s secondes",
         "NMH : 38 382 (2014) → 44 800 (2015)",
+        scope="centre",
     ),
     Kpi(
         "answered_calls",
@@ -31,6 +38,7 @@ CATALOGUE: list[Kpi] = [
         "calls",
         "Appels présentés décrochés (issue = décroché)",
         "NMH : 38 729 en 2015",
+        scope="identified",
     ),
     Kpi(
         "answer_rate",
@@ -39,6 +47,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés / appels présentés ; abandon, dissuasion et messagerie sont perdus",
         "secteur : ~90 % ; autres secteurs ≥ 95 %",
         (0.90, 1.0),
+        scope="centre",
     ),
     Kpi(
         "service_level_90",
@@ -47,6 +56,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés en 90 s ou moins / appels présentés",
         "AFNOR : ≥ 80 % en 90 s",
         (0.80, 1.0),
+        scope="centre",
     ),
     Kpi(
         "service_level_60",
@@ -54,6 +64,7 @@ CATALOGUE: list[Kpi] = [
         "ratio",
         "Appels décrochés en 60 s ou moins / appels présentés",
         "",
+        scope="centre",
     ),
     Kpi(
         "asa_s",
@@ -62,6 +73,7 @@ CATALOGUE: list[Kpi] = [
         "Attente moyenne des appels décrochés",
         "secteur : < 60 s",
         (0, 60),
+        scope="identified",
     ),
     Kpi(
         "abandon_rate",
@@ -70,12 +82,14 @@ CATALOGUE: list[Kpi] = [
         "Appels abandonnés par l'appelant / appels présentés",
         "secteur : ~10 %",
         (0, 0.10),
+        scope="centre",
     ),
     Kpi(
         "aht_s",
         "Durée moyenne de traitement (DMT)",
         "seconds",
         "Durée moyenne de conversation des appels décrochés ; indicative, jamais un objectif",
+        scope="identified",
     ),
     Kpi(
         "calls_per_dwelling_month",
@@ -84,6 +98,7 @@ CATALOGUE: list[Kpi] = [
         "Appels présentés / (logements gérés × mois)",
         "0,5 à 1 (≈ 350 appels/jour pour 10 000 logements)",
         (0.5, 1.0),
+        scope="centre",
     ),
     Kpi(
         "complaint_share",
@@ -92,6 +107,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés dont la famille de motif commence par « Réclamation » / appels "
         "décrochés qualifiés",
         "NMH : environ 1 sur 5",
+        scope="identified",
     ),
     Kpi(
         "capture_share",
@@ -107,6 +123,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés réglés par le centre / appels décrochés où l'information est connue",
         "secteur : 46 % à 83 %",
         (0.46, 0.83),
+        scope="identified",
     ),
     Kpi(
         "first_level_closure_requests",
@@ -164,6 +181,7 @@ CATALOGUE: list[Kpi] = [
         "Appels présentés d'un numéro qui avait déjà appelé dans les 7 jours précédents "
         "(repeat_window_days) / appels présentés de numéros identifiés",
         "l'inverse de la résolution au premier contact",
+        scope="centre",
     ),
     Kpi(
         "out_of_hours_share",
@@ -172,6 +190,7 @@ CATALOGUE: list[Kpi] = [
         "Appels présentés hors des horaires d'ouverture (astreinte, soirs, week-ends, jours "
         "fériés) / appels présentés",
         "NMH : CRL 8 h 30-17 h 30, astreinte 17 h 30-8 h 30",
+        scope="centre",
     ),
     Kpi(
         "calls_per_advisor_day",
@@ -180,6 +199,7 @@ CATALOGUE: list[Kpi] = [
         "Appels décrochés aux heures d'ouverture / jours-ETP de conseillers",
         "≤ 70 appels par conseiller et par jour",
         (0, 70),
+        scope="staff",
     ),
     Kpi(
         "supervision_ratio",
@@ -187,6 +207,7 @@ CATALOGUE: list[Kpi] = [
         "advisors/supervisor",
         "ETP conseillers / ETP encadrants",
         "secteur : 6 (autres secteurs : 10)",
+        scope="staff",
     ),
     Kpi(
         "cost_per_dwelling_year",
@@ -213,8 +234,8 @@ CATALOGUE: list[Kpi] = [
         "Satisfaction",
         "ratio",
         "Part pondérée des réponses satisfaites (note de 7 à 10, ou « très » / « assez "
-        "satisfait ») par thème, pour les vagues d'enquête de la période (la dernière "
-        "sinon) ; « ne sait pas » exclu",
+        "satisfait ») par thème, pour les vagues d'enquête de la période (sinon la dernière "
+        "interrogée avant sa fin, jamais une plus récente) ; « ne sait pas » exclu",
         "2014 : accueil 85 %, communication 83 %, technique 67 %, autres 75 % ; USH/BVA "
         "2019 : logement 85 %",
     ),
@@ -274,3 +295,72 @@ YOY_VOLUMES = ("offered_calls", "answered_calls", "requests", "complaints", "con
 def kpi(kpi_id: str) -> Kpi:
     """The catalogue entry of an id, including parametrised ones (``capture_share.crl``)."""
     return BY_ID[kpi_id.split(".", 1)[0]]
+
+
+# The survey themes' French labels, in the order the pages and the report list them.
+THEMES = {
+    "global": "Satisfaction globale",
+    "accueil": "Accueil",
+    "communication": "Communication",
+    "demandes_techniques": "Demandes techniques",
+    "demandes_administratives": "Demandes administratives",
+    "proprete": "Propreté",
+    "logement": "Logement",
+    "cadre_de_vie": "Cadre de vie",
+    "voisinage": "Voisinage",
+}
+CHANNELS = {code: name for code, name, _ in reference.CHANNELS}
+VOLUMES = {
+    "offered_calls": "Appels présentés",
+    "answered_calls": "Appels traités",
+    "requests": "Demandes",
+    "complaints": "Réclamations",
+    "contacts": "Contacts",
+}
+
+
+def theme_label(code: str) -> str:
+    return THEMES.get(code, code.replace("_", " ").capitalize())
+
+
+def bucket_label(bucket: str) -> str:
+    """An age bucket of the backlog: ``8-30`` -> « 8 à 30 jours », ``91+`` -> « plus de 90
+    jours »."""
+    if bucket.endswith("+"):
+        return f"plus de {int(bucket[:-1]) - 1} jours"
+    low, _, high = bucket.partition("-")
+    return f"{low} à {high} jours"
+
+
+def label(kpi_id: str) -> str:
+    """The one French label of a KPI id, its variant said: « Taux de captation des
+    réclamations — Agence », « Demandes en cours (stock) — 8 à 30 jours », « Évolution sur
+    un an — Appels présentés », « Satisfaction — Accueil ». Every table, tile and export
+    names a KPI by it, so that no two rows of one table read the same."""
+    base, _, detail = kpi_id.partition(".")
+    name = BY_ID[base].label
+    if not detail:
+        return name
+    if base == "satisfaction":
+        return theme_label(detail) if detail == "global" else f"{name} — {theme_label(detail)}"
+    variant = {
+        "capture_share": lambda: CHANNELS.get(detail, detail),
+        "backlog_open": lambda: bucket_label(detail),
+        "yoy": lambda: VOLUMES.get(detail, detail),
+    }.get(base, lambda: detail)()
+    return f"{name} — {variant}"
+
+
+# Units as a reader says them (the exports' « Unité » column).
+UNITS = {
+    "calls": "appels",
+    "ratio": "part (de 0 à 1)",
+    "seconds": "secondes",
+    "days": "jours",
+    "eur": "euros",
+    "requests": "demandes",
+    "calls/dwelling/month": "appels par logement et par mois",
+    "followups/request": "relances par demande",
+    "calls/FTE-day": "appels par ETP et par jour",
+    "advisors/supervisor": "conseillers par encadrant",
+}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import Connection, Engine, func, select
 
-from warehouse.kpis import calls, costs, requests, satisfaction
-from warehouse.kpis.catalogue import YOY_VOLUMES, kpi
+from warehouse.kpis import calls, costs, measurable, requests, satisfaction
+from warehouse.kpis.catalogue import YOY_VOLUMES, kpi, label
 from warehouse.kpis.ratios import ratio
 from warehouse.model import scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
@@ -18,17 +18,6 @@ NO_STAFFING = "aucun fichier d'effectifs chargé"
 NO_DWELLINGS = "aucun logement géré sur la période (référentiel logements non chargé ?)"
 NO_SURVEY = "aucune enquête de satisfaction importée pour ces filtres"
 NO_AFTER = "aucune enquête « à chaud » sur les demandes créées dans la période"
-STAFF_SCOPE = "effectifs du centre : non répartis par agence ni par organisme"
-CALL_SCOPE = (
-    "filtre agence : seuls les appels dont le logement a été identifié sont rattachés à "
-    "une agence (les appels perdus ne le sont pas)"
-)
-LOST_CALLS_SCOPE = (
-    "sans objet pour une sélection d'agences : les appels perdus ne sont presque jamais "
-    "rattachés à un logement, le taux serait faussement proche de 100 %"
-)
-# Rates whose denominator counts lost calls: meaningless over identified calls only.
-LOST_CALL_RATES = ("answer_rate", "service_level_90", "service_level_60", "abandon_rate")
 CALL_IDS = (
     "offered_calls",
     "answered_calls",
@@ -60,7 +49,17 @@ def _value(kpi_id: str, value, note: str = "") -> KpiValue:
     if value is None and not note:
         note = NO_DATA
     value = None if value is None else float(value)
-    return KpiValue(kpi_id, value, k.unit, k.definition, k.reference, k.label, note)
+    return KpiValue(kpi_id, value, k.unit, k.definition, k.reference, label(kpi_id), note)
+
+
+def _scoped(v: KpiValue, f: Filters) -> KpiValue:
+    """The value as the filters' scope can measure it (``measurable``): none and the
+    reason, or the value with the scope's note beside its own."""
+    why = measurable.reason(v.id, f)
+    if why:
+        return replace(v, value=None, note=why)
+    scope_note = measurable.note(v.id, f)
+    return replace(v, note=" ; ".join(n for n in (v.note, scope_note) if n)) if scope_note else v
 
 
 def contact_count(conn: Connection, f: Filters) -> int:
@@ -99,9 +98,8 @@ COST_IDS = ("cost_per_dwelling_year", "cost_per_answered_call", "cost_per_first_
 
 def _staffing(conn: Connection, f: Filters, ca: dict) -> list[KpiValue]:
     staff = costs.staffing(conn, f)
-    if staff is None or f.has_scope:
-        note = NO_STAFFING if staff is None else STAFF_SCOPE
-        return [_value(i, None, note) for i in STAFF_IDS]
+    if staff is None:
+        return [_value(i, None, NO_STAFFING) for i in STAFF_IDS]
     return [
         _value("calls_per_advisor_day", ratio(ca["answered_in_hours"], staff[0])),
         _value("supervision_ratio", ratio(staff[0], staff[1])),
@@ -134,6 +132,7 @@ def compute_all(
     alone need are not run (the Synthèse's year before needs its tiles only)."""
     with engine.connect() as conn:
         out = _compute(conn, f, s, None if only is None else {i.split(".")[0] for i in only})
+    out = [_scoped(v, f) for v in out]
     return out if only is None else [v for v in out if v.id in only or v.id.split(".")[0] in only]
 
 
@@ -146,17 +145,7 @@ def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None)
     unmeasured = calls.unmeasured(ca, s)
     ra = requests.totals(conn, f)
     rv = requests.derive(ra)
-    scope_note = CALL_SCOPE if f.has_scope else ""
-
-    def noted(i: str) -> str:
-        return " ; ".join(n for n in (unmeasured.get(i, ""), scope_note) if n)
-
-    out = [
-        _value(i, None, LOST_CALLS_SCOPE)
-        if f.has_scope and i in LOST_CALL_RATES
-        else _value(i, cv[i], noted(i))
-        for i in CALL_IDS[:-1]
-    ]
+    out = [_value(i, cv[i], unmeasured.get(i, "")) for i in CALL_IDS[:-1]]
     out.append(_value("aht_s", cv["aht_s"], unmeasured.get("aht_s", "")))
 
     dm = costs.dwelling_months(conn, f)
@@ -186,8 +175,8 @@ def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None)
         chased = requests.followups(conn, f, s)
         out.append(_value("followup_rate", chased["followup_rate"]))
         out.append(_value("followups_per_request", chased["followups_per_request"]))
-    out.append(_value("repeat_call_rate", cv["repeat_call_rate"], scope_note))
-    out.append(_value("out_of_hours_share", cv["out_of_hours_share"], scope_note))
+    out.append(_value("repeat_call_rate", cv["repeat_call_rate"]))
+    out.append(_value("out_of_hours_share", cv["out_of_hours_share"]))
 
     if want(*STAFF_IDS):
         out += _staffing(conn, f, ca)

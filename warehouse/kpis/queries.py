@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, Engine, and_, cast, exists, func, literal, or_, select
+from sqlalchemy import Date, Engine, and_, case, cast, exists, func, literal, or_, select
 
-from warehouse.model import scopes
+from warehouse.model import as_of, scopes
 from warehouse.model.params import Filters
 from warehouse.model.schema import (
     alert_state,
@@ -226,11 +226,10 @@ def data_period(engine: Engine) -> tuple[date, date] | None:
 
 
 def _open_requests(f: Filters, late_only: bool):
+    """The requests open at the end of the period, each with its status then
+    (``as_of``): the same requests as the backlog KPI counts."""
     q = scopes.requests(f)
-    end_key = scopes.date_key(f.end)
-    still_open = or_(q.c.closed_date_key.is_(None), q.c.closed_date_key > end_key)
-    late = q.c.first_action_due_date < f.end
-    no_action = or_(q.c.first_action_date_key.is_(None), q.c.first_action_date_key > end_key)
+    late = and_(q.c.first_action_due_date < f.end, ~func.coalesce(as_of.acted(q.c, f.end), False))
     query = select(
         q.c.request_id,
         q.c.day.label("created"),
@@ -240,12 +239,12 @@ def _open_requests(f: Filters, late_only: bool):
         q.c.request_type,
         q.c.urgency_days,
         q.c.first_action_due_date.label("due"),
-        cast(q.c.first_action_at, Date).label("first_action"),
-        q.c.status,
+        case((as_of.acted(q.c, f.end), cast(q.c.first_action_at, Date))).label("first_action"),
+        as_of.status_at(q.c, f.end).label("status"),
         (cast(literal(f.end), Date) - q.c.day).label("age_days"),
         q.c.followup_count,
-    ).where(still_open, q.c.status.not_in(["annulee", "cloturee"]))
-    return query.where(late, no_action) if late_only else query
+    ).where(as_of.open_at(q.c, f.end))
+    return query.where(late) if late_only else query
 
 
 def open_requests(engine: Engine, f: Filters, late_only: bool = False, limit: int = 5_000):

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, s
 
 from warehouse.french import number as french_number
 from warehouse.kpis.ratios import number, ratio
-from warehouse.model import scopes
+from warehouse.model import as_of, scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.model.schema import agg_request_repeat
 
@@ -16,13 +16,12 @@ from warehouse.model.schema import agg_request_repeat
 def commitment(c, f: Filters):
     """(assessed, kept) of a request's commitment at the end of the period: its deadline
     has passed or its first action has come; kept when that action came by the deadline."""
-    end_key = scopes.date_key(f.end)
-    acted = cast(c.first_action_at, Date)
+    acted_on = cast(c.first_action_at, Date)
     assessed = and_(
         c.first_action_due_date.is_not(None),
-        or_(c.first_action_due_date < f.end, c.first_action_date_key <= end_key),
+        or_(c.first_action_due_date < f.end, as_of.acted(c, f.end)),
     )
-    kept = and_(assessed, c.first_action_date_key <= end_key, acted <= c.first_action_due_date)
+    kept = and_(assessed, as_of.acted(c, f.end), acted_on <= c.first_action_due_date)
     return assessed, kept
 
 
@@ -122,14 +121,10 @@ def close_days(conn: Connection, f: Filters) -> dict[str, float | None]:
 
 
 def backlog(conn: Connection, f: Filters, s: Settings) -> dict[str, int]:
-    """Requests open at the end of the period, in total and per age bucket (days)."""
+    """Requests open at the end of the period (``as_of.open_at``), in total and per age
+    bucket (days)."""
     q = scopes.requests(f)
-    end_key = scopes.date_key(f.end)
-    still_open = and_(
-        or_(q.c.closed_date_key.is_(None), q.c.closed_date_key > end_key),
-        ~and_(q.c.status == "annulee", q.c.closed_date_key.is_(None)),
-        ~and_(q.c.status == "cloturee", q.c.closed_date_key.is_(None)),
-    )
+    still_open = as_of.open_at(q.c, f.end)
     age = cast(literal(f.end), Date) - q.c.day
     labels, whens, low = [], [], -1
     for high in s.age_buckets_days:

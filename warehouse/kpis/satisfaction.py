@@ -1,6 +1,7 @@
 """Tenant satisfaction (kpis.md): the weighted share of satisfied answers per theme, for
-the waves interviewed in the period (the latest wave when none was), with the change
-against the previous wave; and the satisfaction of « à chaud » surveys after a request.
+the waves interviewed in the period (the latest wave interviewed by its end when none
+was), with the change against the previous wave: only answers given by the end of the
+period count (``warehouse.model.as_of``); and the satisfaction of « à chaud » surveys after a request.
 
 An answer is satisfied when its mark reaches ``satisfied_from_mark`` (7 of 10 by default)
 or its verbal level is « très » or « assez / plutôt satisfait »; « ne sait pas » and empty
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from warehouse.kpis.catalogue import THEMES, theme_label  # noqa: F401 (part of this module's API)
 from warehouse.kpis.ratios import ratio
 from warehouse.kpis.requests import commitment
-from warehouse.model import scopes
+from warehouse.model import as_of, scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.model.schema import (
     dim_agency,
@@ -24,24 +26,6 @@ from warehouse.model.schema import (
 )
 
 MIN_RESPONDENTS = 30  # below, a rate's margin of error passes ±18 points (95 %, p = 0.5)
-
-
-# The themes' French labels, in the order the pages and the report list them.
-THEMES = {
-    "global": "Satisfaction globale",
-    "accueil": "Accueil",
-    "communication": "Communication",
-    "demandes_techniques": "Demandes techniques",
-    "demandes_administratives": "Demandes administratives",
-    "proprete": "Propreté",
-    "logement": "Logement",
-    "cadre_de_vie": "Cadre de vie",
-    "voisinage": "Voisinage",
-}
-
-
-def theme_label(code: str) -> str:
-    return THEMES.get(code, code.replace("_", " ").capitalize())
 
 
 def _answers(f: Filters, s: Settings, periodic: bool = True):
@@ -66,6 +50,7 @@ def _answers(f: Filters, s: Settings, periodic: bool = True):
             ).outerjoin(dim_agency, dim_agency.c.agency_key == a.agency_key)
         )
         .where(a.request_id.is_(None) if periodic else a.request_id.is_not(None))
+        .where(as_of.answer_known(a.answer_date, f.end))
     )
     return query.where(*scopes._agency_filters(f, dim_agency)).subquery("answers")
 
@@ -73,8 +58,9 @@ def _answers(f: Filters, s: Settings, periodic: bool = True):
 def waves(
     conn: Connection, f: Filters, s: Settings = DEFAULT_SETTINGS
 ) -> tuple[list[str], str | None]:
-    """(the waves of the period, the wave before them); the latest wave when none was
-    interviewed in the period. Waves are ordered by their last interview, then name."""
+    """(the waves of the period, the wave before them); the latest wave known at the end of
+    the period when none was interviewed in it, never a later one (``as_of``). Waves are
+    ordered by their last interview known then, then name."""
     q = _answers(Filters(f.start, f.end), s)
     rows = conn.execute(
         select(q.c.wave, func.min(q.c.answer_date), func.max(q.c.answer_date))
@@ -93,7 +79,8 @@ def waves(
 def theme_rates(
     conn: Connection, f: Filters, chosen: list[str], s: Settings = DEFAULT_SETTINGS, by=()
 ) -> list[dict]:
-    """Per theme (and per ``by`` column, e.g. ``agency``): rate, respondents, answers."""
+    """Per theme (and per ``by`` column, e.g. ``agency``): rate, respondents, ``answers``
+    and ``satisfied`` (weighted answers: never « answered », the calls' word)."""
     if not chosen:
         return []
     q = _answers(f, s)
@@ -102,14 +89,14 @@ def theme_rates(
         select(
             *keys,
             func.sum(q.c.w_satisfied).label("satisfied"),
-            func.sum(q.c.w_answered).label("answered"),
+            func.sum(q.c.w_answered).label("answers"),
             func.count(func.distinct(q.c.respondent)).label("respondents"),
         )
         .where(q.c.wave.in_(chosen))
         .group_by(*keys)
         .order_by(*keys)
     ).mappings()
-    return [dict(r) | {"rate": ratio(r["satisfied"], r["answered"])} for r in rows if r["answered"]]
+    return [dict(r) | {"rate": ratio(r["satisfied"], r["answers"])} for r in rows if r["answers"]]
 
 
 def after_request(
@@ -130,13 +117,13 @@ def after_request(
         select(
             *labelled,
             func.sum(q.c.w_satisfied).label("satisfied"),
-            func.sum(q.c.w_answered).label("answered"),
+            func.sum(q.c.w_answered).label("answers"),
             func.count(func.distinct(q.c.respondent)).label("respondents"),
         )
         .select_from(q.join(r, r.c.request_id == q.c.request_id))
         .group_by(*groups)
     ).mappings()
-    return [dict(x) | {"rate": ratio(x["satisfied"], x["answered"])} for x in rows if x["answered"]]
+    return [dict(x) | {"rate": ratio(x["satisfied"], x["answers"])} for x in rows if x["answers"]]
 
 
 def references(conn: Connection) -> list[dict]:

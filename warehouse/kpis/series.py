@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.kpis import calls, costs, requests
+from warehouse.kpis import calls, costs, measurable, requests
 from warehouse.model import scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 
@@ -56,26 +56,29 @@ def _frame(rows: list[dict], keys: list[str], columns: list[str]) -> pd.DataFram
 def call_series(
     engine: Engine, f: Filters, grain: str = "month", s: Settings = DEFAULT_SETTINGS
 ) -> pd.DataFrame:
-    """Call KPIs per day, ISO week (yyyyww), month or year of the period."""
+    """Call KPIs per day, ISO week (yyyyww), month or year of the period (without the
+    figures the filters' scope cannot measure, ``measurable``)."""
     with engine.connect() as conn:
         rows = calls.grouped(conn, f, s, [GRAINS[grain]])
-    return _frame(rows, [GRAINS[grain]], _call_columns(s))
+    return measurable.blank(_frame(rows, [GRAINS[grain]], _call_columns(s)), f)
 
 
 def call_breakdown(
     engine: Engine, f: Filters, by: str, s: Settings = DEFAULT_SETTINGS
 ) -> pd.DataFrame:
-    """Call KPIs per agency (of the identified dwelling), channel or queue."""
+    """Call KPIs per agency (of the identified dwelling), channel or queue; per agency,
+    or under a scope, without the figures a part of the organisation cannot measure."""
     with engine.connect() as conn:
         rows = calls.grouped(conn, f, s, [CALL_DIMENSIONS[by]])
-    return _frame(rows, [CALL_DIMENSIONS[by]], _call_columns(s))
+    frame = _frame(rows, [CALL_DIMENSIONS[by]], _call_columns(s))
+    return measurable.blank(frame, f, part=f.has_scope or by == "agency")
 
 
 def call_heatmap(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """Offered, answered and lost calls per ISO weekday (1 = Monday) x half-hour slot."""
     with engine.connect() as conn:
         rows = calls.grouped(conn, f, s, ["weekday", "slot"])
-    frame = _frame(rows, ["weekday", "slot"], _call_columns(s))
+    frame = measurable.blank(_frame(rows, ["weekday", "slot"], _call_columns(s)), f)
     return frame[["weekday", "slot", "offered_calls", "answered_calls", "lost_calls"]]
 
 
@@ -95,9 +98,13 @@ def capture_series(engine: Engine, f: Filters, grain: str = "year") -> pd.DataFr
 
 
 def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """One row per agency with its call and request KPIs and dwellings managed."""
+    """One row per agency with its request KPIs, dwellings managed, and the call figures an
+    agency can measure (``measurable``): its identified calls (``identified_calls``, per
+    dwelling and month too) beside them; no offered calls, answer rate or service level."""
     with engine.connect() as conn:
         call_rows = _frame(calls.grouped(conn, f, s, ["agency"]), ["agency"], _call_columns(s))
+        call_rows["identified_calls"] = call_rows["offered_calls"]
+        call_rows = measurable.blank(call_rows, part=True)
         request_rows = _frame(requests.grouped(conn, f, ["agency"]), ["agency"], REQUEST_COLUMNS)
         months = costs.dwelling_months_by_agency(conn, f)
     parts = [
@@ -109,8 +116,11 @@ def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> 
         return pd.DataFrame()
     table = pd.concat(parts, axis=1).rename_axis("agency").reset_index()
     table["dwelling_months"] = table["agency"].map(months).fillna(0)
-    if "offered_calls" in table:
-        table["calls_per_dwelling_month"] = table["offered_calls"] / table["dwelling_months"]
+    if "identified_calls" in table:
+        per = table["identified_calls"] / table["dwelling_months"].where(
+            table["dwelling_months"] > 0
+        )
+        table["identified_calls_per_dwelling_month"] = per
     return table.reset_index(drop=True)
 
 
@@ -119,14 +129,14 @@ def agency_reference(table: pd.DataFrame, whole: Mapping[str, float | None]) -> 
     whole (``whole``: the KPI values over the same filters); the call figures over the
     agencies' identified calls, as their rows count them (every call of the centre would
     not compare), per dwelling managed by those agencies; requests and complaints summed."""
-    identified = table["offered_calls"].sum() if "offered_calls" in table else None
+    identified = table["identified_calls"].sum() if "identified_calls" in table else None
     months = table["dwelling_months"].sum() if "dwelling_months" in table else 0
     row = {
         "agency": None,
         "commitment_kept": whole.get("commitment_kept"),
         "first_level_closure_requests": whole.get("first_level_closure_requests"),
-        "offered_calls": identified,
-        "calls_per_dwelling_month": identified / months
+        "identified_calls": identified,
+        "identified_calls_per_dwelling_month": identified / months
         if identified is not None and months
         else None,
     }
@@ -137,7 +147,8 @@ def agency_reference(table: pd.DataFrame, whole: Mapping[str, float | None]) -> 
 
 
 def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:
-    """Front-desk contacts per channel, with the centre's offered calls beside them."""
+    """Front-desk contacts per channel, with the centre's offered calls beside them; none
+    under a scope, which cannot count offered calls (``measurable``)."""
     from sqlalchemy import func, select
 
     q = scopes.contacts(f)
@@ -145,5 +156,6 @@ def contact_mix(engine: Engine, f: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query.order_by(q.c.channel)).mappings()]
         centre = calls.grouped(conn, f, DEFAULT_SETTINGS, ["channel"])
-    rows += [{"channel": r["channel"], "contacts": r["offered_calls"]} for r in centre]
+    if not measurable.reason("offered_calls", f):
+        rows += [{"channel": r["channel"], "contacts": r["offered_calls"]} for r in centre]
     return pd.DataFrame(rows, columns=["channel", "contacts"])

@@ -36,13 +36,16 @@ def _months(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 
 def call_volumes(trend: pd.DataFrame) -> alt.Chart:
-    """Offered and answered calls per month."""
+    """Offered and answered calls per month; answered only when the scope cannot count
+    offered calls (``measurable``: their column has no value)."""
     frame, order = _months(trend)
     long = frame.melt("mois", ["offered_calls", "answered_calls"], "série", "appels")
     long["série"] = long["série"].map({"offered_calls": "Présentés", "answered_calls": "Traités"})
-    names = ["Présentés", "Traités"]
+    long = long.dropna(subset=["appels"])
+    names = [n for n in ("Présentés", "Traités") if n in set(long["série"])]
+    title = "Appels présentés et traités par mois" if len(names) == 2 else "Appels traités par mois"
     return (
-        alt.Chart(long, title="Appels présentés et traités par mois")
+        alt.Chart(long, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("mois:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40)),

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 from warehouse import french as fmt
-from warehouse.kpis.catalogue import BY_ID
+from warehouse.kpis.catalogue import BY_ID, UNITS, label
 from warehouse.model.catalog import DEMO_MARK
 
 # Headers of the columns that are not KPIs (those take their catalogue label).
@@ -26,6 +26,8 @@ HEADERS = {
     "category": "Catégorie",
     "agency": "Agence",
     "lost_calls": "Appels perdus",
+    "identified_calls": "Appels présentés identifiés",
+    "identified_calls_per_dwelling_month": "Appels identifiés par logement et par mois",
     "outbound_calls": "Appels sortants",
     "requests": "Demandes",
     "complaints": "Réclamations",
@@ -58,10 +60,37 @@ HEADERS = {
     "first_action": "1re action",
     "age_days": "Ancienneté (j)",
     "followup_count": "Relances",
+    "ancienneté": "Ancienneté",  # the backlog by age (Demandes page)
+    "demandes": "Demandes",
+    # satisfaction rows: weighted answers, never « answered » (the calls' word)
+    "kept": "Engagement",
+    "theme": "Thème",
+    "satisfied": "Réponses satisfaites (pondérées)",
+    "answers": "Réponses (pondérées)",
+    "respondents": "Répondants",
+    "rate": "Satisfaits",
+    # a table of KPIs (``kpi_table``)
+    "id": "Identifiant",
+    "label": "Indicateur",
+    "value": "Valeur",
+    "unit": "Unité",
+    "reference": "Référence",
+    "note": "Note",
 }
 # Chart-only label columns: the export labels the code column itself.
 CHART_LABELS = {"canal", "jour", "créneau", "urgence", "période", "début", "fin", "étiquette"}
-RATIOS = {"share", "service_level", "occupancy", "part"}
+RATIOS = {"share", "service_level", "occupancy", "part", "rate"}
+# XLSX number formats by unit (a count: thousands grouped, no decimal).
+NUMBER_FORMATS = {
+    "ratio": "0.0%",
+    "eur": "#,##0.00",
+    "seconds": "#,##0",
+    "days": "0.0",
+    "decimal": "#,##0.00",
+    "count": "#,##0",
+    "calls": "#,##0",
+    "requests": "#,##0",
+}
 # Coded values of the request tables, by their French labels.
 CODES = {
     "request_type": {"reclamation": "Réclamation", "renseignement": "Renseignement"},
@@ -75,15 +104,58 @@ CODES = {
 WHOLE = {"seconds": 0, "eur": 2, "days": 1}
 
 
-def for_people(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The table as a person reads it. ``refs``: the channels and categories lists."""
+def for_people(
+    frame: pd.DataFrame, refs: dict[str, pd.DataFrame], units: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The table as a person reads it. ``refs``: the channels and categories lists;
+    ``units``: the unit of columns that are neither KPIs nor known (``ratio`` for a
+    column of shares named after a theme). The units go with the table (``attrs``) to
+    the XLSX, which formats each number by them; a table of KPIs (``kpi_table``) has one
+    unit per row."""
     out = frame.drop(columns=[c for c in frame.columns if c in CHART_LABELS and c != "canal"])
     if "canal" in out and "channel" in out:
         out = out.drop(columns="canal")
     out = labelled(out, refs)
+    row_units = list(out["unit"]) if {"value", "unit"} <= set(out.columns) else None
+    given = units or {}
+    found = {c: given.get(c) or _unit(c) for c in out.columns}
     for column in out.columns:
-        out[column] = _rounded(column, out[column])
-    return out.rename(columns={c: _header(c) for c in out.columns})
+        if column == "value" and row_units is not None:
+            rounded = [_round_one(v, u) for v, u in zip(out[column], row_units, strict=True)]
+            out[column] = pd.Series(rounded, index=out.index, dtype=object)  # 3 stays 3
+        else:
+            out[column] = _rounded(column, out[column], found[column])
+    if row_units is not None:
+        out["unit"] = [UNITS.get(u, u) for u in row_units]
+    out = out.rename(columns={c: _header(c) for c in out.columns})
+    out.attrs["units"] = {_header(c): u for c, u in found.items() if u}
+    if row_units is not None:
+        out.attrs["row_units"] = {_header("value"): row_units}
+    return out
+
+
+def kpi_table(values: list[dict]) -> pd.DataFrame:
+    """A table of KPI values (``KpiValue.as_dict()``) as an export holds it: the label of
+    each variant, the number as a number, its unit, the reference and the note; a KPI
+    without a value is kept when the note says why it is not measured."""
+    columns = ["label", "value", "unit", "reference", "note"]
+    kept = [v for v in values if v["value"] is not None or str(v["note"]).startswith("non mesuré")]
+    return pd.DataFrame(kept, columns=columns).astype({"value": "float64"})
+
+
+def _unit(column: str) -> str | None:
+    kpi = BY_ID.get(column.split(".", 1)[0])
+    return kpi.unit if kpi else ("ratio" if column in RATIOS else None)
+
+
+def _round_one(value, unit: str):
+    if value is None or pd.isna(value):
+        return None
+    if unit == "ratio":
+        return round(float(value), 4)
+    if unit in WHOLE:
+        return round(float(value), WHOLE[unit]) if WHOLE[unit] else int(round(float(value)))
+    return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
 def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -106,15 +178,16 @@ def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame
 
 
 def _header(column: str) -> str:
-    kpi = BY_ID.get(column.split(".", 1)[0])
-    return HEADERS.get(column) or (kpi.label if kpi else column)
+    """A column's French header: its own, or the catalogue's label of the KPI variant."""
+    if column in HEADERS:
+        return HEADERS[column]
+    return label(column) if column.split(".", 1)[0] in BY_ID else column
 
 
-def _rounded(column: str, values: pd.Series) -> pd.Series:
+def _rounded(column: str, values: pd.Series, unit: str | None = None) -> pd.Series:
     if not pd.api.types.is_float_dtype(values):
         return values
-    kpi = BY_ID.get(column.split(".", 1)[0])
-    unit = kpi.unit if kpi else ("ratio" if column in RATIOS else "")
+    unit = unit or _unit(column) or ""
     if unit == "ratio":
         return values.round(4)
     if unit in WHOLE:
@@ -174,8 +247,15 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for French Excel: ``;``, decimal comma, UTF-8 with BOM, no live formula."""
-    return inert(frame).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    """CSV for French Excel: ``;``, decimal comma (in a column of mixed units too), UTF-8
+    with BOM, no live formula."""
+    out = inert(frame)
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(
+                lambda v: str(v).replace(".", ",") if isinstance(v, float) else v
+            )
+    return out.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "données") -> bytes:
@@ -194,20 +274,27 @@ def xlsx_writer(target) -> pd.ExcelWriter:
 
 
 def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None:
-    """One sheet of ``frame``: numbers formatted (percent for shares), columns sized."""
+    """One sheet of ``frame``: numbers formatted by their unit (``for_people`` gives them:
+    percent for shares, per row in a table of KPIs), columns sized."""
     frame.to_excel(writer, index=False, sheet_name=sheet[:31])
     book, page = writer.book, writer.sheets[sheet[:31]]
-    percent = book.add_format({"num_format": "0.0%"})
-    whole = book.add_format({"num_format": "#,##0"})
-    decimal = book.add_format({"num_format": "#,##0.00"})
+    formats = {u: book.add_format({"num_format": f}) for u, f in NUMBER_FORMATS.items()}
+    units = frame.attrs.get("units", {})
+    row_units = frame.attrs.get("row_units", {})
     for i, column in enumerate(frame.columns):
         values = frame[column]
         style = None
-        if pd.api.types.is_integer_dtype(values):
-            style = whole
-        elif pd.api.types.is_float_dtype(values):
-            is_share = values.dropna().between(0, 1).all() and _is_share(column)
-            style = percent if is_share else decimal
+        if column in row_units:  # one unit per row: each cell its own format
+            for row, (value, unit) in enumerate(zip(values, row_units[column], strict=True), 1):
+                if value is not None and not pd.isna(value):
+                    page.write_number(row, i, value, formats.get(unit, formats["decimal"]))
+        elif pd.api.types.is_integer_dtype(values):
+            style = formats["count"]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            unit = units.get(column)
+            if unit is None and values.dropna().between(0, 1).all() and _is_share(column):
+                unit = "ratio"
+            style = formats.get(unit or "decimal", formats["decimal"])
         width = max(len(str(column)), *(len(str(v)) for v in values.head(200)), 8) + 2
         page.set_column(i, i, min(width, 60), style)
 

@@ -29,7 +29,8 @@ from reportlab.platypus import (
 )
 
 from warehouse.french import NNBSP, by_unit, change, day, month, number
-from warehouse.kpis.catalogue import kpi
+from warehouse.kpis import measurable
+from warehouse.kpis.catalogue import kpi, label
 from warehouse.kpis.satisfaction import theme_label
 from warehouse.model.catalog import DEMO_MARK
 from warehouse.report import charts
@@ -94,14 +95,9 @@ def _image(chart) -> Image:
 
 
 def _label(report: MonthlyReport, kpi_id: str) -> str:
-    """« Taux de captation des réclamations (CRL) »: a parametrised KPI with its channel."""
-    base, _, detail = kpi_id.partition(".")
-    if not detail:
-        return kpi(base).label
-    channels = report.refs["channels"]
-    names = dict(zip(channels["channel_code"], channels["channel_label"], strict=True))
-    detail = theme_label(detail) if base == "satisfaction" else names.get(detail, detail)
-    return f"{kpi(base).label} ({detail})"
+    """The catalogue's label of the KPI variant (« Taux de captation des réclamations —
+    Centre de relation locataires »), as the screen and the exports say it."""
+    return label(kpi_id)
 
 
 def _tiles(report: MonthlyReport, styles: dict) -> Table:
@@ -176,9 +172,13 @@ def _trends(report: MonthlyReport, styles: dict) -> list:
         return [*out, Paragraph("Aucune donnée sur la période.", styles["body"])]
     if not report.trend.empty:
         out.append(_image(charts.call_volumes(report.trend)))
-        out.append(
-            _image(charts.rate_with_target(report.trend, "service_level_90", "Niveau de service"))
-        )
+        for kpi_id in ("offered_calls", "service_level_90"):  # what the scope cannot measure
+            why = measurable.reason(kpi_id, report.filters)
+            if why:
+                out.append(Paragraph(f"{_label(report, kpi_id)} : {why}.", styles["small"]))
+        if report.trend["service_level_90"].notna().any():
+            level = charts.rate_with_target(report.trend, "service_level_90", "Niveau de service")
+            out.append(_image(level))
     if not report.request_trend.empty:
         title = "Engagements respectés, par mois de création"
         out.append(_image(charts.rate_with_target(report.request_trend, "commitment_kept", title)))
@@ -204,8 +204,8 @@ def _agencies(report: MonthlyReport, styles: dict) -> list:
         ("complaints", "Réclam."),
         ("first_level_closure_requests", "Clôture 1er niveau"),
         ("commitment_kept", "Engagements respectés"),
-        ("offered_calls", "Appels présentés"),
-        ("calls_per_dwelling_month", "Appels par logt et mois"),
+        ("identified_calls", "Appels identifiés"),
+        ("identified_calls_per_dwelling_month", "Appels identifiés par logt et mois"),
     ]
     rows = [["Agence", *[title for _, title in columns]]]
     for r in table.to_dict("records"):
