@@ -37,7 +37,7 @@ from loaders.pipeline import import_file
 from tests.util import write_export
 from tests.warehouse.failure_dataset import FILES
 from warehouse.kpis import DEFAULT_SETTINGS as S
-from warehouse.kpis import Filters, compute_all, failure
+from warehouse.kpis import Filters, chases, compute_all, failure
 
 PERIOD = Filters(date(2025, 3, 1), date(2025, 4, 30))
 BY_TIME = 3000 * 0.7 + 2600 * 200 / 460
@@ -163,3 +163,41 @@ def test_without_costs_or_calls_the_figures_say_why(engine, tmp_path):
     assert "coûts" in got["non_quality_cost_eur"].note
     empty = _values(engine, Filters(date(2030, 1, 1), date(2030, 1, 31)))
     assert empty["failure_demand_share"].value is None and empty["failure_demand_share"].note
+
+
+def test_request_categories_ranked_by_follow_ups(loaded):
+    """Created in the period: technique R1 (open, nb_relances 1; C named it twice, F5 F7:
+    1 later call of the same number; A once, F1) and R3 (closed in 10 days, nb_relances 2);
+    administrative R2 (closed in 2 days, none). Technique: follow-ups 1 + 1 + 2 = 4 for 2
+    requests = 2, both chased; median close 10 days (R3 only); commitments: R1 due 6/3 (3
+    business days), no action by 30/4: missed; R3 due 18/3, acted 19/3: missed -> 0 of 2.
+    Administrative: 0 follow-ups, 2 days, R2 due 24/3 acted 11/3: kept, 1 of 1."""
+    with loaded.connect() as conn:
+        rows = chases.categories(conn, PERIOD, S)
+    assert [r["category"] for r in rows] == ["technique", "administrative"]
+    tech, admin = rows
+    assert (tech["requests"], tech["followups"]) == (2, 4)
+    assert tech["followups_per_request"] == 2 and tech["followup_rate"] == 1
+    assert tech["close_days_median"] == pytest.approx(10)
+    assert tech["commitment_kept"] == 0
+    assert (admin["followups_per_request"], admin["followup_rate"]) == (0, 0)
+    assert admin["close_days_median"] == pytest.approx(2)
+    assert admin["commitment_kept"] == 1
+
+
+def test_most_chased_open_requests(loaded):
+    """Open on 30 April: R1 alone (R2 R3 closed). Declared 1, calls naming it on a later
+    day than its creation: F5 F7 (F1 came the same day) = 2; 58 days old. On 13 March, F7
+    is still to come: 1 chase call; AG02's user sees none of it (R1 is AG01's)."""
+    with loaded.connect() as conn:
+        rows = chases.open_requests(conn, PERIOD, S)
+        earlier = chases.open_requests(conn, Filters(PERIOD.start, date(2025, 3, 13)), S)
+        theirs = chases.open_requests(
+            conn, Filters(PERIOD.start, PERIOD.end, allowed_agencies=("AG02",)), S
+        )
+    assert [(r["request_id"], r["declared_followups"], r["chase_calls"]) for r in rows] == [
+        ("R1", 1, 2)
+    ]
+    assert rows[0]["followups"] == 3 and rows[0]["age_days"] == 58
+    assert [(r["request_id"], r["chase_calls"]) for r in earlier] == [("R1", 1)]
+    assert theirs == []
