@@ -171,11 +171,18 @@ def summary(conn: Connection, f: Filters, s: Settings, family: str | None = None
     return out
 
 
+def _label(motif: str | None) -> str | None:
+    """A motif family as people wrote it (« Réclamation technique »): the text before
+    `` - `` of one of its motifs (the family itself is folded to group its spellings)."""
+    return None if motif is None else motif.split(" - ", 1)[0].strip()
+
+
 def reasons(conn: Connection, f: Filters, s: Settings, level: str = "motif") -> list[dict]:
     """The ``reasons`` table: per motif family (``level="family"``) or per family and motif,
     offered and answered calls, handle time and its share, AHT, first-level closure,
     repeat-call rate, failure-demand share; ranked by handle time, with the cumulative
-    share of handle time (a Pareto). Calls without a motif are one row (family None)."""
+    share of handle time (a Pareto) and the family as written (``family_label``). Calls
+    without a motif are one row (family None)."""
     q = scope(f, s, with_agency=f.has_scope)
     c = q.c
     keys = [c.motif_family] + ([c.motif_label] if level == "motif" else [])
@@ -194,6 +201,7 @@ def reasons(conn: Connection, f: Filters, s: Settings, level: str = "motif") -> 
         count().filter(identified).label("identified"),
         count().filter(and_(identified, c.is_repeat)).label("repeats"),
         count().filter(c.is_failure).label("failure"),
+        func.min(c.motif_label).label("example"),
     ).group_by(*keys)
     rows = [dict(r) for r in conn.execute(query).mappings() if r["offered"] or r["answered"]]
     total_talk = sum(float(r["talk_sum"]) for r in rows)
@@ -205,6 +213,7 @@ def reasons(conn: Connection, f: Filters, s: Settings, level: str = "motif") -> 
         out.append(
             {
                 "motif_family": r["motif_family"],
+                "family_label": _label(r["example"]),
                 **({"motif": r["motif_label"]} if level == "motif" else {}),
                 "offered_calls": int(r["offered"]),
                 "answered_calls": int(r["answered"]),

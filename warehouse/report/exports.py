@@ -57,10 +57,29 @@ HEADERS = {
     "first_action": "1re action",
     "age_days": "Ancienneté (j)",
     "followup_count": "Relances",
+    "motif_family": "Famille de motif (code)",
+    "family_label": "Famille de motif",
+    "motif": "Motif",
+    "handle_time_s": "Durée de conversation (s)",
+    "handle_time_share": "Part de la durée de conversation",
+    "cumulative_share": "Part cumulée",
+    "followups": "Relances",
+    "declared_followups": "Relances déclarées (export des demandes)",
+    "chase_calls": "Appels de relance",
+    "failure": "Appels évitables",
+    "failure_share": "Part évitable",
 }
 # Chart-only label columns: the export labels the code column itself.
 CHART_LABELS = {"canal", "jour", "créneau", "urgence", "période", "début", "fin", "étiquette"}
-RATIOS = {"share", "service_level", "occupancy", "part"}
+RATIOS = {
+    "share",
+    "service_level",
+    "occupancy",
+    "part",
+    "handle_time_share",
+    "cumulative_share",
+    "failure_share",
+}
 # Coded values of the request tables, by their French labels.
 CODES = {
     "request_type": {"reclamation": "Réclamation", "renseignement": "Renseignement"},
