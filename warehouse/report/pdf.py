@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from warehouse.french import NNBSP, by_unit, change, day, month, number
 from warehouse.kpis.catalogue import kpi
 from warehouse.kpis.satisfaction import theme_label
-from warehouse.report import charts
+from warehouse.report import charts, pdf_reasons
 from warehouse.report.content import MonthlyReport, status, target_text
 
 LATE_SHOWN = 15  # the oldest late requests the PDF lists; the audit pack has them all
@@ -325,6 +325,8 @@ def write(report: MonthlyReport, path: Path) -> Path:
         PageBreak(),
         *_commitments(report, styles),
         *_satisfaction(report, styles),
+        PageBreak(),
+        *pdf_reasons.story(report, styles, _table, _text),
     ]
     doc = SimpleDocTemplate(
         str(path),
