@@ -133,7 +133,7 @@ def test_the_reasons_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("\ufeff")  # French Excel
     csv_rows = list(csv.reader(io.StringIO(out[1:]), delimiter=";"))
-    assert csv_rows[0][:2] == ["motif_family", "motif"]
+    assert csv_rows[0][:3] == ["motif_family", "family_label", "motif"]
     assert main(["--url", url, *ARGS, "--motifs"]) == 0
     table = capsys.readouterr().out
     assert "Relance - intervention" in table and "100,0" in table

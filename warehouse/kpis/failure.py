@@ -1,95 +1,67 @@
 """Failure demand and the cost of non-quality (``kpis.md``): which offered calls were caused
 by a failure to do something, or to do it right, the first time, and what they cost.
 
-A call is failure demand when at least one holds (each call counted once): it names a
-request created before the call's day (a chase); its motif family starts with one of
-``followup_motif_prefixes``; its number made an offered call in the ``repeat_window_days``
-before it. Everything is aggregated in SQL over the call scope joined to the request it
-names (its category, its creation day).
+The definition is ``warehouse/model/failure.py``'s (shared with the retention purge, which
+keeps its measures per day for the days it removes). Everything is aggregated in SQL over
+the call detail joined to the request each call names, plus those purged days.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, func, select
 
 from warehouse.french import number
 from warehouse.kpis import costs
 from warehouse.kpis.ratios import ratio
-from warehouse.model import scopes
-from warehouse.model.params import Filters, Settings
-from warehouse.model.schema import dim_category, fact_request
+from warehouse.model import failure as model
+from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
+from warehouse.model.schema import REASON_DAY_MEASURES
 
-NO_CALLER = "sans demande"  # the category of a call that names no known request
+NO_CALLER = model.NO_REQUEST  # the category of a call that names no known request
+NAMES = REASON_DAY_MEASURES
 
 
 def scope(f: Filters, s: Settings, with_agency: bool = True, family: str | None = None):
-    """The call scope with the three causes of failure demand as booleans (never NULL) and
-    the category of the request a call names. A category filter keeps the calls that name
-    a request of those categories; ``family`` the calls of one motif family (folded)."""
-    q = scopes.calls(f, s, with_agency=with_agency)
-    r = fact_request.c
-    window = timedelta(days=s.repeat_window_days)
-    chase = and_(r.created_date_key.is_not(None), r.created_date_key < q.c.date_key)
-    motif = or_(
-        literal(False), *[q.c.motif_family.like(f"{p}%") for p in s.followup_motif_prefixes]
-    )
-    repeat = q.c.previous_offered_at >= q.c.call_at - window
-    flags = {
-        "is_chase": and_(q.c.is_offered, func.coalesce(chase, False)),
-        "is_followup_motif": and_(q.c.is_offered, func.coalesce(motif, False)),
-        "is_repeat": and_(q.c.is_offered, func.coalesce(repeat, False)),
-    }
-    category = func.coalesce(dim_category.c.category_code, literal(NO_CALLER))
-    query = select(
-        q,
-        *[v.label(k) for k, v in flags.items()],
-        or_(*flags.values()).label("is_failure"),
-        category.label("category"),
-    ).select_from(
-        q.outerjoin(fact_request, r.request_id == q.c.request_id).outerjoin(
-            dim_category, dim_category.c.category_key == r.category_key
-        )
-    )
-    if f.categories:
-        query = query.where(dim_category.c.category_code.in_(f.categories))
-    if family is not None:
-        query = query.where(q.c.motif_family == family)
-    return query.subquery("failure_calls")
+    """The call scope with failure demand's flags (``warehouse.model.failure.flagged``)."""
+    return model.flagged(f, s, with_agency, family)
 
 
-def aggregates(q) -> dict:
-    """The SQL aggregates failure demand and its cost are derived from."""
-    c = q.c
-    count = func.count
-    failed = and_(c.is_answered, c.is_failure)
-    return {
-        "offered": count().filter(c.is_offered),
-        "failure": count().filter(c.is_failure),
-        "chases": count().filter(c.is_chase),
-        "followup_motifs": count().filter(c.is_followup_motif),
-        "repeats": count().filter(c.is_repeat),
-        "answered": count().filter(c.is_answered),
-        "failure_answered": count().filter(failed),
-        "talk_sum": func.coalesce(func.sum(c.talk_seconds).filter(c.is_answered), 0),
-        "failure_talk_sum": func.coalesce(func.sum(c.talk_seconds).filter(failed), 0),
-        "talk_known": count().filter(and_(c.is_answered, c.talk_seconds.is_not(None))),
-    }
+def _sums(
+    conn: Connection,
+    f: Filters,
+    s: Settings,
+    by: list[str],
+    family: str | None = None,
+    example: bool = False,
+) -> dict[tuple, dict]:
+    """The measures per value of the grouping columns: from the call detail, plus (with
+    the default settings) the purged days' aggregates. ``example``: one motif label of
+    each group too (the family as written)."""
+    q = scope(f, s, with_agency="agency" in by or f.has_scope, family=family)
+    agg = model.measures(q)
+    extra = [func.min(q.c.motif_label).label("example")] if example else []
+    query = select(*[q.c[b] for b in by], *[v.label(k) for k, v in agg.items()], *extra)
+    out: dict[tuple, dict] = {}
+    for row in conn.execute(query.group_by(*[q.c[b] for b in by])).mappings():
+        _add(out, tuple(row[b] for b in by), row, example)
+    if s != DEFAULT_SETTINGS:
+        return out
+    p = model.purged(f, family)
+    extra = [func.min(p.c.motif_label).label("example")] if example else []
+    sums = [func.sum(p.c[k]).label(k) for k in NAMES]
+    query = select(*[p.c[b] for b in by], *sums, *extra).group_by(*[p.c[b] for b in by])
+    for row in conn.execute(query).mappings():
+        if row["offered"] is not None:
+            _add(out, tuple(row[b] for b in by), row, example)
+    return out
 
 
-NAMES = (
-    "offered",
-    "failure",
-    "chases",
-    "followup_motifs",
-    "repeats",
-    "answered",
-    "failure_answered",
-    "talk_sum",
-    "failure_talk_sum",
-    "talk_known",
-)
+def _add(out: dict, key: tuple, row, example: bool) -> None:
+    base = out.setdefault(key, dict.fromkeys(NAMES, 0) | ({"example": None} if example else {}))
+    for k in NAMES:  # PostgreSQL sums integers as numeric: back to int and float
+        base[k] += float(row[k] or 0) if k.endswith("_sum") else int(row[k] or 0)
+    if example and row["example"] is not None:
+        base["example"] = min(filter(None, (base["example"], row["example"])))
 
 
 def grouped(
@@ -97,16 +69,7 @@ def grouped(
 ) -> dict[tuple, dict]:
     """Raw aggregates per value of the grouping columns (``month``, ``iso_week``, ``day``,
     ``agency``, ``channel``, ``category``...)."""
-    q = scope(f, s, with_agency="agency" in by, family=family)
-    keys = [q.c[b] for b in by]
-    agg = aggregates(q)
-    query = select(*keys, *[v.label(k) for k, v in agg.items()]).group_by(*keys)
-    out = {}
-    for row in conn.execute(query).mappings():
-        out[tuple(row[b] for b in by)] = {
-            k: float(row[k] or 0) if k.endswith("_sum") else int(row[k] or 0) for k in agg
-        }
-    return out
+    return _sums(conn, f, s, by, family)
 
 
 def share(a: dict) -> float | None:
@@ -183,29 +146,22 @@ def reasons(conn: Connection, f: Filters, s: Settings, level: str = "motif") -> 
     repeat-call rate, failure-demand share; ranked by handle time, with the cumulative
     share of handle time (a Pareto) and the family as written (``family_label``). Calls
     without a motif are one row (family None)."""
-    q = scope(f, s, with_agency=f.has_scope)
-    c = q.c
-    keys = [c.motif_family] + ([c.motif_label] if level == "motif" else [])
-    count = func.count
-    identified = and_(c.is_offered, c.caller_key.is_not(None))
-    query = select(
-        *keys,
-        count().filter(c.is_offered).label("offered"),
-        count().filter(c.is_answered).label("answered"),
-        func.coalesce(func.sum(c.talk_seconds).filter(c.is_answered), 0).label("talk_sum"),
-        count().filter(and_(c.is_answered, c.talk_seconds.is_not(None))).label("talk_known"),
-        count().filter(and_(c.is_answered, c.is_settled_first_level)).label("settled"),
-        count()
-        .filter(and_(c.is_answered, c.is_settled_first_level.is_not(None)))
-        .label("settled_known"),
-        count().filter(identified).label("identified"),
-        count().filter(and_(identified, c.is_repeat)).label("repeats"),
-        count().filter(c.is_failure).label("failure"),
-        func.min(c.motif_label).label("example"),
-    ).group_by(*keys)
-    rows = [dict(r) for r in conn.execute(query).mappings() if r["offered"] or r["answered"]]
+    keys = ["motif_family"] + (["motif_label"] if level == "motif" else [])
+    groups = _sums(conn, f, s, keys, example=True)
+    rows = [
+        {**dict(zip(keys, key, strict=True)), **v}
+        for key, v in groups.items()
+        if v["offered"] or v["answered"]
+    ]
     total_talk = sum(float(r["talk_sum"]) for r in rows)
-    rows.sort(key=lambda r: (-float(r["talk_sum"]), -r["offered"], r["motif_family"] or "~"))
+    rows.sort(
+        key=lambda r: (
+            -r["talk_sum"],
+            -r["offered"],
+            r["motif_family"] or "~",
+            r.get("motif_label") or "~",
+        )
+    )
     out, cumulative = [], 0.0
     for r in rows:
         talk = float(r["talk_sum"])
@@ -222,7 +178,7 @@ def reasons(conn: Connection, f: Filters, s: Settings, level: str = "motif") -> 
                 "cumulative_share": ratio(cumulative, total_talk),
                 "aht_s": ratio(talk, r["talk_known"]),
                 "first_level_closure_calls": ratio(r["settled"], r["settled_known"]),
-                "repeat_call_rate": ratio(r["repeats"], r["identified"]),
+                "repeat_call_rate": ratio(r["repeats"], r["identified"]),  # a repeat has a number
                 "failure_demand_share": ratio(r["failure"], r["offered"]),
             }
         )
