@@ -7,6 +7,7 @@ PAGES = [
     ("appels", "Appels", ":material/call:"),
     ("canaux", "Canaux et captation", ":material/alt_route:"),
     ("demandes", "Demandes", ":material/assignment:"),
+    ("motifs", "Motifs et non-qualité", ":material/troubleshoot:"),
     ("agences", "Agences", ":material/apartment:"),
     ("satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
     ("couts", "Coûts et effectifs", ":material/euro:"),

@@ -14,7 +14,16 @@ import streamlit as st
 from sqlalchemy import make_url
 
 from warehouse.engine import WarehouseMissing, duckdb_path, make_engine, warehouse_url
-from warehouse.kpis import Filters, compute_all, queries, satisfaction, series
+from warehouse.kpis import (
+    DEFAULT_SETTINGS,
+    Filters,
+    chases,
+    compute_all,
+    failure,
+    queries,
+    satisfaction,
+    series,
+)
 from warehouse.kpis.costs import costs_by_nature
 from warehouse.kpis.staffing import Target, sizing_table
 from warehouse.model.catalog import check_current
@@ -171,6 +180,54 @@ def open_requests(f: Filters, late_only: bool) -> pd.DataFrame:
 def cost_natures(f: Filters) -> dict:
     with engine().connect() as conn:
         return costs_by_nature(conn, f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def failure_summary(f: Filters, family: str | None = None) -> dict:
+    """Failure demand and its cost (``warehouse.kpis.failure.summary``), of one motif
+    family when given."""
+    with engine().connect() as conn:
+        return failure.summary(conn, f, DEFAULT_SETTINGS, family)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def reasons(f: Filters, level: str) -> pd.DataFrame:
+    """The reasons table per motif family (``family``) or per motif (``motif``)."""
+    with engine().connect() as conn:
+        rows = failure.reasons(conn, f, DEFAULT_SETTINGS, level)
+    columns = ["motif_family", *(["motif"] if level == "motif" else [])]
+    return pd.DataFrame(rows, columns=None if rows else columns)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def failure_weeks(f: Filters, family: str | None = None) -> pd.DataFrame:
+    """Offered calls and failure-demand calls per ISO week (yyyyww)."""
+    with engine().connect() as conn:
+        rows = failure.grouped(conn, f, DEFAULT_SETTINGS, ["iso_week"], family)
+    frame = pd.DataFrame(
+        [
+            {"iso_week": k[0], "offered": v["offered"], "failure": v["failure"]}
+            for k, v in rows.items()
+        ],
+        columns=["iso_week", "offered", "failure"],
+    ).sort_values("iso_week")
+    return frame.assign(
+        failure_share=frame["failure"] / frame["offered"].where(frame["offered"] > 0)
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def chase_categories(f: Filters) -> pd.DataFrame:
+    """Request categories ranked by follow-ups per request (``warehouse.kpis.chases``)."""
+    with engine().connect() as conn:
+        return pd.DataFrame(chases.categories(conn, f, DEFAULT_SETTINGS))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def chased_open_requests(f: Filters) -> pd.DataFrame:
+    """The most-chased open requests at the end of the period (bounded)."""
+    with engine().connect() as conn:
+        return pd.DataFrame(chases.open_requests(conn, f, DEFAULT_SETTINGS))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

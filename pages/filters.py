@@ -59,7 +59,7 @@ def _restore_from_url(options: dict[str, list[str]]) -> None:
 
 
 # A page's own choices (widgets.url_index / widgets.keep_in_url), kept when the filters are written.
-PAGE_PARAMS = ("granularite", "evolution", "par", "retard", "agence", "classement")
+PAGE_PARAMS = ("granularite", "evolution", "par", "retard", "agence", "classement", "motif")
 
 
 def _write_url() -> None:

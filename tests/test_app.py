@@ -128,6 +128,7 @@ DOWNLOADS = {
     "appels": ["appels_series", "appels_heat", "queues"],
     "canaux": ["capture", "req_channel", "req_category", "contact_mix"],
     "demandes": ["urgency", "late", "backlog", "flc"],
+    "motifs": ["reasons", "failure_weeks", "chase_categories"],  # no open request chased
     "agences": ["agencies", "agency_detail"],
     "couts": ["costs"],
     "dimensionnement": ["sizing", "daily_load"],

@@ -230,6 +230,7 @@ CHARTS = {
     "appels": 4,  # volumes, rates, two heatmaps
     "canaux": 4,  # capture share, requests by channel and by category, contact mix
     "demandes": 3,  # commitments by urgency, backlog by age, first-level closure
+    "motifs": 3,  # the reasons' Pareto, failure demand by week, categories chased
     "agences": 1,  # the ranking
     "satisfaction": 2,  # themes, agencies' satisfaction against their operations
     "couts": 1,  # cost by nature
@@ -432,6 +433,26 @@ def test_clicking_an_agency_point_filters_the_dashboard_to_it(server, page):
     page.goto(f"{server}/agences?{PERIOD}&classement=complaints")
     _click_mark(page, 0, "Agence : AG02")
     expect(page).to_have_url(re.compile(r"agences=AG02"))
+
+
+def test_the_reasons_pareto_is_drawn_and_a_click_on_a_reason_filters_the_page(server, page):
+    """« Motifs et non-qualité »: its three charts drawn (the Pareto's bars and its
+    cumulative line, the weeks with the events, the categories), axe-clean; a click on the
+    « Renseignement » bar filters the page to that reason and puts it in the URL, which
+    opens the page filtered again."""
+    page.goto(f"{server}/motifs?{PERIOD}")
+    assert not _page_problems(page, "motifs", "Motifs et non-qualité")
+    pareto = page.locator("[data-testid='stVegaLiteChart']").nth(0)
+    bar = pareto.locator(
+        "g.mark-rect [role='graphics-symbol'][aria-label*='Motif : Renseignement']"
+    )
+    bar.first.scroll_into_view_if_needed()
+    bar.first.click()
+    expect(page).to_have_url(re.compile(r"motif=renseignement"))
+    select = page.get_by_role("combobox", name="Motif (famille)")
+    expect(select).to_have_value("Renseignement")
+    page.goto(f"{server}/motifs?{PERIOD}&motif=renseignement")
+    expect(select).to_have_value("Renseignement")
 
 
 def test_first_start_shows_its_progress_then_the_figures(tmp_path, page):

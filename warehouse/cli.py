@@ -13,7 +13,7 @@ from datetime import date
 
 from warehouse import config
 from warehouse.engine import WarehouseMissing, busy_says_so, make_engine, warehouse_url
-from warehouse.french import number
+from warehouse.french import number, percent
 from warehouse.kpis import Filters, compute_all
 from warehouse.load.retention import purge_calls, retention_months, retention_start
 from warehouse.load.setup import init_warehouse
@@ -50,6 +50,36 @@ def render(rows, fmt: str, excel: bool = True) -> str:
         shown = _french(r.value, r.unit) if r.value is not None else "—"
         lines.append(
             f"{r.id:<{width}}  {shown:>14}  {r.unit}" + (f"  ({r.note})" if r.note else "")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_reasons(engine, filters: Filters, fmt: str, excel: bool = True) -> str:
+    """The ``reasons`` table (per motif family and motif, ranked by handle time) as a
+    table, CSV or JSON: ratios as fractions, durations in seconds."""
+    from warehouse.kpis import DEFAULT_SETTINGS, failure
+
+    with engine.connect() as conn:
+        rows = failure.reasons(conn, filters, DEFAULT_SETTINGS)
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    columns = list(rows[0]) if rows else ["motif_family", "motif"]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+        writer.writerow(columns)
+        for r in rows:
+            cells = ["" if r[c] is None else r[c] for c in columns]
+            if excel:
+                cells = [f"{v:.6g}".replace(".", ",") if isinstance(v, float) else v for v in cells]
+            writer.writerow(cells)
+        return buffer.getvalue()
+    lines = [f"{'motif':<50} {'appels':>7} {'durée (s)':>10} {'part':>7} {'évitable':>9}"]
+    for r in rows:
+        name = r["motif"] or r["motif_family"] or "(sans motif)"
+        lines.append(
+            f"{name[:50]:<50} {r['offered_calls']:>7} {number(r['handle_time_s'], 0):>10} "
+            f"{percent(r['handle_time_share']):>7} {percent(r['failure_demand_share']):>9}"
         )
     return "\n".join(lines) + "\n"
 
@@ -107,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--file", action="append", default=[], dest="queue", help="queue code")
     k.add_argument("--format", choices=["table", "csv", "json"], default="table")
     k.add_argument("--plain-csv", action="store_true", help="CSV with ',' and no BOM")
+    k.add_argument(
+        "--motifs", action="store_true", help="the reasons table (per motif) instead of the KPIs"
+    )
     purge = sub.add_parser(
         "purge", help="turn call detail older than the retention period into daily aggregates"
     )
@@ -161,10 +194,13 @@ def _kpis(args) -> int:
         tuple(q.upper() for q in args.queue),
     )
     engine = open_reader(args.url)
-    rows = compute_all(engine, filters)
-    if is_demo(engine):  # every row of every format says the figures are invented
-        rows = [replace(r, note=" ; ".join(n for n in (DEMO_MARK, r.note) if n)) for r in rows]
-    text = render(rows, args.format, excel=not args.plain_csv)
+    if args.motifs:
+        text = render_reasons(engine, filters, args.format, not args.plain_csv)
+    else:
+        rows = compute_all(engine, filters)
+        if is_demo(engine):  # every row of every format says the figures are invented
+            rows = [replace(r, note=" ; ".join(n for n in (DEMO_MARK, r.note) if n)) for r in rows]
+        text = render(rows, args.format, excel=not args.plain_csv)
     if args.format == "csv" and not args.plain_csv:
         sys.stdout.buffer.write(text.encode("utf-8-sig"))
     else:

@@ -16,6 +16,7 @@ import numpy as np
 
 from loaders.demo import surveys
 from loaders.demo.calls import make_calls
+from loaders.demo.chases import with_failure_demand
 from loaders.demo.events import demo_events
 from loaders.demo.finance import make_costs, make_staffing
 from loaders.demo.reference import make_agencies, make_dwellings
@@ -45,6 +46,7 @@ def build_demo(
 
     calls = make_calls(rng, dwelling_frame, start, end)
     requests = make_requests(rng, dwelling_frame, calls, start, end)
+    calls = with_failure_demand(rng, calls, requests, dwelling_frame, start, end)
     contacts = make_contacts(rng, dwelling_frame, requests, start, end)
     styles = [("cp1252", ";", "fr"), ("utf-8-sig", ";", "fr"), ("utf-8", ",", "iso")]
     for i, year in enumerate(range(start.year, end.year + 1)):

@@ -25,7 +25,7 @@ MOTIFS = [  # label, weight, settled-at-first-level probability
     ("Reclamation proprete - parties communes", 2, 0.35),
     ("Renseignement - quittance", 12, 0.9),
     ("Renseignement - loyer et paiement", 14, 0.85),
-    ("Renseignement - suivi de demande", 9, 0.7),
+    ("Suivi de demande - où en est ma demande", 9, 0.7),  # a chase: failure demand
     ("Demande administrative - attestation", 10, 0.85),
     ("Demande administrative - changement de coordonnees", 8, 0.9),
     ("Charges - regularisation", 8, 0.6),

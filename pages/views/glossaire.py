@@ -18,6 +18,10 @@ THEMES = {
         "close_days_median", "close_days_p90", "backlog_open", "followup_rate",
         "followups_per_request",
     ],
+    "Motifs et non-qualité": [
+        "reasons", "failure_demand_share", "non_quality_cost_eur",
+        "non_quality_cost_per_dwelling_year",
+    ],
     "Coûts et effectifs": [
         "calls_per_advisor_day", "supervision_ratio", "cost_per_dwelling_year",
         "cost_per_answered_call", "cost_per_first_level_request",
@@ -30,6 +34,8 @@ ACRONYMS = {
     "ASA": "Average Speed of Answer : attente moyenne avant décroché (temps moyen d'attente).",
     "CRC / CRL": "Centre de relation clients / centre de relation locataires : le centre "
     "d'appels de l'organisme.",
+    "Demande évitable": "Traduction de « failure demand » (John Seddon) : les appels causés "
+    "par ce qui n'a pas été fait, ou pas bien fait, la première fois (relances, rappels).",
     "DMT": "Durée moyenne de traitement : durée moyenne de conversation d'un appel décroché.",
     "ETP": "Équivalent temps plein.",
     "NMH": "Nantes Métropole Habitat : l'organisme dont l'étude sert de référence aux "

@@ -111,3 +111,31 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
     engine.dispose()
     assert main(["--url", url, "init"]) == 0
     assert repeat_call_rate() == expected
+
+
+def test_the_reasons_table(tmp_path, capsys):
+    """``--motifs``: the reasons table of test_failure.py (relance F6 F7: 200 s of 1,460 s,
+    every call failure demand), ranked by handle time."""
+    from loaders.pipeline import import_file
+    from tests.util import write_export
+    from tests.warehouse.failure_dataset import FILES
+
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    engine = make_engine(url)
+    init_warehouse(engine)
+    for source, rows in FILES:
+        import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
+    engine.dispose()
+    assert main(["--url", url, *ARGS, "--motifs", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["motif_family"] for r in rows][:2] == ["reclamation technique", "renseignement"]
+    relance = next(r for r in rows if r["motif_family"] == "relance")
+    assert relance["handle_time_s"] == 200 and relance["failure_demand_share"] == 1
+    assert main(["--url", url, *ARGS, "--motifs", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # French Excel
+    csv_rows = list(csv.reader(io.StringIO(out[1:]), delimiter=";"))
+    assert csv_rows[0][:3] == ["motif_family", "family_label", "motif"]
+    assert main(["--url", url, *ARGS, "--motifs"]) == 0
+    table = capsys.readouterr().out
+    assert "Relance - intervention" in table and "100,0" in table

@@ -93,7 +93,7 @@ def test_agency_report_is_scoped(loaded, tmp_path):
 def test_pdf_holds_its_pages(march):
     report, _, path = march
     pages = _pdf_text(path)
-    assert len(pages) == 4
+    assert len(pages) == 5
     first = pages[0]
     assert "Rapport qualité mensuel — mars 2025" in first
     assert "toutes les agences" in first
@@ -104,6 +104,7 @@ def test_pdf_holds_its_pages(march):
     assert "Agences" in pages[2] and "AG02 – Sud" in pages[2]
     assert "Engagements par urgence et demandes en retard" in pages[3]
     assert "Satisfaction des locataires" not in "".join(pages)  # no survey loaded
+    assert "Motifs d'appel et coût de la non-qualité" in pages[4]
 
 
 def test_pdf_lists_the_events_and_the_satisfaction(loaded, tmp_path):
@@ -145,3 +146,56 @@ def test_previous_month():
 
     assert previous_month(date(2026, 1, 5)) == date(2025, 12, 1)
     assert previous_month(date(2024, 3, 31)) == date(2024, 2, 1)
+
+
+@pytest.fixture
+def failure_march(engine, tmp_path):
+    """The hand-made failure dataset (``failure_dataset.py``), March 2025's report."""
+    from loaders.pipeline import import_file
+    from tests.warehouse.failure_dataset import FILES
+
+    for source, rows in FILES:
+        assert import_file(engine, write_export(tmp_path / f"{source}.csv", rows)).rows_loaded
+    report = content.gather(engine, MARCH)
+    return (
+        report,
+        xlsx.write(report, tmp_path / "audit.xlsx"),
+        pdf.write(report, tmp_path / "r.pdf"),
+    )
+
+
+def test_the_reasons_and_the_cost_of_non_quality_in_report_and_audit_pack(failure_march):
+    """March 2025 of test_failure.py: 7 offered calls, 4 avoidable (F2 F5 F6 F7); handle
+    time 1,000 s, 700 s avoidable -> 3,000 EUR x 0.7 = 2,100 EUR; by answered calls 3,000 x
+    4 / 7 = 1,714.29; per dwelling and year 2,100 x 12 / 3 dwelling-months = 8,400. Reasons:
+    Reclamation technique F1 F4 F5 550 s (55 %), Renseignement F2 F3 250 s (80 %
+    cumulated), Relance F6 F7 200 s. Technique: 4 follow-ups for R1 R3 = 2 per request.
+    R1 open on 31/03 with 1 declared follow-up and F5 F7."""
+    report, book, path = failure_march
+    page = _pdf_text(path)[-1]
+    assert "Motifs d'appel et coût de la non-qualité" in page
+    assert "4 appels évitables sur 7 présentés (57,1 %)" in page
+    assert "2 100,00 €" in page and "1 714,29 €" in page and "8 400,00 €" in page
+    assert "Reclamation technique" in page and "55,0 %" in page and "80,0 %" in page
+    assert "Technique" in page and "2,00" in page
+    kpis = {r["Identifiant"]: r for r in _sheet(book, "Indicateurs")}
+    assert kpis["failure_demand_share"]["Valeur du mois"] == pytest.approx(4 / 7)
+    assert kpis["non_quality_cost_eur"]["Valeur du mois"] == pytest.approx(2100)
+    assert kpis["reasons.reclamation_technique"]["Valeur du mois"] == pytest.approx(0.55)
+    motifs = _sheet(book, "Motifs d'appel")
+    assert [m["Motif"] for m in motifs] == [
+        "Reclamation technique - fuite",
+        "Renseignement - loyer",
+        "Relance - intervention",
+    ]
+    assert motifs[0]["Durée de conversation (s)"] == 550
+    assert motifs[0]["Part de la durée de conversation"] == pytest.approx(0.55)
+    cost = {r["Mesure"]: r["Mois"] for r in _sheet(book, "Non-qualité")}
+    assert cost["Appels évitables"] == 4
+    assert cost["Appels évitables × coût par appel traité (€)"] == pytest.approx(3000 * 4 / 7)
+    categories = _sheet(book, "Catégories relancées")
+    assert categories[0]["Catégorie"] == "Technique"
+    assert categories[0]["Relances par demande"] == 2
+    chased = _sheet(book, "Demandes relancées")
+    assert [(r["Demande"], r["Relances déclarées (export des demandes)"], r["Appels de relance"])
+            for r in chased] == [("R1", 1, 2)]  # fmt: skip

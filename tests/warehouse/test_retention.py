@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from tests.util import engine_url
 from tests.warehouse.test_kpis import PERIOD, values
 from warehouse.cli import main
-from warehouse.kpis import Filters, series
+from warehouse.kpis import DEFAULT_SETTINGS, Filters, failure, series
 from warehouse.load.retention import purge_calls, retention_start
 from warehouse.model.schema import agg_call_day, fact_call
 
@@ -48,6 +48,12 @@ def _snapshot(engine) -> dict:
         out[by] = series.call_breakdown(engine, PERIOD, by)
     for grain in ("day", "week", "month"):
         out[grain] = series.call_series(engine, PERIOD, grain)
+    with engine.connect() as conn:  # failure demand and the reasons table (issue 29)
+        for i, f in enumerate(VIEWS):
+            out[f"reasons {i}"] = pd.DataFrame(failure.reasons(conn, f, DEFAULT_SETTINGS))
+        for by in ("month", "iso_week", "agency", "channel", "category"):
+            rows = failure.grouped(conn, PERIOD, DEFAULT_SETTINGS, [by])
+            out[f"failure by {by}"] = pd.DataFrame([{"key": str(k), **v} for k, v in rows.items()])
     return out
 
 
@@ -69,6 +75,7 @@ def test_kpis_over_purged_months_are_unchanged(loaded):  # noqa: F811
     before = _snapshot(loaded)
     # repeats are part of what must survive
     assert before["kpis 0"]["followup_rate"] and before["kpis 0"]["repeat_call_rate"]
+    assert before["kpis 0"]["failure_demand_share"]  # C5 C9 repeats
     report = purge_calls(loaded, date(2025, 4, 1))
     assert (report.calls_purged, _count(loaded, fact_call)) == (9, 0)
     assert _count(loaded, agg_call_day) == report.aggregate_rows > 0

@@ -230,6 +230,45 @@ CATALOGUE: list[Kpi] = [
         "Coûts du dispositif / demandes clôturées au niveau 1",
     ),
     Kpi(
+        "failure_demand_share",
+        "Part de demande évitable",
+        "ratio",
+        "Appels présentés qui relancent une demande déjà enregistrée, dont le motif commence "
+        "par « Relance » ou « Suivi », ou d'un numéro qui avait appelé dans les 7 jours "
+        "précédents (chaque appel compté une fois) / appels présentés",
+        "J. Seddon, « failure demand » des services de réparation : souvent la plus grande "
+        "part des appels",
+        scope="centre",
+    ),
+    Kpi(
+        "non_quality_cost_eur",
+        "Coût de la non-qualité",
+        "eur",
+        "Coûts du dispositif de chaque mois × durée de conversation des appels évitables "
+        "décrochés / durée de conversation de tous les appels décrochés du mois",
+        "USH/HTC 2015 : « coût de la non qualité (traitement d'une demande en plusieurs "
+        "appels, relance des acteurs de niveau 2) »",
+        scope="identified",
+    ),
+    Kpi(
+        "non_quality_cost_per_dwelling_year",
+        "Coût de la non-qualité par logement et par an",
+        "eur",
+        "Coût de la non-qualité / logements gérés, annualisé",
+        scope="identified",
+    ),
+    Kpi(
+        "reasons",
+        "Motifs d'appel",
+        "ratio",
+        "Tableau par famille de motif et motif : appels présentés et décrochés, durée de "
+        "conversation et sa part, DMT, traitement au premier niveau, réitération, part "
+        "évitable ; classés par durée de conversation (l'export donne la part de chaque famille)",
+        "tribune 2003 : « déterminer les causes de réclamations et celles qui sont coûteuses "
+        "en temps d'appel et de traitement »",
+        scope="identified",
+    ),
+    Kpi(
         "satisfaction",
         "Satisfaction",
         "ratio",
@@ -282,6 +321,9 @@ BETTER = {
     "cost_per_first_level_request": "down",
     "satisfaction": "up",
     "satisfaction_after_request": "up",
+    "failure_demand_share": "down",
+    "non_quality_cost_eur": "down",
+    "non_quality_cost_per_dwelling_year": "down",
 }
 
 

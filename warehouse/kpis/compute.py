@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import Connection, Engine, func, select
 
-from warehouse.kpis import calls, costs, measurable, requests, satisfaction
+from warehouse.kpis import calls, costs, failure, measurable, requests, satisfaction
 from warehouse.kpis.catalogue import YOY_VOLUMES, kpi, label
 from warehouse.kpis.ratios import ratio
 from warehouse.model import scopes
@@ -121,6 +121,37 @@ def _costs(conn: Connection, f: Filters, ca: dict, ra: dict, dm: float) -> list[
     ]
 
 
+FAILURE_IDS = ("failure_demand_share", "non_quality_cost_eur", "non_quality_cost_per_dwelling_year")
+
+
+def _failure(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
+    fd = failure.summary(conn, f, s)
+    out = [_value("failure_demand_share", fd["failure_demand_share"])]
+    if fd["cost_eur"] is None:
+        return out + [_value(i, None, NO_COSTS) for i in FAILURE_IDS[1:]]
+    dm = costs.dwelling_months(conn, f)
+    return out + [
+        _value("non_quality_cost_eur", fd["non_quality_cost_eur"], fd["cost_note"]),
+        _value(
+            "non_quality_cost_per_dwelling_year",
+            fd["non_quality_cost_per_dwelling_year"],
+            fd["cost_note"] if dm else NO_DWELLINGS,
+        ),
+    ]
+
+
+def reason_id(family: str | None) -> str:
+    """The export id of a motif family's share of handle time: ``reasons.<family>``."""
+    return "reasons." + ("sans_motif" if family is None else family.replace(" ", "_"))
+
+
+def _reasons(conn: Connection, f: Filters, s: Settings) -> list[KpiValue]:
+    rows = failure.reasons(conn, f, s, level="family")
+    if not rows:
+        return [_value("reasons", None, "aucun appel sur la période")]
+    return [_value(reason_id(r["motif_family"]), r["handle_time_share"]) for r in rows]
+
+
 def compute_all(
     engine: Engine,
     f: Filters,
@@ -182,6 +213,10 @@ def _compute(conn: Connection, f: Filters, s: Settings, wanted: set[str] | None)
         out += _staffing(conn, f, ca)
     if want(*COST_IDS):
         out += _costs(conn, f, ca, ra, dm)
+    if want(*FAILURE_IDS):
+        out += _failure(conn, f, s)
+    if want("reasons"):
+        out += _reasons(conn, f, s)
     if want("satisfaction", "satisfaction_after_request"):
         out += _satisfaction(conn, f, s)
     if not want("yoy"):

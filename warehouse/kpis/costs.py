@@ -50,12 +50,24 @@ def costs(conn: Connection, f: Filters) -> float | None:
 def costs_by_nature(conn: Connection, f: Filters) -> dict[str, float]:
     """Costs of the period per nature, months weighted by their days inside, with the
     shared centre's costs allocated to an agency or organisme filter (see :func:`costs`)."""
+    return _costs_by(conn, f, fact_cost.c.nature)
+
+
+def costs_by_month(conn: Connection, f: Filters) -> dict | None:
+    """Costs of the period per month (the first day of each), weighted and allocated as
+    :func:`costs_by_nature`; None if no cost file is loaded."""
+    if conn.execute(select(func.count()).select_from(fact_cost)).scalar_one() == 0:
+        return None
+    return _costs_by(conn, f, fact_cost.c.month_date)
+
+
+def _costs_by(conn: Connection, f: Filters, key) -> dict:
     w = scopes.month_weights(f)
     amount = func.sum(fact_cost.c.amount_eur * w.c.weight)
     base = (
-        select(fact_cost.c.nature, amount)
+        select(key, amount)
         .select_from(fact_cost.join(w, w.c.month == fact_cost.c.month_date))
-        .group_by(fact_cost.c.nature)
+        .group_by(key)
     )
     if not f.has_scope:
         return {n: float(v or 0) for n, v in conn.execute(base)}
@@ -63,11 +75,11 @@ def costs_by_nature(conn: Connection, f: Filters) -> dict[str, float]:
     scoped = agencies.where(*scopes._agency_filters(f, dim_agency))
     total_dm = dwelling_months(conn, f, scoped=False)
     share = dwelling_months(conn, f) / total_dm if total_dm else 0
-    out: dict[str, float] = {}
-    for nature, value in conn.execute(base.where(fact_cost.c.cost_centre.in_(scoped))):
-        out[nature] = out.get(nature, 0) + float(value or 0)
-    for nature, value in conn.execute(base.where(fact_cost.c.cost_centre.not_in(agencies))):
-        out[nature] = out.get(nature, 0) + float(value or 0) * share
+    out: dict = {}
+    for k, value in conn.execute(base.where(fact_cost.c.cost_centre.in_(scoped))):
+        out[k] = out.get(k, 0) + float(value or 0)
+    for k, value in conn.execute(base.where(fact_cost.c.cost_centre.not_in(agencies))):
+        out[k] = out.get(k, 0) + float(value or 0) * share
     return out
 
 

@@ -3,7 +3,8 @@
 Caller keys, advisors and call times of the purged days are deleted; what every KPI needs
 from them stays, per day, queue and agency, in ``agg_call_day`` (the measures of
 ``model.measures.aggregates`` with the default settings, and the repeat calls naming no
-request) and, per request and day, in ``agg_request_repeat``. The KPIs over purged days
+request), per request and day in ``agg_request_repeat``, and per day, queue, agency,
+request category and motif, failure demand's measures in ``agg_call_reason_day``. The KPIs over purged days
 are those the detail gave (tests/warehouse/test_retention.py); what needs the detail
 itself (the half-hour heatmap and the staffing sizing, other settings than the default)
 covers the kept detail only.
@@ -20,10 +21,16 @@ from warehouse import config
 from warehouse.load.aggregates import daily_rows
 from warehouse.load.bulk import execute_count
 from warehouse.load.meta import lock_for_writing
-from warehouse.model import measures, scopes
+from warehouse.model import failure, measures, scopes
 from warehouse.model.calendar import months_before
 from warehouse.model.params import DEFAULT_SETTINGS, Filters
-from warehouse.model.schema import agg_call_day, agg_call_kept, agg_request_repeat, fact_call
+from warehouse.model.schema import (
+    agg_call_day,
+    agg_call_kept,
+    agg_call_reason_day,
+    agg_request_repeat,
+    fact_call,
+)
 
 
 def retention_months() -> int:
@@ -64,6 +71,8 @@ def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
                 ["request_id", "date_key", "repeat_calls"], linked
             )
         )
+        columns, rows = failure.purge_rows(f, s)  # failure demand and the reasons table
+        conn.execute(insert(agg_call_reason_day).from_select(columns, rows))
         purged = execute_count(
             conn, delete(fact_call).where(fact_call.c.date_key < scopes.date_key(kept_from))
         )

@@ -48,6 +48,8 @@ class Settings:
     age_buckets_days: tuple[int, ...] = (7, 30, 90)
     repeat_window_days: int = 7
     satisfied_from_mark: int = 7  # a survey mark from this (to 10) is « satisfied »
+    # a call whose motif family (folded) starts with one of these chases something: failure demand
+    followup_motif_prefixes: tuple[str, ...] = ("relance", "suivi")
 
 
 DEFAULT_SETTINGS = Settings()

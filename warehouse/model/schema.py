@@ -226,6 +226,40 @@ agg_call_day = _call_day_table("agg_call_day")
 # what call totals and series are served from.
 agg_call_kept = _call_day_table("agg_call_kept")
 
+# The purged days' calls per day, queue, agency, request category, motif family and motif,
+# with the measures of failure demand and the reasons table (warehouse/model/failure.py):
+# what those KPIs read for the days whose detail the retention purge removed.
+REASON_DAY_MEASURES = (
+    "offered",
+    "failure",
+    "chases",
+    "followup_motifs",
+    "repeats",
+    "answered",
+    "failure_answered",
+    "talk_sum",
+    "failure_talk_sum",
+    "talk_known",
+    "settled",
+    "settled_known",
+    "identified",
+)
+agg_call_reason_day = Table(
+    "agg_call_reason_day",
+    metadata,
+    Column("date_key", Integer, nullable=False),
+    Column("queue_key", Integer, nullable=False),
+    Column("agency_key", Integer),
+    Column("category_key", Integer),  # of the request the calls name; NULL: none known
+    Column("motif_family", String(100)),
+    Column("motif_label", String(200)),
+    *[
+        Column(m, Double if m.endswith("_sum") else BigInteger, nullable=False)
+        for m in REASON_DAY_MEASURES
+    ],
+    server_only(Index(None, "date_key")),
+)
+
 agg_request_repeat = Table(
     "agg_request_repeat",
     metadata,

@@ -127,6 +127,7 @@ def calls(
             c.wait_seconds,
             c.talk_seconds,
             c.motif_family,
+            c.motif_label,
             c.is_settled_first_level,
             c.caller_key,
             c.request_id,

@@ -11,7 +11,17 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from warehouse.french import by_unit
-from warehouse.kpis import Filters, KpiValue, compute_all, queries, satisfaction, series
+from warehouse.kpis import (
+    DEFAULT_SETTINGS,
+    Filters,
+    KpiValue,
+    chases,
+    compute_all,
+    failure,
+    queries,
+    satisfaction,
+    series,
+)
 from warehouse.kpis.catalogue import Kpi, better
 from warehouse.model.calendar import months_before
 
@@ -62,6 +72,13 @@ class MonthlyReport:
     events: pd.DataFrame
     alerts: pd.DataFrame
     generated_at: datetime
+    # Call reasons and the cost of non-quality (warehouse.kpis.failure, .chases)
+    failure: dict | None = None  # failure.summary of the month
+    failure_last_year: dict | None = None
+    reasons: pd.DataFrame | None = None  # the reasons table per motif family and motif
+    reason_families: pd.DataFrame | None = None  # the same per motif family
+    chase_categories: pd.DataFrame | None = None  # categories ranked by follow-ups
+    chased_open: pd.DataFrame | None = None  # most-chased open requests at the month's end
 
     @property
     def month(self) -> date:
@@ -102,7 +119,22 @@ def gather(engine: Engine, month: date, agencies: tuple[str, ...] = ()) -> Month
         events=queries.events(engine, f.start, f.end),
         alerts=queries.active_alerts(engine),
         generated_at=datetime.now().replace(microsecond=0),
+        **_non_quality(engine, f),
     )
+
+
+def _non_quality(engine: Engine, f: Filters) -> dict:
+    """The month's call reasons, failure demand and its cost, against a year before."""
+    s = DEFAULT_SETTINGS
+    with engine.connect() as conn:
+        return {
+            "failure": failure.summary(conn, f, s),
+            "failure_last_year": failure.summary(conn, f.shifted_years(1), s),
+            "reasons": pd.DataFrame(failure.reasons(conn, f, s)),
+            "reason_families": pd.DataFrame(failure.reasons(conn, f, s, level="family")),
+            "chase_categories": pd.DataFrame(chases.categories(conn, f, s)),
+            "chased_open": pd.DataFrame(chases.open_requests(conn, f, s, limit=LATE_LISTED)),
+        }
 
 
 RANKED_BY = "commitment_kept"

@@ -76,10 +76,30 @@ HEADERS = {
     "unit": "Unité",
     "reference": "Référence",
     "note": "Note",
+    "motif_family": "Famille de motif (code)",
+    "family_label": "Famille de motif",
+    "motif": "Motif",
+    "handle_time_s": "Durée de conversation (s)",
+    "handle_time_share": "Part de la durée de conversation",
+    "cumulative_share": "Part cumulée",
+    "followups": "Relances",
+    "declared_followups": "Relances déclarées (export des demandes)",
+    "chase_calls": "Appels de relance",
+    "failure": "Appels évitables",
+    "failure_share": "Part évitable",
 }
 # Chart-only label columns: the export labels the code column itself.
 CHART_LABELS = {"canal", "jour", "créneau", "urgence", "période", "début", "fin", "étiquette"}
-RATIOS = {"share", "service_level", "occupancy", "part", "rate"}
+RATIOS = {
+    "share",
+    "service_level",
+    "occupancy",
+    "part",
+    "rate",
+    "handle_time_share",
+    "cumulative_share",
+    "failure_share",
+}
 # XLSX number formats by unit (a count: thousands grouped, no decimal).
 NUMBER_FORMATS = {
     "ratio": "0.0%",

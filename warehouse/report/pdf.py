@@ -33,7 +33,7 @@ from warehouse.kpis import measurable
 from warehouse.kpis.catalogue import kpi, label
 from warehouse.kpis.satisfaction import theme_label
 from warehouse.model.catalog import DEMO_MARK
-from warehouse.report import charts
+from warehouse.report import charts, pdf_reasons
 from warehouse.report.content import MonthlyReport, status, target_text
 
 LATE_SHOWN = 15  # the oldest late requests the PDF lists; the audit pack has them all
@@ -329,6 +329,8 @@ def write(report: MonthlyReport, path: Path, demo: bool = False) -> Path:
         PageBreak(),
         *_commitments(report, styles),
         *_satisfaction(report, styles),
+        PageBreak(),
+        *pdf_reasons.story(report, styles, _table, _text),
     ]
     doc = SimpleDocTemplate(
         str(path),

@@ -82,6 +82,31 @@ def _kpi_sheet(writer: pd.ExcelWriter, report: MonthlyReport, demo: bool = False
     page.freeze_panes(1, 2)
 
 
+NON_QUALITY = [
+    ("offered", "Appels présentés"),
+    ("failure", "Appels évitables"),
+    ("failure_demand_share", "Part de demande évitable"),
+    ("chases", "dont relances d'une demande déjà enregistrée"),
+    ("followup_motifs", "dont motifs « Relance » ou « Suivi »"),
+    ("repeats", "dont rappels du même numéro sous 7 jours"),
+    ("cost_eur", "Coûts du dispositif (€)"),
+    ("non_quality_cost_eur", "Coût de la non-qualité, selon la durée de conversation (€)"),
+    ("non_quality_cost_by_calls_eur", "Appels évitables × coût par appel traité (€)"),
+    ("non_quality_cost_per_dwelling_year", "Coût de la non-qualité par logement et par an (€)"),
+]
+
+
+def _non_quality(report: MonthlyReport) -> pd.DataFrame:
+    """Failure demand and its cost, the month and the same month a year before (a cause
+    may count a call twice; the avoidable calls count it once)."""
+    now, before = report.failure or {}, report.failure_last_year or {}
+    rows = [(label, now.get(key), before.get(key)) for key, label in NON_QUALITY]
+    rows.append(("Note", now.get("cost_note") or "", before.get("cost_note") or ""))
+    return pd.DataFrame(rows, columns=["Mesure", "Mois", "Même mois un an plus tôt"]).astype(
+        {"Mois": "object", "Même mois un an plus tôt": "object"}
+    )
+
+
 def _tables(report: MonthlyReport) -> list[tuple[str, pd.DataFrame]]:
     def people(frame: pd.DataFrame) -> pd.DataFrame:
         return exports.for_people(frame, report.refs)
@@ -117,6 +142,10 @@ def _tables(report: MonthlyReport) -> list[tuple[str, pd.DataFrame]]:
     )
     return [
         ("Agences", people(agencies.rename(columns={"nom": "Nom"}))),
+        ("Motifs d'appel", people(report.reasons)),
+        ("Non-qualité", _non_quality(report)),
+        ("Catégories relancées", people(report.chase_categories)),
+        ("Demandes relancées", people(report.chased_open)),
         ("Engagements par urgence", people(report.urgency)),
         ("Demandes en retard", people(report.late)),
         ("Appels par mois", people(report.trend)),

@@ -1,0 +1,95 @@
+"""The page « Motifs et non-qualité » (AppTest) on the hand-made landlord of
+``tests/warehouse/failure_dataset.py``, whose every figure is worked out by hand in
+``tests/warehouse/test_failure.py``, with a storm in March laid over the weekly chart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+
+from loaders.pipeline import import_file
+from tests.test_app import _open
+from tests.util import write_export
+from tests.warehouse.failure_dataset import FILES
+from warehouse.engine import make_engine
+from warehouse.load.setup import init_warehouse
+
+PERIOD = {"f_period": "custom", "f_start": date(2025, 3, 1), "f_end": date(2025, 4, 30)}
+STORM = [{"debut": "10/03/2025", "fin": "11/03/2025", "libelle": "Tempête", "type": "intemperies"}]
+NNBSP = "\u202f"
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("motifs")
+    url = f"duckdb:///{folder / 'w.duckdb'}"
+    engine = make_engine(url)
+    init_warehouse(engine)
+    for source, rows in [*FILES, ("evenements", STORM)]:
+        report = import_file(engine, write_export(folder / f"{source}.csv", rows))
+        assert report.status == "loaded", report
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def app(url, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _table(at, column: str):
+    """The first table of the page with ``column`` (the charts' data tables come first)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _tiles(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_tiles_pareto_and_tables_by_hand():
+    """6 of 12 offered calls avoidable; 3,230.43 EUR by handle time, 6,460.87 per dwelling
+    and year; 3,014.29 by answered calls. No calls a year before: no change shown."""
+    at = _open("motifs", PERIOD)
+    assert not at.exception, at.exception
+    tiles = _tiles(at)
+    assert tiles["Part de demande évitable"] == f"50,0{NNBSP}%"
+    assert tiles["Coût de la non-qualité"] == f"3{NNBSP}230,43{NNBSP}€"
+    assert tiles["Par logement et par an"] == f"6{NNBSP}460,87{NNBSP}€"
+    assert tiles["Appels évitables × coût par appel traité"] == f"3{NNBSP}014,29{NNBSP}€"
+    assert all(m.delta in (None, "") for m in at.metric)
+    caption = " ".join(c.value for c in at.caption)
+    assert "relance d'une demande déjà enregistrée 2" in caption
+    assert "Tempête" in caption  # the storm over the weekly chart
+    reasons = _table(at, "Famille")
+    assert list(reasons["Famille"])[:2] == ["Reclamation technique", "Renseignement"]
+    opened = _table(at, "Relances déclarées")
+    assert list(opened["Demande"]) == ["R1"] and list(opened["Total"]) == [3]
+    keys = {b.key for b in at.get("download_button")}
+    for prefix in ("reasons", "failure_weeks", "chase_categories", "chased_open"):
+        assert {f"{prefix}_csv", f"{prefix}_xlsx"} <= keys, prefix
+
+
+def test_choosing_a_reason_filters_the_page():
+    """« relance »: F6 F7, both avoidable; 600 EUR (3,000 x 200 s / March's 1,000 s)."""
+    at = _open("motifs", PERIOD)
+    at.selectbox(key="motifs_family").select("relance").run()
+    assert not at.exception, at.exception
+    tiles = _tiles(at)
+    assert tiles["Part de demande évitable"] == f"100,0{NNBSP}%"
+    assert tiles["Coût de la non-qualité"] == f"600,00{NNBSP}€"
+    assert at.query_params["motif"] == ["relance"] or at.query_params["motif"] == "relance"
+    assert list(_table(at, "Famille")["Famille"]) == ["Relance"]
+    # A shared link (?motif=relance) opens the page filtered: see test_browser.py (AppTest's
+    # switch_page drops the URL's parameters).
+
+
+def test_an_agency_sees_its_share():
+    """Org B: 3 of 5 avoidable, 1,433.33 EUR (test_failure.py)."""
+    at = _open("motifs", PERIOD | {"f_org": "Org B"})
+    tiles = _tiles(at)
+    assert tiles["Part de demande évitable"] == f"60,0{NNBSP}%"
+    assert tiles["Coût de la non-qualité"] == f"1{NNBSP}433,33{NNBSP}€"
