@@ -113,8 +113,8 @@ def _demo_or_real(conn, demo: bool) -> None:
         raise DemoMixing(
             "cet entrepôt contient des données de démonstration (python -m loaders demo) : "
             "un import réel y mêlerait des chiffres inventés, il est refusé. Pointez "
-            "WAREHOUSE_URL vers l'entrepôt de production (ou un nouveau fichier) et "
-            "relancez l'import"
+            "WAREHOUSE_URL vers l'entrepôt de production (ou un nouveau fichier), ou "
+            "supprimez le fichier de la démonstration, et relancez l'import"
         )
     if demo and not marked:
         real = select(func.count()).where(load_history.c.status == "loaded")

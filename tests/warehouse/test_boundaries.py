@@ -33,7 +33,7 @@ Commitments kept: 3/4 (``acted < due`` gives 0/4; holidays ignored give 1/4: E3 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pandas as pd
 import pytest
@@ -101,3 +101,50 @@ def test_a_phone_number_in_a_register_request_id_is_masked(engine, tmp_path):
     assert not any(ch.isdigit() for ch in masked), masked
     for row in contacts.astype(str).itertuples(index=False):
         assert not any("12 34 56 78" in cell or "0612345678" in cell for cell in row)
+
+
+def _epoch(text: str) -> str:
+    """A UTC time (``2025-05-05 06:29``) as the UNIX timestamp Aircall's API gives."""
+    from datetime import datetime
+
+    return str(int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()))
+
+
+def test_opening_hours_are_paris_time_for_an_export_in_utc(engine, tmp_path):
+    """Aircall's API gives UTC. Paris is UTC+2 on Monday 5 May 2025 (summer time) and UTC+1
+    on Monday 3 March 2025: 06:29 and 07:29 UTC are 08:29 in Paris (slot 16, closed),
+    06:30/07:30 UTC 08:30 (slot 17, open), 15:29/16:29 UTC 17:29 (slot 34, open), 15:30/16:30
+    UTC 17:30 (slot 35, closed). Out of hours: 2 of the 4 answered calls each day."""
+    header = "id,started_at,answered_at,ended_at,direction,raw_digits,user,missed_call_reason"
+    times = {
+        "S0829": "2025-05-05 06:29",
+        "S0830": "2025-05-05 06:30",
+        "S1729": "2025-05-05 15:29",
+        "S1730": "2025-05-05 15:30",
+        "W0829": "2025-03-03 07:29",
+        "W0830": "2025-03-03 07:30",
+        "W1729": "2025-03-03 16:29",
+        "W1730": "2025-03-03 16:30",
+    }
+    lines = [header]
+    for call_id, at in times.items():
+        start = int(_epoch(at))
+        lines.append(f"{call_id},{start},{start + 10},{start + 70},inbound,+33611111111,Paul,")
+    path = tmp_path / "aircall_api.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_file(engine, path)
+    assert (report.status, report.profile, report.rows_loaded) == ("loaded", "aircall-api", 8)
+    slots = read_frame(engine, schema.fact_call).set_index("call_id")["time_key"].to_dict()
+    assert slots == {
+        "S0829": 16,
+        "S0830": 17,
+        "S1729": 34,
+        "S1730": 35,
+        "W0829": 16,
+        "W0830": 17,
+        "W1729": 34,
+        "W1730": 35,
+    }
+    for day in (date(2025, 5, 5), date(2025, 3, 3)):
+        got = {k.id: k.value for k in compute_all(engine, Filters(day, day))}
+        assert got["out_of_hours_share"] == pytest.approx(2 / 4), day

@@ -106,3 +106,27 @@ def test_the_monthly_report_carries_the_mark_on_every_page_and_sheet(engine, tmp
         else:
             assert rows[0][0] == DEMO_MARK, sheet.title
             assert all(r[0] == "oui" for r in rows[1:]), sheet.title
+
+
+def test_the_alerts_say_the_mark_and_their_mail_subject_too(engine, tmp_path, capsys, monkeypatch):
+    """The nightly alerts on a demo warehouse: the command's first line and the subject of
+    the mail of the new alerts carry the mark (the mail is caught, not sent)."""
+    from types import SimpleNamespace
+
+    from warehouse.report import run
+
+    _demo(engine, tmp_path)
+    sent: list[str] = []
+    monkeypatch.setattr(run, "read_settings", lambda path: SimpleNamespace(alerts_to=["d@x.fr"]))
+    monkeypatch.setattr(run, "send", lambda settings, to, subject, body, *a: sent.append(subject))
+    rules = tmp_path / "alertes.toml"
+    rules.write_text(
+        '[[alerte]]\nid = "decroche"\nindicateur = "answer_rate"\noperateur = "<"\n'
+        'seuil = 0.99\nperiode = "mois"\n',  # March: 1 answered of 2 offered, 50 %
+        encoding="utf-8",
+    )
+    args = ["--url", engine_url(engine), "alerts", "--rules", str(rules), "--date", "2025-03-31"]
+    assert main([*args, "--mail"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(DEMO_MARK), out
+    assert sent and all(subject.startswith(f"[{DEMO_MARK}]") for subject in sent), sent
