@@ -139,6 +139,7 @@ def test_lost_call_rates_have_no_value_under_a_scope(access_file):
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
     # the four tiles: offered calls, answer rate, service level, calls per dwelling
     assert captions.count("Non mesuré : sans objet pour une agence") == 4, captions
+    assert "Référence organisme : —" not in captions  # the organisme cannot measure it either
 
 
 def test_sizing_is_for_the_whole_centre_only(access_file):

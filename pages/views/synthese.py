@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
+from warehouse.kpis import measurable
 from warehouse.kpis.catalogue import better, kpi, label
 
 TILES = list(data.SYNTHESE_TILES)
@@ -103,7 +104,11 @@ for i, kpi_id in enumerate(TILES):
             st.caption(reference)
         if row is not None and row["note"] and (value is None or value != value):
             st.caption(fmt.md(row["note"].capitalize()) + ".")
-        if organisme is not None and kpi_id in organisme.index:
+        if (
+            organisme is not None
+            and kpi_id in organisme.index
+            and not measurable.reason(kpi_id, scope_reference)
+        ):
             st.caption(
                 f"Référence organisme : "
                 f"{fmt.by_unit(organisme.loc[kpi_id]['value'], kpi(kpi_id).unit)}"

@@ -100,11 +100,13 @@ def capture_series(engine: Engine, f: Filters, grain: str = "year") -> pd.DataFr
 def agency_table(engine: Engine, f: Filters, s: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """One row per agency with its request KPIs, dwellings managed, and the call figures an
     agency can measure (``measurable``): its identified calls (``identified_calls``, per
-    dwelling and month too) beside them; no offered calls, answer rate or service level."""
+    dwelling and month too) beside them; no offered calls, answer rate or service level
+    column (``measurable``)."""
     with engine.connect() as conn:
         call_rows = _frame(calls.grouped(conn, f, s, ["agency"]), ["agency"], _call_columns(s))
         call_rows["identified_calls"] = call_rows["offered_calls"]
-        call_rows = measurable.blank(call_rows, part=True)
+        # what an agency cannot measure is no column at all (an empty one would say nothing)
+        call_rows = call_rows.drop(columns=list(measurable.reasons(call_rows.columns, part=True)))
         request_rows = _frame(requests.grouped(conn, f, ["agency"]), ["agency"], REQUEST_COLUMNS)
         months = costs.dwelling_months_by_agency(conn, f)
     parts = [
