@@ -47,6 +47,7 @@ CENTRE = {
     "calls_per_dwelling_month",
     "out_of_hours_share",
     "repeat_call_rate",
+    "failure_demand_share",  # over offered calls, repeat calls among them
 }
 STAFF = {"calls_per_advisor_day", "supervision_ratio"}
 
