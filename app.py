@@ -26,7 +26,7 @@ def main() -> None:
     from pages import PAGES, data, demo, fmt, warm, widgets
     from pages.auth import current_access, sidebar_identity
     from pages.filters import sidebar_filters
-    from warehouse.engine import WarehouseBusy, WarehouseMissing
+    from warehouse.faults import WarehouseBusy, classify
     from warehouse.model.catalog import SchemaOutdated
 
     st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
@@ -47,8 +47,13 @@ def main() -> None:
             "L'entrepôt est occupé par un import qui dure : les chiffres s'afficheront dès "
             "qu'il sera terminé. Réessayez dans quelques minutes."
         )
-    except (SchemaOutdated, WarehouseMissing) as error:
+    except SchemaOutdated as error:
         st.error(f"Le tableau de bord ne peut pas lire l'entrepôt : {fmt.md(error)}.")
+    except Exception as error:  # a damaged file, a missing one...: one French sentence
+        fault = classify(error)
+        if fault is None:
+            raise
+        st.error(f"Le tableau de bord ne peut pas lire l'entrepôt : {fmt.md(fault)}.")
     finally:
         data.release()  # the run's DuckDB connection: an import may take the file now
 

@@ -15,6 +15,7 @@ from loaders.pseudonym import KeyRefused, check_key
 from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
+from warehouse.faults import classify
 from warehouse.load.bulk import copy_frame
 from warehouse.load.check import call_check
 from warehouse.load.history import (
@@ -92,7 +93,11 @@ def import_file(
         report.status, report.message = "rejected", str(exc)
         _record_failure(engine, path, sha, report.source, report, started)
     except Exception as exc:
-        # The transaction rolled back: nothing of this file is in the warehouse.
+        # The transaction rolled back: nothing of this file is in the warehouse. A fault of
+        # the warehouse itself (a full disk, a read-only or damaged file) stops the run.
+        fault = classify(exc)
+        if fault is not None:
+            raise fault from None
         report.status = "failed"
         report.message = (
             f"échec du chargement, rien n'a été importé : {exc.__class__.__name__} : {exc}"

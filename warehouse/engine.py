@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -13,39 +11,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool, QueuePool
 
 from warehouse import config
+from warehouse.faults import WarehouseBusy, WarehouseMissing, says_faults
+
+__all__ = ["WarehouseBusy", "WarehouseMissing", "busy_says_so", "make_engine", "warehouse_url"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG = logging.getLogger(__name__)
 
 
-class WarehouseBusy(RuntimeError):
-    """The DuckDB file stayed locked by another process longer than we wait."""
-
-
-class WarehouseMissing(RuntimeError):
-    """A reader was pointed at a DuckDB file that does not exist (a volume not mounted, a
-    moved file): said, never replaced by an empty or a demo warehouse."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"aucun entrepôt à {path} : vérifiez WAREHOUSE_URL (fichier déplacé, volume non "
-            "monté ?), ou créez-le par un import (python -m loaders import ...)"
-        )
-
-
-def busy_says_so(main):
-    """A command's ``main``: a warehouse still locked after the wait is one French sentence
-    on stderr and exit code 2, never a traceback."""
-
-    @functools.wraps(main)
-    def run(argv: list[str] | None = None) -> int:
-        try:
-            return main(argv)
-        except WarehouseBusy as error:
-            print(f"Entrepôt occupé : {error}", file=sys.stderr)
-            return 2
-
-    return run
+busy_says_so = says_faults  # the commands' decorator (its name before the faults grew)
 
 
 def lock_wait_seconds() -> float:
