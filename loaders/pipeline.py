@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from loaders import quarantine
 from loaders.frame import LINE, RAW
+from loaders.mask import mask_phones
 from loaders.pseudonym import KeyRefused, check_key
 from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
@@ -231,7 +232,7 @@ def _typed_ahead(chunks, source, unmeasured: set[str] = frozenset()):
 
 def _quarantine(conn, report: ImportReport, export, entries: pd.DataFrame, before: int) -> int:
     """Store the entries after the ``before`` already stored; returns how many."""
-    entries = entries.assign(file_name=export.path.name)
+    entries = entries.assign(file_name=mask_phones(export.path.name))
     record_quarantine(conn, report.load_id, entries, first=before + 1)
     report.add_reasons(entries)
     return len(entries)
@@ -239,8 +240,9 @@ def _quarantine(conn, report: ImportReport, export, entries: pd.DataFrame, befor
 
 def _history(path: Path, sha: str, report: ImportReport, started: datetime) -> dict:
     return {
-        "file_name": path.name,
-        "file_path": str(path.resolve()),
+        # A file named after a tenant's number keeps no number either.
+        "file_name": mask_phones(path.name),
+        "file_path": mask_phones(str(path.resolve())),
         "content_sha256": sha,
         "source": report.source,
         "status": report.status,

@@ -40,7 +40,6 @@ def test_motif_family_is_derived_from_the_masked_motif(engine, tmp_path):
 
 # --- Case 2: a number in every text field of every source, scanned for everywhere -------
 
-_RNG = random.Random(26)
 _SPELLINGS = [
     lambda n: " ".join(n[i : i + 2] for i in range(0, 10, 2)),  # 06 50 50 50 01
     lambda n: n,  # 0650505001
@@ -58,10 +57,11 @@ class Numbers:
 
     def __init__(self):
         self.used: list[str] = []
+        self.rng = random.Random(26)  # the same numbers on each dialect
 
     def __call__(self) -> str:
         while True:
-            number = "0" + _RNG.choice("67") + "".join(_RNG.choices("0123456789", k=8))
+            number = "0" + self.rng.choice("67") + "".join(self.rng.choices("0123456789", k=8))
             if number not in self.used:
                 break
         self.used.append(number)
@@ -225,3 +225,16 @@ def test_broken_quoting_keeps_no_advisor_in_the_quarantine(engine, tmp_path):
     assert {int(m.group(1)) for m in kept if m} == set(range(334))
     assert [v for _, _, v in cells if "conseiller" in v] == []
     assert _leaks(cells, ["0612345678"]) == []
+
+
+def test_a_file_named_after_a_number_keeps_no_number(engine, tmp_path):
+    """Case 2: the load history and the quarantine name the file with its number masked."""
+    bad = dict(SAMPLES["appels"][0], id_appel="B1", attente_s="oops")
+    report = load(
+        engine, tmp_path, "appels", [SAMPLES["appels"][0], bad], name="rappel 06 50 50 50 01.csv"
+    )
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1), report
+    cells = _every_cell(engine)
+    assert ("load_history", "file_name", "rappel [numéro masqué].csv") in cells
+    assert ("quarantine", "file_name", "rappel [numéro masqué].csv") in cells
+    assert _leaks(cells, ["0650505001"]) == []
