@@ -240,3 +240,23 @@ def test_requests_loaded_after_the_calls_turn_them_into_chases(engine, tmp_path)
     with engine.connect() as conn:
         fd = failure.summary(conn, PERIOD, S)
     assert (fd["chases"], fd["failure"]) == (2, 6)
+
+
+def test_a_month_without_handle_times_falls_back_to_answered_calls(loaded):
+    """April's talk times unknown (an export that does not give them): April's 2,600 EUR
+    are allocated by answered calls, failure F10 F12 of F8 F10 F12 F13 -> 1,300; March
+    still by handle time, 2,100; 3,400 in all, and the note says why."""
+    from sqlalchemy import update
+
+    from warehouse.load.aggregates import refresh_call_days
+    from warehouse.model.schema import fact_call
+
+    with loaded.begin() as conn:
+        april = fact_call.c.date_key >= 20250401
+        conn.execute(update(fact_call).where(april).values(talk_seconds=None))
+        refresh_call_days(conn)
+    got = _values(loaded)
+    assert got["non_quality_cost_eur"].value == pytest.approx(2100 + 1300)
+    note = got["non_quality_cost_eur"].note
+    assert "part des appels décrochés à la place de la durée de conversation" in note
+    assert "pour 1 mois (4 appels décrochés sans durée connue)" in note
