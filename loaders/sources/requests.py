@@ -16,6 +16,7 @@ from loaders.sources.base import (
     date_key,
     not_before,
 )
+from warehouse.load.aggregates import refresh_after_requests
 from warehouse.load.merge_requests import merge_requests
 from warehouse.model import reference
 from warehouse.model.calendar import commitment_due_dates
@@ -148,6 +149,7 @@ DEMANDES = Source(
     shape=shape,
     checks=checks,
     merge=merge_requests,
+    after_merge=refresh_after_requests,
     written=(fact_request, dim_dwelling),
 )
 SOURCES = (DEMANDES,)

@@ -205,3 +205,62 @@ def test_most_chased_open_requests(loaded):
     assert rows[0]["followups"] == 3 and rows[0]["age_days"] == 58
     assert [(r["request_id"], r["chase_calls"]) for r in earlier] == [("R1", 1)]
     assert theirs == []
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        PERIOD,
+        Filters(PERIOD.start, PERIOD.end, organisme="Org B"),
+        Filters(PERIOD.start, PERIOD.end, channels=("astreinte",)),
+        Filters(PERIOD.start, PERIOD.end, categories=("technique",)),
+        Filters(date(2025, 3, 10), date(2025, 3, 14)),
+    ],
+    ids=["all", "org-b", "astreinte", "technique", "one-week"],
+)
+def test_the_daily_aggregates_give_what_the_detail_gives(loaded, f):
+    """The default settings read the daily aggregates refreshed at import; other settings
+    (here one that changes nothing of failure demand) the detail: the same figures."""
+    from dataclasses import replace
+
+    detail = replace(S, satisfied_from_mark=8)
+    with loaded.connect() as conn:
+        for by in (["month"], ["iso_week"], ["agency"], ["channel"], ["category"], ["day"]):
+            assert failure.grouped(conn, f, S, by) == failure.grouped(conn, f, detail, by), by
+        for level in ("family", "motif"):
+            assert failure.reasons(conn, f, S, level) == failure.reasons(conn, f, detail, level)
+        assert failure.summary(conn, f, S, "relance") == failure.summary(conn, f, detail, "relance")
+
+
+def test_requests_loaded_after_the_calls_turn_them_into_chases(engine, tmp_path):
+    """The call file first, the requests after: F5 and F7 chase R1 once R1 is loaded (the
+    aggregates of their days are refreshed by the request file)."""
+    order = [FILES[0], FILES[1], FILES[2], FILES[4], FILES[3]]  # demandes last
+    for source, rows in order[:4]:
+        import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
+    with engine.connect() as conn:
+        assert failure.summary(conn, PERIOD, S)["chases"] == 0
+    import_file(engine, write_export(tmp_path / "demandes.csv", order[4][1]))
+    with engine.connect() as conn:
+        fd = failure.summary(conn, PERIOD, S)
+    assert (fd["chases"], fd["failure"]) == (2, 6)
+
+
+def test_a_month_without_handle_times_falls_back_to_answered_calls(loaded):
+    """April's talk times unknown (an export that does not give them): April's 2,600 EUR
+    are allocated by answered calls, failure F10 F12 of F8 F10 F12 F13 -> 1,300; March
+    still by handle time, 2,100; 3,400 in all, and the note says why."""
+    from sqlalchemy import update
+
+    from warehouse.load.aggregates import refresh_call_days
+    from warehouse.model.schema import fact_call
+
+    with loaded.begin() as conn:
+        april = fact_call.c.date_key >= 20250401
+        conn.execute(update(fact_call).where(april).values(talk_seconds=None))
+        refresh_call_days(conn)
+    got = _values(loaded)
+    assert got["non_quality_cost_eur"].value == pytest.approx(2100 + 1300)
+    note = got["non_quality_cost_eur"].note
+    assert "part des appels décrochés à la place de la durée de conversation" in note
+    assert "pour 1 mois (4 appels décrochés sans durée connue)" in note

@@ -53,7 +53,8 @@ def _snapshot(engine) -> dict:
             out[f"reasons {i}"] = pd.DataFrame(failure.reasons(conn, f, DEFAULT_SETTINGS))
         for by in ("month", "iso_week", "agency", "channel", "category"):
             rows = failure.grouped(conn, PERIOD, DEFAULT_SETTINGS, [by])
-            out[f"failure by {by}"] = pd.DataFrame([{"key": str(k), **v} for k, v in rows.items()])
+            ordered = sorted((str(k), v) for k, v in rows.items())
+            out[f"failure by {by}"] = pd.DataFrame([{"key": k, **v} for k, v in ordered])
     return out
 
 

@@ -34,25 +34,26 @@ def _sums(
     family: str | None = None,
     example: bool = False,
 ) -> dict[tuple, dict]:
-    """The measures per value of the grouping columns: from the call detail, plus (with
-    the default settings) the purged days' aggregates. ``example``: one motif label of
-    each group too (the family as written)."""
+    """The measures per value of the grouping columns: with the default settings from the
+    daily aggregates (kept and purged days, ``warehouse/load/aggregates.py``), otherwise
+    from the call detail (kept days only). ``example``: one motif label of each group too
+    (the family as written)."""
+    out: dict[tuple, dict] = {}
+    if s == DEFAULT_SETTINGS:  # the daily aggregates, kept and purged days
+        p = model.all_days(f, family)
+        extra = [func.min(p.c.motif_label).label("example")] if example else []
+        sums = [func.sum(p.c[k]).label(k) for k in NAMES]
+        query = select(*[p.c[b] for b in by], *sums, *extra).group_by(*[p.c[b] for b in by])
+        for row in conn.execute(query).mappings():
+            if row["offered"] is not None:
+                _add(out, tuple(row[b] for b in by), row, example)
+        return out
     q = scope(f, s, with_agency="agency" in by or f.has_scope, family=family)
     agg = model.measures(q)
     extra = [func.min(q.c.motif_label).label("example")] if example else []
     query = select(*[q.c[b] for b in by], *[v.label(k) for k, v in agg.items()], *extra)
-    out: dict[tuple, dict] = {}
     for row in conn.execute(query.group_by(*[q.c[b] for b in by])).mappings():
         _add(out, tuple(row[b] for b in by), row, example)
-    if s != DEFAULT_SETTINGS:
-        return out
-    p = model.purged(f, family)
-    extra = [func.min(p.c.motif_label).label("example")] if example else []
-    sums = [func.sum(p.c[k]).label(k) for k in NAMES]
-    query = select(*[p.c[b] for b in by], *sums, *extra).group_by(*[p.c[b] for b in by])
-    for row in conn.execute(query).mappings():
-        if row["offered"] is not None:
-            _add(out, tuple(row[b] for b in by), row, example)
     return out
 
 

@@ -7,6 +7,10 @@ thousand. ``agg_call_kept`` holds, for every day whose call detail is kept, the 
 series from the two tables whenever the default settings apply and no half-hour is asked;
 the detail answers the rest (the heatmap, the staffing sizing, other settings).
 
+``agg_call_reason_kept`` holds the same days' failure demand and reasons measures
+(``model.failure``), refreshed with them and after a request file (a call names a request:
+whether it chases it, and its category).
+
 Refreshed, in the import's own transaction:
 - a call file: the days of its calls, and the ``repeat_window_days`` after them (a new
   call can make a later call of the same number a repeat);
@@ -21,9 +25,9 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, delete, func, literal, select
 
 from warehouse.load.bulk import execute_count
-from warehouse.model import measures, scopes
+from warehouse.model import failure, measures, scopes
 from warehouse.model.params import DEFAULT_SETTINGS, Filters
-from warehouse.model.schema import agg_call_kept, fact_call
+from warehouse.model.schema import agg_call_kept, agg_call_reason_kept, fact_call, fact_request
 
 KEYS = ("date_key", "queue_key", "agency_key")
 ALL_DAYS = (date(1900, 1, 1), date(2999, 12, 31))
@@ -56,7 +60,30 @@ def refresh_call_days(conn: Connection, start: date | None = None, end: date | N
     keys = (scopes.date_key(start), scopes.date_key(end))
     conn.execute(delete(agg_call_kept).where(agg_call_kept.c.date_key.between(*keys)))
     columns, rows = daily_rows(Filters(start, end))
-    return execute_count(conn, agg_call_kept.insert().from_select(columns, rows))
+    written = execute_count(conn, agg_call_kept.insert().from_select(columns, rows))
+    refresh_reason_days(conn, start, end)
+    return written
+
+
+def refresh_reason_days(conn: Connection, start: date | None = None, end: date | None = None):
+    """Recompute failure demand's daily aggregates of the kept days between ``start`` and
+    ``end`` (every day when not given)."""
+    start, end = start or ALL_DAYS[0], end or ALL_DAYS[1]
+    keys = (scopes.date_key(start), scopes.date_key(end))
+    table = agg_call_reason_kept
+    conn.execute(delete(table).where(table.c.date_key.between(*keys)))
+    columns, rows = failure.daily_rows(Filters(start, end), DEFAULT_SETTINGS)
+    conn.execute(table.insert().from_select(columns, rows))
+
+
+def refresh_after_requests(conn: Connection, load_id: int) -> None:
+    """A request file changes whether the calls naming its requests chase them, and their
+    category: the days from its earliest request's creation."""
+    low = conn.execute(
+        select(func.min(fact_request.c.created_date_key)).where(fact_request.c.load_id == load_id)
+    ).scalar_one()
+    if low is not None:
+        refresh_reason_days(conn, scopes.key_date(low))
 
 
 def refresh_after_calls(conn: Connection, load_id: int) -> int:

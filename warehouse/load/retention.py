@@ -28,6 +28,7 @@ from warehouse.model.schema import (
     agg_call_day,
     agg_call_kept,
     agg_call_reason_day,
+    agg_call_reason_kept,
     agg_request_repeat,
     fact_call,
 )
@@ -71,8 +72,10 @@ def purge_calls(engine: Engine, kept_from: date) -> PurgeReport:
                 ["request_id", "date_key", "repeat_calls"], linked
             )
         )
-        columns, rows = failure.purge_rows(f, s)  # failure demand and the reasons table
+        columns, rows = failure.daily_rows(f, s)  # failure demand and the reasons table
         conn.execute(insert(agg_call_reason_day).from_select(columns, rows))
+        kept = agg_call_reason_kept.c.date_key < scopes.date_key(kept_from)
+        conn.execute(delete(agg_call_reason_kept).where(kept))
         purged = execute_count(
             conn, delete(fact_call).where(fact_call.c.date_key < scopes.date_key(kept_from))
         )

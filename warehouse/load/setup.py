@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, func, select, table, text
 
-from warehouse.load.aggregates import refresh_call_days
+from warehouse.load.aggregates import refresh_call_days, refresh_reason_days
 from warehouse.load.bulk import copy_frame
 from warehouse.load.meta import lock_for_writing
 from warehouse.load.repeats import refresh_previous_calls
@@ -98,6 +98,8 @@ def init_warehouse(engine: Engine) -> None:
             refresh_previous_calls(conn)
         if "fact_call" in present and "agg_call_kept" not in present:
             refresh_call_days(conn)  # a warehouse built before the daily aggregates
+        elif "fact_call" in present and "agg_call_reason_kept" not in present:
+            refresh_reason_days(conn)  # a warehouse built before failure demand's
         _extend_calendar(conn)
         _seed(conn, dim_time, time_dimension())
         _seed(

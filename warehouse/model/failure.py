@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, union_all
 
 from warehouse.model import scopes
 from warehouse.model.params import Filters, Settings
 from warehouse.model.schema import (
     REASON_DAY_MEASURES,
     agg_call_reason_day,
+    agg_call_reason_kept,
     dim_agency,
     dim_category,
     dim_date,
@@ -92,8 +93,8 @@ def measures(q) -> dict:
 KEYS = ("date_key", "queue_key", "agency_key", "category_key", "motif_family", "motif_label")
 
 
-def purge_rows(f: Filters, s: Settings):
-    """The detail of the period as rows of ``agg_call_reason_day`` (the retention purge)."""
+def daily_rows(f: Filters, s: Settings):
+    """The detail of the period as rows of ``agg_call_reason_day``/``_kept``."""
     q = flagged(f, s)
     agg = measures(q)
     query = select(*[q.c[k] for k in KEYS], *[v.label(k) for k, v in agg.items()]).group_by(
@@ -102,10 +103,10 @@ def purge_rows(f: Filters, s: Settings):
     return [*KEYS, *agg], query
 
 
-def purged(f: Filters, family: str | None = None):
-    """The purged days' aggregates of the period, with the grouping columns and filters of
-    :func:`flagged` (but the half-hour slot)."""
-    a = agg_call_reason_day.c
+def days(f: Filters, family: str | None = None, table=agg_call_reason_day):
+    """The daily aggregates of ``table`` over the period, with the grouping columns and
+    filters of :func:`flagged` (but the half-hour slot)."""
+    a = table.c
     d = dim_date
     channel = case((dim_queue.c.is_on_call, literal("astreinte")), else_=literal("crl"))
     category = func.coalesce(dim_category.c.category_code, literal(NO_REQUEST))
@@ -124,7 +125,7 @@ def purged(f: Filters, family: str | None = None):
             *[a[m] for m in REASON_DAY_MEASURES],
         )
         .select_from(
-            agg_call_reason_day.join(d, d.c.date_key == a.date_key)
+            table.join(d, d.c.date_key == a.date_key)
             .join(dim_queue, dim_queue.c.queue_key == a.queue_key)
             .outerjoin(dim_agency, dim_agency.c.agency_key == a.agency_key)
             .outerjoin(dim_category, dim_category.c.category_key == a.category_key)
@@ -140,4 +141,9 @@ def purged(f: Filters, family: str | None = None):
         query = query.where(dim_category.c.category_code.in_(f.categories))
     if family is not None:
         query = query.where(a.motif_family == family)
-    return query.subquery("purged_reasons")
+    return query
+
+
+def all_days(f: Filters, family: str | None = None):
+    """Every day of the period as daily aggregates: the kept days' and the purged days'."""
+    return union_all(days(f, family, agg_call_reason_kept), days(f, family)).subquery("reason_days")

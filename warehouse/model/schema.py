@@ -226,9 +226,9 @@ agg_call_day = _call_day_table("agg_call_day")
 # what call totals and series are served from.
 agg_call_kept = _call_day_table("agg_call_kept")
 
-# The purged days' calls per day, queue, agency, request category, motif family and motif,
-# with the measures of failure demand and the reasons table (warehouse/model/failure.py):
-# what those KPIs read for the days whose detail the retention purge removed.
+# Calls per day, queue, agency, request category, motif family and motif, with the measures
+# of failure demand and the reasons table (warehouse/model/failure.py), default settings:
+# what those KPIs read, for the purged days (agg_call_reason_day) and the kept ones.
 REASON_DAY_MEASURES = (
     "offered",
     "failure",
@@ -244,21 +244,29 @@ REASON_DAY_MEASURES = (
     "settled_known",
     "identified",
 )
-agg_call_reason_day = Table(
-    "agg_call_reason_day",
-    metadata,
-    Column("date_key", Integer, nullable=False),
-    Column("queue_key", Integer, nullable=False),
-    Column("agency_key", Integer),
-    Column("category_key", Integer),  # of the request the calls name; NULL: none known
-    Column("motif_family", String(100)),
-    Column("motif_label", String(200)),
-    *[
-        Column(m, Double if m.endswith("_sum") else BigInteger, nullable=False)
-        for m in REASON_DAY_MEASURES
-    ],
-    server_only(Index(None, "date_key")),
-)
+
+
+def _reason_table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("date_key", Integer, nullable=False),
+        Column("queue_key", Integer, nullable=False),
+        Column("agency_key", Integer),
+        Column("category_key", Integer),  # of the request the calls name; NULL: none known
+        Column("motif_family", String(100)),
+        Column("motif_label", String(200)),
+        *[
+            Column(m, Double if m.endswith("_sum") else BigInteger, nullable=False)
+            for m in REASON_DAY_MEASURES
+        ],
+        server_only(Index(None, "date_key")),
+    )
+
+
+agg_call_reason_day = _reason_table("agg_call_reason_day")
+# The same for the days whose detail is kept, refreshed at import (warehouse/load/aggregates.py).
+agg_call_reason_kept = _reason_table("agg_call_reason_kept")
 
 agg_request_repeat = Table(
     "agg_request_repeat",
