@@ -88,8 +88,11 @@ def test_choosing_a_reason_filters_the_page():
 
 
 def test_an_agency_sees_its_share():
-    """Org B: 3 of 5 avoidable, 1,433.33 EUR (test_failure.py)."""
+    """Org B: 1,433.33 EUR (test_failure.py); its share of avoidable calls (3 of its 5
+    identified calls) is no figure for a part of the organisation: « — », and why."""
     at = _open("motifs", PERIOD | {"f_org": "Org B"})
     tiles = _tiles(at)
-    assert tiles["Part de demande évitable"] == f"60,0{NNBSP}%"
+    assert tiles["Part de demande évitable"] == "—"
+    share = next(m for m in at.metric if m.label == "Part de demande évitable")
+    assert "non mesuré" in share.help
     assert tiles["Coût de la non-qualité"] == f"1{NNBSP}433,33{NNBSP}€"

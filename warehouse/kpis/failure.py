@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 
 from warehouse.french import number
-from warehouse.kpis import costs
+from warehouse.kpis import costs, measurable
 from warehouse.kpis.ratios import ratio
 from warehouse.model import failure as model
 from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
@@ -94,7 +94,15 @@ def summary(conn: Connection, f: Filters, s: Settings, family: str | None = None
     """Failure demand over the period and its cost, each month's costs allocated by that
     month's handle time (``non_quality_cost_eur``) and by its answered calls
     (``non_quality_cost_by_calls_eur``: failure-demand calls x cost per answered call).
-    With ``family``, the calls of that motif family against every answered call's share."""
+    With ``family``, the calls of that motif family against every answered call's share.
+    The share has no value for a part of the organisation (``measurable``): ``share_note``
+    says why."""
+    out = _summary(conn, f, s, family)
+    why = measurable.reason("failure_demand_share", f)
+    return out | {"failure_demand_share": None, "share_note": why} if why else out
+
+
+def _summary(conn: Connection, f: Filters, s: Settings, family: str | None) -> dict:
     months = grouped(conn, f, s, ["month"], family)
     bases = months if family is None else grouped(conn, f, s, ["month"])
     total = {k: sum(m[k] for m in months.values()) for k in NAMES}
