@@ -166,7 +166,9 @@ def parse_duration(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         ok = (minutes < 60) & (secs < 60)
         seconds[has_colon] = (hours * 3600 + minutes * 60 + secs).where(ok)
         bad = bad | (has_colon & seconds.isna())
-    out = np.floor(seconds + 0.5).astype("Int64")
+    # A value past any integer column (9223372036854775296 s) stays out of range (its row is
+    # quarantined as over 24 h) without overflowing the cast to integers.
+    out = np.floor(seconds.clip(-1e12, 1e12) + 0.5).astype("Int64")
     return out, bad
 
 

@@ -106,7 +106,7 @@ def test_filters_are_written_to_and_restored_from_the_url(app):
     }
     restored = _open("synthese", **flat)
     assert restored.session_state["f_agencies"] == ["AG01"]
-    assert _tiles(restored)["Appels présentés"] == "3"
+    assert _tiles(restored)["Appels traités"] == "3"  # offered calls: no figure for an agency
 
 
 def test_hostile_or_stale_url_values_are_ignored(app):

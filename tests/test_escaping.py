@@ -63,7 +63,8 @@ REVIEWED = {
     ("pages/views/satisfaction.py", "caption"): "a literal of the loop's tuple",
     ("pages/views/synthese.py", 'f\'{cut}({days(compared.business_now)}), comparé {same} un an plus tôt : du {fmt.day(then.start)} au {fmt.day(then.end)} ({days(compared.business_before)}).\' + (" Les volumes n\'y portent pas sur autant de jours ouvrés." if uneven else \'\')'):
         "cut and same: literals and fmt.day dates",
-    ("pages/views/synthese.py", "label"): "the catalogue's label and a literal suffix",
+    ("pages/views/synthese.py", "label(kpi_id)"): "the catalogue's label of a KPI id (no data)",
+    ("pages/views/motifs.py", "label"): "the tile's label, from the literal list of tiles",
     ("pages/views/synthese.py", "f':red-badge[alerte] {fmt.md(a.message)}, depuis le {since}'"):
         "since is fmt.day() of the alert's date, a line above; the badge on purpose",
     ("pages/views/synthese.py", "badge"): "fmt.badge(): a fixed badge, markdown on purpose",

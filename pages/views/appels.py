@@ -173,7 +173,9 @@ if not heat.empty:
         if heat[m].notna().any()
     ] or [("answered_calls", "Traités")]  # a scope: offered and lost calls have no value
     if len(drawn) == 1:
-        st.caption("Appels présentés et perdus : " + table.loc["offered_calls", "note"] + ".")
+        st.caption(
+            "Appels présentés et perdus : " + fmt.md(table.loc["offered_calls", "note"]) + "."
+        )
     for measure, title in drawn:
         grid, cells = charts.week_grid(
             heat,

@@ -159,7 +159,7 @@ else:
     st.caption(
         f"{fmt.number(mix['contacts'].sum())} contacts : "
         + (
-            f"lignes des registres d'accueil ; appels présentés au centre : {unmeasured}."
+            f"lignes des registres d'accueil ; appels présentés au centre : {fmt.md(unmeasured)}."
             if unmeasured
             else "appels présentés au centre et lignes des registres d'accueil."
         )

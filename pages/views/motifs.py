@@ -82,7 +82,7 @@ for col, (label, key, unit, kpi_id) in zip(st.columns(4), tiles, strict=True):
             "traité ; l'écart avec la tuile « Coût de la non-qualité » est l'effet de la "
             "répartition par durée de conversation."
             if key == "non_quality_cost_by_calls_eur"
-            else f" {now['share_note']}."
+            else f" {fmt.md(now['share_note'])}."
             if key == "failure_demand_share" and now.get("share_note")
             else ""
         ),

@@ -155,5 +155,5 @@ else:
     if not events.empty:
         st.caption(charts.event_caption(events))
     if len(names) < 2:
-        st.caption("Appels présentés : " + values.loc["offered_calls", "note"] + ".")
+        st.caption("Appels présentés : " + fmt.md(values.loc["offered_calls", "note"]) + ".")
     widgets.downloads(months, "tendances_mensuelles", "synthese_mois")

@@ -108,6 +108,19 @@ def test_numbers_in_calls(engine, tmp_path, raw, expected):
     assert read_frame(engine, schema.fact_call)["wait_seconds"].tolist() == [expected]
 
 
+def test_a_duration_past_any_integer_quarantines_its_row(engine, tmp_path):
+    """Found by the fuzz test: a wait of 9223372036854775296 s failed the whole file (« cannot
+    safely cast non-equivalent float64 to int64 »). It is a wait over 24 h: its row only is
+    quarantined, the next one loads."""
+    good = SAMPLES["appels"][0]
+    rows = [dict(good, attente_s="9223372036854775296"), dict(good, id_appel="OK2")]
+    report = load(engine, tmp_path, "appels", rows)
+    assert (report.status, report.rows_loaded, report.rows_quarantined) == ("loaded", 1, 1)
+    assert read_frame(engine, schema.quarantine)["reason"].tolist() == [
+        "attente négative ou supérieure à 24 h"
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

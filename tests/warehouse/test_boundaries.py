@@ -33,6 +33,7 @@ Commitments kept: 3/4 (``acted < due`` gives 0/4; holidays ignored give 1/4: E3 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date
 
 import pandas as pd
@@ -90,15 +91,17 @@ def test_deadlines_around_public_holidays(loaded):
 
 
 def test_a_phone_number_in_a_register_request_id_is_masked(engine, tmp_path):
-    """A register's ``num_demande`` holding « 06 12 34 56 78 » is stored masked (no run of
-    its digits anywhere in the contact's row); a real request number stays as it is."""
+    """A register's ``num_demande`` holding « 06 12 34 56 78 » is stored as a keyed token
+    (``TEL-`` and 10 hex characters: one id stays one id) with no run of its digits
+    anywhere in the contact's row; a real request number stays as it is."""
     report = import_file(engine, write_export(tmp_path / "registre.csv", REGISTRE))
     assert report.status == "loaded" and report.rows_loaded == 2
     contacts = read_frame(engine, schema.fact_contact)
     ids = sorted(str(v) for v in contacts["request_id"])
     assert "D-2025-0042" in ids
     masked = next(v for v in ids if v != "D-2025-0042")
-    assert not any(ch.isdigit() for ch in masked), masked
+    assert re.fullmatch(r"TEL-[0-9A-F]{10}", masked), masked
+    assert not any(run in masked for run in ("0612", "1234", "2345", "3456", "4567", "5678"))
     for row in contacts.astype(str).itertuples(index=False):
         assert not any("12 34 56 78" in cell or "0612345678" in cell for cell in row)
 
