@@ -94,6 +94,8 @@ def mask_column(values: pd.Series, free: bool, tokens: bool = True) -> pd.Series
     if values.empty:
         return values
     text = pa.array(values, type=pa.large_string(), from_pandas=True)
+    if isinstance(text, pa.ChunkedArray):  # a column read in several Arrow chunks
+        text = text.combine_chunks()
     maybe = pc.match_substring_regex(text, _MAYBE_PHONE if free else _MAYBE_ID_PHONE)
     maybe = maybe.fill_null(False)
     if not pc.any(maybe).as_py():

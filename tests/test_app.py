@@ -106,7 +106,11 @@ def test_filters_are_written_to_and_restored_from_the_url(app):
     }
     restored = _open("synthese", **flat)
     assert restored.session_state["f_agencies"] == ["AG01"]
-    assert _tiles(restored)["Appels traités"] == "3"  # offered calls: no figure for an agency
+    tiles = _tiles(restored)  # AG01's: no offered calls for an agency, its first level
+    assert (tiles["Appels présentés"], tiles["Traitement au premier niveau (appels)"]) == (
+        "—",
+        "100,0\u202f%",
+    )
 
 
 def test_hostile_or_stale_url_values_are_ignored(app):

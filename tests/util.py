@@ -55,6 +55,14 @@ def load(engine, tmp_path: Path, source: str, rows: list[dict], name: str | None
     return import_file(engine, path)
 
 
+def load_files(engine, folder: Path, files) -> object:
+    """Import each ``(source, rows)`` of a hand-made dataset; every row must load."""
+    for source, rows in files:
+        report = import_file(engine, write_export(folder / f"{source}.csv", rows))
+        assert report.status == "loaded" and report.rows_quarantined == 0, report
+    return engine
+
+
 def table_rows(engine, table) -> list[tuple]:
     """Every row of ``table`` in primary-key order."""
     with engine.connect() as conn:

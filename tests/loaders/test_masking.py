@@ -238,3 +238,21 @@ def test_a_file_named_after_a_number_keeps_no_number(engine, tmp_path):
     assert ("load_history", "file_name", "rappel [numéro masqué].csv") in cells
     assert ("quarantine", "file_name", "rappel [numéro masqué].csv") in cells
     assert _leaks(cells, ["0650505001"]) == []
+
+
+def test_a_column_read_in_several_arrow_chunks_is_masked():
+    """A profile's output can reach the masking as a column of several Arrow chunks; the
+    import then failed (« 'ChunkedArray' object has no attribute 'dictionary' »), at random
+    in the Avaya test above."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from loaders.mask import mask_column
+
+    chunks = pa.chunked_array([["rappeler 06 50 50 50 01"], ["fuite", "0650505001"]])
+    column = pd.Series(pd.arrays.ArrowExtensionArray(chunks.cast(pa.large_string())))
+    assert mask_column(column, free=True).tolist() == [
+        "rappeler [numéro masqué]",
+        "fuite",
+        "[numéro masqué]",
+    ]

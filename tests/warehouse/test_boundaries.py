@@ -40,7 +40,7 @@ import pandas as pd
 import pytest
 
 from loaders.pipeline import import_file
-from tests.util import read_frame, write_export
+from tests.util import load_files, read_frame, write_export
 from tests.warehouse.boundary_dataset import FILES, REGISTRE
 from warehouse.kpis import Filters, compute_all
 from warehouse.model import schema
@@ -65,10 +65,7 @@ EXPECTED = {
 
 @pytest.fixture
 def loaded(engine, tmp_path):
-    for source, rows in FILES:
-        report = import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-        assert report.status == "loaded" and report.rows_quarantined == 0, report
-    return engine
+    return load_files(engine, tmp_path, FILES)
 
 
 @pytest.mark.parametrize("settings", [None, DETAIL], ids=["aggregates", "detail"])

@@ -34,7 +34,7 @@ from datetime import date
 import pytest
 
 from loaders.pipeline import import_file
-from tests.util import write_export
+from tests.util import load_files, write_export
 from tests.warehouse.failure_dataset import FILES
 from warehouse.kpis import DEFAULT_SETTINGS as S
 from warehouse.kpis import Filters, chases, compute_all, failure
@@ -45,10 +45,7 @@ BY_TIME = 3000 * 0.7 + 2600 * 200 / 460
 
 @pytest.fixture
 def loaded(engine, tmp_path):
-    for source, rows in FILES:
-        report = import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-        assert report.status == "loaded" and report.rows_quarantined == 0, report
-    return engine
+    return load_files(engine, tmp_path, FILES)
 
 
 def _values(engine, f=PERIOD) -> dict:

@@ -19,8 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from loaders.pipeline import import_file
-from tests.util import write_export
+from tests.util import load_files
 from tests.warehouse import kpi_dataset, survey_dataset
 from warehouse.kpis import Filters, compute_all
 from warehouse.kpis import satisfaction as sat
@@ -60,10 +59,7 @@ def test_each_variant_has_its_own_label():
 
 @pytest.fixture
 def surveyed(engine, tmp_path):
-    for source, rows in kpi_dataset.FILES + survey_dataset.FILES:
-        report = import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-        assert report.status == "loaded" and report.rows_quarantined == 0, report
-    return engine
+    return load_files(engine, tmp_path, kpi_dataset.FILES + survey_dataset.FILES)
 
 
 def test_an_agency_s_kpis_export_as_numbers_each_with_its_label(surveyed):

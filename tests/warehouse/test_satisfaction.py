@@ -20,7 +20,7 @@ from datetime import date
 import pytest
 
 from loaders.pipeline import import_file
-from tests.util import write_export
+from tests.util import load_files, write_export
 from tests.warehouse import kpi_dataset, survey_dataset
 from warehouse.kpis import Filters, compute_all
 from warehouse.kpis import satisfaction as sat
@@ -47,10 +47,7 @@ BY_AGENCY = {
 
 @pytest.fixture
 def surveyed(engine, tmp_path):
-    for source, rows in kpi_dataset.FILES + survey_dataset.FILES:
-        report = import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-        assert report.status == "loaded" and report.rows_quarantined == 0, report
-    return engine
+    return load_files(engine, tmp_path, kpi_dataset.FILES + survey_dataset.FILES)
 
 
 def test_theme_rates_of_the_period_s_wave(surveyed):
