@@ -3,7 +3,8 @@ the report, and the cost of a long field.
 
     python bench/small.py [--work /tmp/pbench] [--runs 5] [--out bench/results-small.md]
 
-A small demo warehouse (500 dwellings, one year) is built once in ``WORK/small``. Each run
+A small warehouse (the agencies and dwellings of a 500-dwelling demo) is built once in
+``WORK/small``. Each run
 imports a new 100-row slice of its call export (new calls: an already imported file would
 be skipped by its fingerprint) the way the Importer does (``pages.jobs.run_import``: a
 warm spare ``python -m loaders worker``, timed once it is ready, as it is while a user
@@ -39,11 +40,13 @@ def _warehouse(work: Path) -> tuple[str, Path]:
     calls = folder / "exports"
     if not (folder / "warehouse.duckdb").exists():
         folder.mkdir(parents=True, exist_ok=True)
-        run(
-            [sys.executable, "-m", "loaders", "--url", url, "demo"]
+        run(  # the demo's files, imported as a landlord's: a demo warehouse takes no import
+            [sys.executable, "-m", "loaders", "demo", "--no-import"]
             + ["--dwellings", "500", "--years", "1", "--seed", "7", "--out", str(calls)],
             capture_output=True,
         )
+        references = [str(calls / "agences.csv"), str(calls / "logements.csv")]
+        run([sys.executable, "-m", "loaders", "--url", url, "import", *references])
     return url, sorted(calls.glob("appels_*.csv"))[0]
 
 

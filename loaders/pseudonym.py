@@ -147,8 +147,8 @@ def check_key(conn) -> None:
         raise KeyRefused(
             f"la clé de pseudonymisation n'est pas celle de cet entrepôt (empreinte {current}, "
             f"attendue {stored}) : importer avec elle donnerait d'autres pseudonymes aux mêmes "
-            "appelants ; reprenez la clé d'origine (voir « Clé de pseudonymisation » dans le "
-            "README)"
+            "appelants ; reprenez la clé d'origine (voir « Personal data » dans "
+            "docs/deploying.md)"
         )
 
 
