@@ -204,6 +204,16 @@ def test_most_chased_open_requests(loaded):
     assert theirs == []
 
 
+def test_most_chased_open_requests_as_they_were_at_the_period_s_end(loaded):
+    """On 20 March R3 (created 17 March, first action 19 March, closed 27 March: « cloturee »
+    today) was still open, « en cours », 3 days old, with its 2 declared follow-ups; R1 has
+    1 declared and F5 F7 (3 in all). Today's status had hidden R3 (as_of.open_at)."""
+    with loaded.connect() as conn:
+        rows = chases.open_requests(conn, Filters(PERIOD.start, date(2025, 3, 20)), S)
+    got = [(r["request_id"], r["status"], r["followups"], r["age_days"]) for r in rows]
+    assert got == [("R1", "en cours", 3, 17), ("R3", "en cours", 2, 3)]
+
+
 @pytest.mark.parametrize(
     "f",
     [

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Connection, Date, case, cast, func, literal, select
 
 from warehouse.kpis import requests
 from warehouse.kpis.ratios import number, ratio
-from warehouse.model import scopes
+from warehouse.model import as_of, scopes
 from warehouse.model.params import Filters, Settings
 
 
@@ -59,14 +59,6 @@ def categories(conn: Connection, f: Filters, s: Settings) -> list[dict]:
     return out
 
 
-def _still_open(q, f: Filters):
-    end_key = scopes.date_key(f.end)
-    return and_(
-        or_(q.c.closed_date_key.is_(None), q.c.closed_date_key > end_key),
-        q.c.status.not_in(["annulee", "cloturee"]),
-    )
-
-
 def open_requests(conn: Connection, f: Filters, s: Settings, limit: int = 500) -> list[dict]:
     """Requests open at the end of the period, most chased first: the follow-ups the
     request export declares (``nb_relances``) and the offered calls that named the request
@@ -96,14 +88,14 @@ def open_requests(conn: Connection, f: Filters, s: Settings, limit: int = 500) -
             q.c.agency,
             q.c.category,
             q.c.request_type,
-            q.c.status,
+            as_of.status_at(q.c, f.end).label("status"),
             (cast(literal(f.end), Date) - q.c.day).label("age_days"),
             declared.label("declared_followups"),
             chase_calls.label("chase_calls"),
             total,
         )
         .select_from(q.outerjoin(chases, chases.c.request_id == q.c.request_id))
-        .where(_still_open(q, f), total > 0)
+        .where(as_of.open_at(q.c, f.end), total > 0)
         .order_by(total.desc(), q.c.day, q.c.request_id)
         .limit(limit)
     )
