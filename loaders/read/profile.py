@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.normalise import header_key, header_keys
+from loaders.read.profile_terms import ProfileError, check_select
 from loaders.sources import SOURCES
 from warehouse import config
 
@@ -31,12 +32,6 @@ PATTERN_CHARS = 1_000  # of a field a detection pattern is tried on
 SLOW_SECONDS = 2.0  # a profile taking longer than this to recognise a file is named
 # Our columns an export may be unable to give, stored as NULL ("non mesuré").
 MAY_BE_UNMEASURED = {"appels": {"attente_s", "issue", "duree_s"}}
-LINE_OUT = "_line"  # the output column carrying the physical line
-RECORDS_OUT = "_records"  # how many export records an output row stands for (default 1)
-
-
-class ProfileError(ValueError):
-    """A profile file is wrong: the message says where, in French."""
 
 
 @dataclass(frozen=True)
@@ -207,8 +202,6 @@ def load_profile(path: Path) -> Profile:
     sql = data.get("sql", {})
     if not isinstance(sql, dict) or not isinstance(sql.get("select"), str):
         raise ProfileError(f'{where} : section [sql] sans « select = """...""" »')
-    from loaders.read.profile_sql import check_select
-
     check_select(sql["select"], where)
     cannot = data.get("cannot", {})
     allowed = MAY_BE_UNMEASURED.get(source.name, set()) | {

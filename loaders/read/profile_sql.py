@@ -26,7 +26,8 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.frame import LINE, RAW
-from loaders.read.profile import LINE_OUT, RECORDS_OUT, Profile, ProfileError
+from loaders.read.profile import Profile
+from loaders.read.profile_terms import LINE_OUT, RECORDS_OUT, first_line
 from loaders.sources import SOURCES
 from warehouse.french import number
 
@@ -38,22 +39,6 @@ MEMORY = "2GB"  # a profile's SQL may use this much
 
 class ProfileFailed(Exception):
     """The profile cannot read this file: the message says why, in French."""
-
-
-def check_select(sql: str, where: str) -> None:
-    """One ``SELECT`` statement (``WITH ... SELECT`` included), nothing else."""
-    import duckdb
-
-    try:
-        statements = duckdb.connect(":memory:").extract_statements(sql)
-    except duckdb.Error as exc:
-        raise ProfileError(f"{where} : SQL illisible : {_first_line(exc)}") from exc
-    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        raise ProfileError(f"{where} : [sql] select doit être une seule requête SELECT")
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
 
 
 def run_profile(frame: pd.DataFrame, profile: Profile) -> tuple[pd.DataFrame, int, int, list[str]]:
@@ -142,7 +127,7 @@ def _run(con, profile: Profile) -> pa.Table:
 
 
 def _explained(exc: Exception) -> str:
-    text = _first_line(exc)
+    text = first_line(exc)
     if "Referenced column" in text and "not found" in text:
         column = text.split('"')[1] if '"' in text else "?"
         return f"colonne « {column} » absente du fichier ({text})"
