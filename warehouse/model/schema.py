@@ -204,16 +204,19 @@ CALL_DAY_BACKFILL = {
 }
 
 
-def _call_day_table(name: str) -> Table:
+def _day_table(name: str, measures: tuple[str, ...], *groups: Column) -> Table:
+    """A daily aggregate of calls: per day, queue and agency (and ``groups``), each measure a
+    count or, named ``*_sum``, a sum."""
     return Table(
         name,
         metadata,
         Column("date_key", Integer, nullable=False),
         Column("queue_key", Integer, nullable=False),
         Column("agency_key", Integer),
+        *groups,
         *[
             Column(m, Double if m.endswith("_sum") else BigInteger, nullable=False)
-            for m in CALL_DAY_MEASURES
+            for m in measures
         ],
         server_only(Index(None, "date_key")),
     )
@@ -221,10 +224,10 @@ def _call_day_table(name: str) -> Table:
 
 # Call detail past the retention period (warehouse/load/retention.py) leaves these aggregates,
 # and the repeat calls each request had among the purged calls (agg_request_repeat).
-agg_call_day = _call_day_table("agg_call_day")
+agg_call_day = _day_table("agg_call_day", CALL_DAY_MEASURES)
 # The same for the days whose detail is kept, refreshed at import (warehouse/load/aggregates.py):
 # what call totals and series are served from.
-agg_call_kept = _call_day_table("agg_call_kept")
+agg_call_kept = _day_table("agg_call_kept", CALL_DAY_MEASURES)
 
 # Calls per day, queue, agency, request category, motif family and motif, with the measures
 # of failure demand and the reasons table (warehouse/model/failure.py), default settings:
@@ -247,20 +250,12 @@ REASON_DAY_MEASURES = (
 
 
 def _reason_table(name: str) -> Table:
-    return Table(
+    return _day_table(
         name,
-        metadata,
-        Column("date_key", Integer, nullable=False),
-        Column("queue_key", Integer, nullable=False),
-        Column("agency_key", Integer),
+        REASON_DAY_MEASURES,
         Column("category_key", Integer),  # of the request the calls name; NULL: none known
         Column("motif_family", String(100)),
         Column("motif_label", String(200)),
-        *[
-            Column(m, Double if m.endswith("_sum") else BigInteger, nullable=False)
-            for m in REASON_DAY_MEASURES
-        ],
-        server_only(Index(None, "date_key")),
     )
 
 
