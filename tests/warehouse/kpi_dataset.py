@@ -219,8 +219,9 @@ FILES = [
 ]
 
 
-def build_warehouse(folder: Path) -> str:
-    """A DuckDB warehouse in ``folder`` with every file of this dataset loaded; its URL."""
+def build_warehouse(folder: Path, files=None) -> str:
+    """A DuckDB warehouse in ``folder`` with every file of this dataset (or of ``files``)
+    loaded; its URL."""
     from loaders.pipeline import import_file
     from tests.util import write_export
     from warehouse.engine import make_engine
@@ -229,7 +230,7 @@ def build_warehouse(folder: Path) -> str:
     url = f"duckdb:///{folder / 'w.duckdb'}"
     engine = make_engine(url)
     init_warehouse(engine)
-    for source, rows in FILES:
+    for source, rows in FILES if files is None else files:
         import_file(engine, write_export(folder / f"{source}.csv", rows))
     engine.dispose()
     return url

@@ -116,16 +116,9 @@ def test_a_warehouse_without_the_previous_call_column_gets_it_computed(tmp_path)
 def test_the_reasons_table(tmp_path, capsys):
     """``--motifs``: the reasons table of test_failure.py (relance F6 F7: 200 s of 1,460 s,
     every call failure demand), ranked by handle time."""
-    from loaders.pipeline import import_file
-    from tests.util import write_export
     from tests.warehouse.failure_dataset import FILES
 
-    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
-    engine = make_engine(url)
-    init_warehouse(engine)
-    for source, rows in FILES:
-        import_file(engine, write_export(tmp_path / f"{source}.csv", rows))
-    engine.dispose()
+    url = build_warehouse(tmp_path, FILES)
     assert main(["--url", url, *ARGS, "--motifs", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["motif_family"] for r in rows][:2] == ["reclamation technique", "renseignement"]
