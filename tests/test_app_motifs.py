@@ -95,4 +95,6 @@ def test_an_agency_sees_its_share():
     assert tiles["Part de demande évitable"] == "—"
     share = next(m for m in at.metric if m.label == "Part de demande évitable")
     assert "non mesuré" in share.help
+    # ...and said on the page, not only in the tile's help (a new user missed it there)
+    assert any("Part de demande évitable : non mesuré" in c.value for c in at.caption)
     assert tiles["Coût de la non-qualité"] == f"1{NNBSP}433,33{NNBSP}€"

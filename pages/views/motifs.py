@@ -99,7 +99,8 @@ st.caption(
 if f.has_scope:
     st.caption(
         "Filtre agence : seuls les appels dont le logement a été identifié sont rattachés à "
-        "une agence ; les coûts du centre sont répartis au prorata des logements."
+        "une agence ; les coûts du centre sont répartis au prorata des logements. Part de "
+        f"demande évitable : {fmt.md(now.get('share_note') or 'mesurée')}."
     )
 
 # --- Pareto of handle time by reason -------------------------------------------------------
@@ -250,6 +251,10 @@ else:
 
 # --- The requests that make tenants call again --------------------------------------------
 st.subheader("Catégories de demandes qui font rappeler")
+if family:
+    st.caption(
+        "Demandes de toutes les catégories d'appel : le filtre de motif ne s'y applique pas."
+    )
 ranked = data.chase_categories(f)
 if ranked.empty:
     widgets.empty("Aucune demande créée sur la période pour ces filtres.")
@@ -298,6 +303,10 @@ else:
     widgets.downloads(ranked, "categories_relances", "chase_categories")
 
 st.subheader("Demandes ouvertes les plus relancées")
+if family:
+    st.caption(
+        "Toutes les relances, quel que soit leur motif : le filtre de motif ne s'y applique pas."
+    )
 chased = data.chased_open_requests(f)
 if chased.empty:
     widgets.empty("Aucune demande ouverte relancée à la fin de la période.")
