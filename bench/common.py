@@ -32,12 +32,14 @@ def pg_database() -> str:
     return PG_URL
 
 
-def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(command, cwd=ROOT, check=True, text=True, **kwargs)
+def run(command: list[str], cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, check=True, text=True, **kwargs)
 
 
-def probe(*args: str) -> dict:
-    out = run([sys.executable, "bench/probe.py", *args], capture_output=True).stdout
+def probe(*args: str, code: Path = ROOT) -> dict:
+    """One ``bench/probe.py`` measurement, of this checkout's code or of ``code``'s (another
+    checkout: the reference a change is timed against)."""
+    out = run([sys.executable, "bench/probe.py", *args], cwd=code, capture_output=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -61,6 +63,12 @@ def arguments(results: str) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / results)
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite the Markdown from the saved JSON"
+    )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        help="another checkout (the previous commit, in a git worktree) to time the same "
+        "way; added to the saved results",
     )
     return parser.parse_args()
 

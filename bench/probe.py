@@ -34,7 +34,8 @@ def probe_import(url: str, path: str) -> dict:
     """Import one file: ``startup`` is the process loading the loaders and building the
     validation suites (Great Expectations alone takes about 3 s), paid once per process
     whatever the number of files; ``seconds`` is ``import_file`` itself, ``cpu`` the
-    processor time it took on all the process's threads (DuckDB's included)."""
+    processor time it took on all the process's threads (DuckDB's included), ``stages``
+    the wall time of its stages, timed around the functions that run them."""
     start = time.perf_counter()
     from loaders.pipeline import import_file
     from loaders.read.export import open_export
@@ -43,12 +44,46 @@ def probe_import(url: str, path: str) -> dict:
 
     _validation(open_export(Path(path)).source.name)
     startup = time.perf_counter() - start
+    stages = _timed_stages()
     engine = make_engine(url)
     start, cpu = time.perf_counter(), time.process_time()
     report = import_file(engine, path)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert report.status == "loaded" and report.accounted, report
-    return {"seconds": seconds, "cpu": cpu, "startup": startup, "rows": report.rows_read}
+    stages["other: opening, history, statistics, commit"] = seconds - sum(stages.values())
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "startup": startup,
+        "rows": report.rows_read,
+        "stages": stages,
+    }
+
+
+def _timed_stages() -> dict[str, float]:
+    """Wrap the functions each stage of a call import runs; their times add up here."""
+    from loaders import pipeline
+    from loaders.sources import calls
+
+    stages: dict[str, float] = {}
+    wrapped = {
+        "read, type, check (GX), pseudonymise, stage": (pipeline, "_stage"),
+        "merge into the facts": (calls, "merge_calls"),
+        "previous call of each number": (calls, "refresh_previous_calls"),
+        "daily aggregates": (calls, "refresh_after_calls"),
+    }
+    for label, (module, name) in wrapped.items():
+        original = getattr(module, name)
+
+        def timed(*args, _original=original, _label=label, **kwargs):
+            t = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                stages[_label] = stages.get(_label, 0.0) + time.perf_counter() - t
+
+        setattr(module, name, timed)
+    return stages
 
 
 # The queries compute_all runs, each a function of (connection, filters, settings).

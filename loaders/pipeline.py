@@ -17,17 +17,15 @@ from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
 from warehouse.faults import classify
-from warehouse.load.bulk import copy_frame
 from warehouse.load.check import call_check
 from warehouse.load.history import (
-    create_staging,
-    drop_staging,
     next_load_id,
     previous_load,
     record_load,
     record_quarantine,
 )
 from warehouse.load.meta import lock_for_writing, refresh_statistics, set_setting
+from warehouse.load.spool import Staging
 from warehouse.model.catalog import DEMO_SETTING, is_demo
 from warehouse.model.schema import load_history
 
@@ -96,7 +94,8 @@ def import_file(
     except Exception as exc:
         # The transaction rolled back: nothing of this file is in the warehouse. A fault of
         # the warehouse itself (a full disk, a read-only or damaged file) stops the run.
-        fault = classify(exc)
+        # The staged rows wait beside a DuckDB warehouse: a disk they fill is its disk.
+        fault = classify(exc, _warehouse_file(engine))
         if fault is not None:
             raise fault from None
         report.status = "failed"
@@ -105,6 +104,12 @@ def import_file(
         )
         _record_failure(engine, path, sha, report.source, report, started)
     return report
+
+
+def _warehouse_file(engine: Engine) -> str:
+    """The DuckDB warehouse's file, to name in a fault's sentence; "" for a server."""
+    database = engine.url.database if engine.dialect.name == "duckdb" else None
+    return "" if database in (None, "", ":memory:") else database
 
 
 class DemoMixing(RuntimeError):
@@ -135,9 +140,32 @@ def _demo_or_real(conn, demo: bool) -> None:
 def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, progress) -> None:
     """Read, type, check and stage the file chunk by chunk, then merge it once: a key
     spread over several chunks (the lines of one month's costs, a request's rows) is
-    merged as the whole file has it."""
+    merged as the whole file has it. The staged rows wait on disk on DuckDB
+    (:mod:`warehouse.load.spool`): memory does not grow with the file."""
     source = export.source
-    stg = create_staging(conn, source.name)
+    staging = Staging(conn, source.name, deletes_rows=source.file_check is not None)
+    try:
+        staged_rows = _stage(conn, export, report, staging, chunk_size, progress)
+        stg = staging.table
+        # PostgreSQL: the planner sizes the staging before the merge (unanalysed, it looked
+        # the dwellings up by nested loop; issue 28 measured the merge 11.7 s -> 10.0 s at
+        # 1M calls).
+        refresh_statistics(conn, [stg])
+        if source.name == "appels":
+            report.calls_per_day, report.calls_per_hour = call_check(conn, stg)
+        inserted, updated, *corrections = source.merge(conn, report.load_id)
+        report.rows_inserted, report.rows_updated = inserted, updated
+        if corrections:
+            report.note_corrections(source.name, corrections[0])
+        report.rows_duplicate = staged_rows - inserted - updated
+        staging.drop(conn)
+    finally:
+        staging.discard()
+
+
+def _stage(conn, export, report: ImportReport, staging: Staging, chunk_size, progress) -> int:
+    """Stage every chunk, quarantine what cannot be; the file lines staged."""
+    source = export.source
     state: dict = {}
     quarantined = staged_rows = 0
     whole: list[pd.DataFrame] = []  # staged rows a whole-file check needs
@@ -161,14 +189,16 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
             report.note_conflicts(staged, state)
         if source.file_check:
             whole.append(staged.assign(**{RAW: typed.loc[staged.index, RAW]}))
-        copy_frame(conn, stg, staged)
+        staging.add(conn, staged)
         # File lines, not staged rows: a respondent is staged once per question.
         staged_rows += staged["line_number"].nunique()
         if progress:
             progress(report.rows_read)
     chunk = typed = good = staged = bad = None  # free the last chunk before the merge
     _release_arrow_memory()
+    staging.ready(conn)
     if whole:
+        stg = staging.table
         refused = quarantine.file_entries(source.file_check(pd.concat(whole, ignore_index=True)))
         if len(refused):
             lines = refused["line_number"].tolist()
@@ -176,17 +206,7 @@ def _load_chunks(conn, export, report: ImportReport, chunk_size: int | None, pro
             _quarantine(conn, report, export, refused, quarantined)
             report.rows_quarantined += len(refused)
             staged_rows -= len(refused)
-    # PostgreSQL: the planner sizes the staging before the merge (unanalysed, it looked the
-    # dwellings up by nested loop; issue 28 measured the merge 11.7 s -> 10.0 s at 1M calls).
-    refresh_statistics(conn, [stg])
-    if source.name == "appels":
-        report.calls_per_day, report.calls_per_hour = call_check(conn, stg)
-    inserted, updated, *corrections = source.merge(conn, report.load_id)
-    report.rows_inserted, report.rows_updated = inserted, updated
-    if corrections:
-        report.note_corrections(source.name, corrections[0])
-    report.rows_duplicate = staged_rows - inserted - updated
-    drop_staging(conn, stg)
+    return staged_rows
 
 
 def _release_arrow_memory() -> None:

@@ -137,8 +137,12 @@ def test_lost_call_rates_have_no_value_under_a_scope(access_file):
     assert tiles["Taux de décroché"] == "—" and tiles["Niveau de service (90 s)"] == "—"
     assert tiles["Appels présentés"] == "—" and tiles["Appels par logement et par mois"] == "—"
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
-    # the four tiles: offered calls, answer rate, service level, calls per dwelling
-    assert captions.count("Non mesuré : sans objet pour une agence") == 4, captions
+    # The four tiles (offered calls, answer rate, service level, calls per dwelling) each
+    # point below them, where the reason is said once, with what each would wrongly read.
+    assert captions.count("Non mesuré pour ce périmètre (voir sous les indicateurs).") == 4
+    assert captions.count("Non mesuré : sans objet pour une agence") == 1, captions
+    assert "Taux de décroché : un taux de décroché proche de 100 %" in captions
+    assert "Appels présentés : presque les seuls appels décrochés" in captions
     assert "Référence organisme : —" not in captions  # the organisme cannot measure it either
 
 

@@ -64,7 +64,7 @@ def test_a_demo_warehouse_download_is_named_and_marked(urls, monkeypatch):
     original = DeltaGenerator.download_button
 
     def record(self, label, data, file_name=None, *args, **kwargs):
-        offered.append((file_name, data))
+        offered.append((file_name, data() if callable(data) else data))  # written on click
         return original(self, label, data, file_name, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", record)

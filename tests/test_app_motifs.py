@@ -59,7 +59,7 @@ def test_tiles_pareto_and_tables_by_hand():
     assert tiles["Part de demande évitable"] == f"50,0{NNBSP}%"
     assert tiles["Coût de la non-qualité"] == f"3{NNBSP}230,43{NNBSP}€"
     assert tiles["Par logement et par an"] == f"6{NNBSP}460,87{NNBSP}€"
-    assert tiles["Appels évitables × coût par appel traité"] == f"3{NNBSP}014,29{NNBSP}€"
+    assert tiles["Coût, règle simple"] == f"3{NNBSP}014,29{NNBSP}€"
     assert all(m.delta in (None, "") for m in at.metric)
     caption = " ".join(c.value for c in at.caption)
     assert "relance d'une demande déjà enregistrée 2" in caption

@@ -62,6 +62,13 @@ SETTINGS: dict[str, Setting] = {
             "DuckDB memory limit of the read-only readers (dashboard, `python -m warehouse kpis`)",
         ),
         Setting(
+            "PILOTAGE_DUCKDB_IMPORT_MEMORY",
+            "512MB",
+            "DuckDB memory limit of an import; beyond it DuckDB writes to temporary files "
+            "beside the warehouse, as the staged rows of a file do: an import's memory does "
+            "not grow with the file's length",
+        ),
+        Setting(
             "PILOTAGE_DEMO_DWELLINGS",
             "25000",
             "dwellings of the demo warehouse a first start builds",

@@ -70,6 +70,11 @@ def make_engine(url: str | None = None, *, read_only: bool = False, pooled: bool
             # DuckDB's buffer pool, which would otherwise grow to 80% of the memory.
             memory = config.get("PILOTAGE_DUCKDB_MEMORY")
             connect_args = {"read_only": True, "config": {"memory_limit": memory}}
+        elif path is not None:
+            # A writer (an import) too: past the cap, DuckDB spills the staging and the
+            # merge to its temporary files, so a file of any length fits the same memory.
+            memory = config.get("PILOTAGE_DUCKDB_IMPORT_MEMORY")
+            connect_args = {"config": {"memory_limit": memory}}
         pool = QueuePool if pooled else NullPool
         engine = create_engine(url, poolclass=pool, connect_args=connect_args)
 

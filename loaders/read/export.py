@@ -115,44 +115,59 @@ class Export:
         yield Chunk(out, malformed, blank, notes, left_out, grouped)
 
     def _read_chunks(self, size: int | None = None) -> Iterator[Chunk]:
-        """The rows after the header, ``size`` at a time: through Arrow's CSV reader when
-        the file is regular (:mod:`loaders.regular`), else line by line. A chunk holds
-        200,000 rows by default."""
+        """The rows after the header, ``size`` at a time (200,000 by default): through
+        Arrow's CSV reader while the file is regular (:mod:`loaders.read.regular`), block
+        by block, then line by line from the first block that is not."""
+        size = size or 200_000
+        after = 0
         if self.layout is not None and self.header_fields:
+            blocks = read_regular(
+                self.path,
+                self.layout,
+                self.delimiter,
+                self.header_line,
+                self.header_fields,
+                max_field_chars(),
+            )
             try:
-                table, lines, raws, blank = read_regular(
-                    self.path,
-                    self.layout,
-                    self.delimiter,
-                    self.header_line,
-                    self.header_fields,
-                    max_field_chars(),
-                )
-            except Irregular:
-                pass
-            else:
-                yield from self._regular_chunks(table, lines, raws, blank, size or 200_000)
+                yield from self._regular_chunks(blocks, size)
                 return
-        yield from self._line_chunks(size or 200_000)
+            except Irregular as exc:
+                after = exc.after
+        yield from self._line_chunks(size, after)
 
-    def _regular_chunks(self, table, lines, raws, blank: int, size: int) -> Iterator[Chunk]:
-        empty = blank_rows(table)
-        if empty.any():
-            keep = pa.array(np.flatnonzero(~empty))
-            table, lines, raws = table.take(keep), lines[~empty], raws.take(keep)
-            blank += int(empty.sum())
+    def _regular_chunks(self, blocks, size: int) -> Iterator[Chunk]:
+        """Chunks of ``size`` rows from the blocks; before an :class:`Irregular` goes up,
+        the rows of the blocks read so far (and their blank lines) are given."""
         picks = list(self.columns) + self._hidden
-        if not table.num_rows:
-            if blank:
-                yield self._chunk([], [], [()] * len(picks), [], blank)
-            return
-        for start in range(0, table.num_rows, size):
-            end = min(start + size, table.num_rows)
-            columns = [table.column(i).slice(start, end - start) for i in picks]
-            yield self._chunk(lines[start:end], raws[start:end], columns, [], blank)
-            blank = 0
+        pending, blank = _Pending(), 0
+        try:
+            for block in blocks:
+                table, lines, raws = block.table, block.lines, block.raws
+                empty = blank_rows(table)
+                if empty.any():
+                    keep = pa.array(np.flatnonzero(~empty))
+                    table, lines, raws = table.take(keep), lines[~empty], raws.take(keep)
+                blank += block.blank + int(empty.sum())
+                pending.add([table.column(i) for i in picks], lines, raws)
+                while pending.rows >= size:
+                    yield self._chunk(*pending.take(size), [], blank)
+                    blank = 0
+        except Irregular:
+            if pending.rows or blank:
+                yield self._rest(pending, picks, blank)
+            raise
+        if pending.rows or blank:
+            yield self._rest(pending, picks, blank)
 
-    def _line_chunks(self, size: int) -> Iterator[Chunk]:
+    def _rest(self, pending: _Pending, picks: list[int], blank: int) -> Chunk:
+        lines, raws, columns = pending.take(pending.rows)
+        return self._chunk(lines, raws, columns or [()] * len(picks), [], blank)
+
+    def _line_chunks(self, size: int, after: int = 0) -> Iterator[Chunk]:
+        """The rows after the header and after line ``after`` (read by the fast path up to
+        it), read line by line."""
+        after = max(after, self.header_line)
         lines, raws, records_, malformed, blank = [], [], [], [], 0
         picks = list(self.columns) + self._hidden
         pick = operator.itemgetter(*picks) if len(picks) > 1 else lambda f: (f[picks[0]],)
@@ -161,7 +176,7 @@ class Export:
         usual = self._usual_width()
         cap = max_field_chars()
         for line, fields, raw in self._rows():
-            if line <= self.header_line:
+            if line <= after:
                 continue
             if fields is None:
                 reason = (
@@ -299,6 +314,45 @@ class Export:
         return Chunk(frame, malformed, blank)
 
 
+class _Pending:
+    """Rows read from blocks, not yet given as a chunk: columns, line numbers, raw lines."""
+
+    def __init__(self):
+        self.columns: list[list] = []
+        self.lines: list[np.ndarray] = []
+        self.raws: list = []
+        self.rows = 0
+
+    def add(self, columns: list, lines: np.ndarray, raws) -> None:
+        if len(lines):
+            self.columns.append(columns)
+            self.lines.append(lines)
+            self.raws.append(raws)
+            self.rows += len(lines)
+
+    def take(self, n: int) -> tuple:
+        """(line numbers, raw lines, columns) of the first ``n`` rows, as one chunk wants
+        them; nothing pending: no column at all."""
+        if not self.rows:
+            return [], [], None
+        lines = np.concatenate(self.lines) if self.lines else np.array([], np.int64)
+        raws = pa.chunked_array([c for part in self.raws for c in _chunks_of(part)])
+        width = len(self.columns[0]) if self.columns else 0
+        columns = [
+            pa.chunked_array([c for part in self.columns for c in _chunks_of(part[i])])
+            for i in range(width)
+        ]
+        rest = self.rows - n
+        self.__init__()
+        if rest:
+            self.add([c.slice(n) for c in columns], lines[n:], raws.slice(n))
+        return lines[:n], raws.slice(0, n), [c.slice(0, n) for c in columns]
+
+
+def _chunks_of(column) -> list:
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+
+
 def _field_spans(text: str, sep: str) -> list[tuple[int, int]]:
     """(start, end) of each field of a line read leniently: a field opening with a quote
     runs to its closing quote (``""`` is a quote inside), or to the end of the line."""
@@ -334,7 +388,7 @@ def _strings(values) -> pd.api.extensions.ExtensionArray:
 
 def _raws(values) -> pd.api.extensions.ExtensionArray:
     """The raw lines: text, or a cp1252 file's own bytes (``loaders.regular.raw_text``)."""
-    if isinstance(values, pa.Array) and pa.types.is_large_binary(values.type):
+    if isinstance(values, pa.Array | pa.ChunkedArray) and pa.types.is_large_binary(values.type):
         return pd.array(values, dtype=pd.ArrowDtype(values.type))
     return _strings(values)
 

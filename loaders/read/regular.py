@@ -1,12 +1,15 @@
 """The fast path for a regular text export: read by Arrow's CSV reader, not line by line.
 
 Exports from telephony systems and CRMs are almost always regular: one record per line,
-every line as wide as the header, quotes only around whole fields. Such a file is read in
-one pass by ``pyarrow.csv`` (every column as text), each row keeping its physical line
-number, and gives exactly the chunks the line-by-line reader of :mod:`loaders.read`
-would. Anything else (a quote left open, a field spanning lines, a short or long row, a
-lone CR, a NUL byte) sends the whole file to that reader, which knows how to quarantine
-it line by line. ``tests/loaders/test_regular.py`` checks both readers agree.
+every line as wide as the header, quotes only around whole fields. Such a file is read by
+``pyarrow.csv`` (every column as text) one block of whole lines at a time, each row
+keeping its physical line number, and gives exactly the rows the line-by-line reader of
+:mod:`loaders.read` would; the file is never held whole, so an import's memory does not
+grow with its length. Anything else (a quote left open, a field spanning lines, a short
+or long row, a lone CR, a NUL byte) sends the rest of the file, from the first line of
+the block where it is found, to that reader, which knows how to quarantine it line by
+line. ``tests/loaders/test_regular.py`` checks both readers agree, blocks of a few lines
+included.
 
 A cp1252 file (Windows exports) is parsed as bytes, never transcoded whole: its
 delimiters, quotes and line breaks are the ASCII bytes of UTF-8, so the fields fall where
@@ -18,6 +21,8 @@ decoded by :func:`raw_text` for the few rows the quarantine keeps.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -30,42 +35,104 @@ NL, CR, QUOTE, NUL = 10, 13, 34, 0
 SINGLE_BYTE = TextLayout("cp1252", "\n")  # the encoding parsed as bytes, and its errors
 
 
+BLOCK_BYTES = 1 << 25  # 32 MB of the file per block: about 250,000 call records
+
+
 class Irregular(Exception):
-    """The file needs the line-by-line reader."""
+    """The file needs the line-by-line reader, from the line after ``after`` on: the
+    lines up to it were read regularly, in blocks already given."""
+
+    def __init__(self, reason: str, after: int = 0):
+        super().__init__(reason)
+        self.after = after
 
 
-def utf8_bytes(path, layout: TextLayout) -> bytes:
-    """The file's text as UTF-8 bytes, decoded as the line-by-line reader decodes it; a
-    file in another encoding is transcoded 16 MB at a time, never held twice as text."""
-    raw = path.read_bytes()
-    if layout.encoding == "utf-8-sig":
-        raw = raw.removeprefix(codecs.BOM_UTF8)
-        try:
-            raw.decode("utf-8")
-            return raw
-        except UnicodeDecodeError:
-            pass
-    decoder = codecs.getincrementaldecoder(layout.encoding)(errors=decode_errors(layout))
-    parts, block = [], 1 << 24
-    for start in range(0, len(raw), block):
-        text = decoder.decode(raw[start : start + block], final=start + block >= len(raw))
-        parts.append(text.encode("utf-8"))
-    if not raw:
-        return b""
-    return b"".join(parts).removeprefix(codecs.BOM_UTF8)
+@dataclass
+class Block:
+    """The records of a run of whole lines of the file."""
+
+    table: pa.Table  # ``fields`` text columns
+    lines: np.ndarray  # each record's physical line number
+    raws: pa.Array  # each record's line as read
+    blank: int  # blank lines among them
+    last_line: int  # the block's last physical line
 
 
 def read_regular(
-    path, layout: TextLayout, delimiter: str, header_line: int, fields: int, cap: int = 0
-):
-    """(table of ``fields`` text columns, physical line numbers, raw lines) of the records
-    after the header, blank lines left out; or raise :class:`Irregular`, also when a line
-    is longer than ``cap`` bytes (it may hold a field over the cap, which the line reader
-    quarantines; Arrow would stall on it, or fail past its block size)."""
+    path,
+    layout: TextLayout,
+    delimiter: str,
+    header_line: int,
+    fields: int,
+    cap: int = 0,
+    block_bytes: int | None = None,
+) -> Iterator[Block]:
+    """The records after the header, blank lines left out, one block of whole lines at a
+    time: the file is never held whole, so memory does not grow with its length. Raises
+    :class:`Irregular` at the first block that is not regular, saying up to which line
+    the blocks given went; also when a line is longer than ``cap`` bytes (it may hold a
+    field over the cap, which the line reader quarantines; Arrow would stall on it, or
+    fail past its block size)."""
     if layout.newline != "\n":
         raise Irregular("CR seul")
     as_bytes = layout.encoding == SINGLE_BYTE.encoding and delimiter.isascii()
-    data = path.read_bytes() if as_bytes else utf8_bytes(path, layout)
+    base = 0
+    try:
+        size = block_bytes or BLOCK_BYTES
+        for data in _line_blocks(path, layout, as_bytes, size, cap):
+            block = _read_block(data, base, delimiter, header_line, fields, cap, as_bytes)
+            yield block
+            base = block.last_line
+    except Irregular as exc:
+        exc.after = base
+        raise
+
+
+def _line_blocks(path, layout: TextLayout, as_bytes: bool, size: int, cap: int):
+    """The file as blocks of whole lines (the last may lack its line break), each about
+    ``size`` bytes: its own bytes when parsed as bytes, else its text as UTF-8, decoded
+    as the line-by-line reader decodes it. An encoding whose line break is the byte
+    ``\\n`` is cut at that byte before decoding; UTF-16 is decoded as it streams."""
+    ascii_breaks = not layout.encoding.startswith("utf-16")
+    decoder = codecs.getincrementaldecoder(layout.encoding)(errors=decode_errors(layout))
+    carry, first = b"", True
+    with open(path, "rb") as f:
+        while True:
+            raw = f.read(size)
+            final = not raw
+            if ascii_breaks:
+                pending = carry + raw
+                cut = len(pending) if final else pending.rfind(b"\n") + 1
+                out, carry = pending[:cut], pending[cut:]
+                if not as_bytes:
+                    out = _as_utf8(out, layout)
+            else:
+                pending = carry + decoder.decode(raw, final=final).encode("utf-8")
+                cut = len(pending) if final else pending.rfind(b"\n") + 1
+                out, carry = pending[:cut], pending[cut:]
+            if cap and len(carry) > cap:
+                raise Irregular("ligne trop longue")
+            if first and out:
+                out, first = out.removeprefix(codecs.BOM_UTF8), False
+            if out:
+                yield out
+            if final:
+                return
+
+
+def _as_utf8(data: bytes, layout: TextLayout) -> bytes:
+    """Whole lines of an ASCII-compatible encoding as UTF-8 (no copy when they are)."""
+    if layout.encoding == "utf-8-sig":
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            return data.decode("utf-8", decode_errors(layout)).encode("utf-8")
+    return data.decode(layout.encoding, decode_errors(layout)).encode("utf-8")
+
+
+def _read_block(data: bytes, base: int, delimiter, header_line, fields, cap, as_bytes) -> Block:
+    """The records of ``data``, whole lines numbered from ``base + 1``."""
     array = np.frombuffer(data, dtype=np.uint8)
     if data.find(b"\x00") >= 0:
         raise Irregular("NUL")
@@ -76,9 +143,11 @@ def read_regular(
         _check_quotes(array, newlines, ord(delimiter))
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(data)]))  # exclusive, before the LF
-    if ends[-1] == starts[-1]:  # the file ends with a line break
+    if ends[-1] == starts[-1]:  # the block ends with a line break
         starts, ends = starts[:-1], ends[:-1]
-    starts, ends = starts[header_line:], ends[header_line:]
+    last_line = base + len(starts)
+    skip = min(max(header_line - base, 0), len(starts))  # the header and what is above it
+    starts, ends = starts[skip:], ends[skip:]
     lengths = ends - starts
     if cap and len(lengths) and int(lengths.max()) > cap:
         raise Irregular("ligne trop longue")
@@ -94,9 +163,9 @@ def read_regular(
         raise Irregular("lignes")
     if as_bytes:
         table = pa.table([_as_text(column) for column in table.columns], names=table.column_names)
-    lines = keep + header_line + 1
+    lines = keep + base + skip + 1
     raws = _raw_lines(data, starts[keep], ends[keep] - crlf[keep], as_bytes)
-    return table, lines, raws, int(empty.sum())
+    return Block(table, lines, raws, int(empty.sum()), last_line)
 
 
 def _lone_cr(array: np.ndarray) -> bool:
@@ -209,4 +278,4 @@ def blank_rows(table: pa.Table) -> np.ndarray:
     return blank
 
 
-__all__ = ["Irregular", "blank_rows", "raw_text", "read_regular"]
+__all__ = ["BLOCK_BYTES", "Block", "Irregular", "blank_rows", "raw_text", "read_regular"]

@@ -62,7 +62,9 @@ tiles = [
         "non_quality_cost_per_dwelling_year",
     ),
     (
-        "Appels évitables × coût par appel traité",
+        # Short enough not to be cut on a four-tile row (« Appels évitables × coût par
+        # app… » was); the help says the rule.
+        "Coût, règle simple",
         "non_quality_cost_by_calls_eur",
         "eur",
         "non_quality_cost_eur",
@@ -78,7 +80,7 @@ for col, (label, key, unit, kpi_id) in zip(st.columns(4), tiles, strict=True):
         delta_color="inverse",
         help=widgets.kpi_help(kpi_id)
         + (
-            " Ici la règle simple : chaque mois, appels évitables décrochés × coût par appel "
+            " Règle simple : chaque mois, appels évitables décrochés × coût par appel "
             "traité ; l'écart avec la tuile « Coût de la non-qualité » est l'effet de la "
             "répartition par durée de conversation."
             if key == "non_quality_cost_by_calls_eur"

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from loaders.read import regular
 from loaders.read.export import open_export
 from loaders.read.regular import Irregular, raw_text, read_regular
 from tests.loaders.intake import HEADER, call_line
@@ -45,8 +46,14 @@ def _both(path):
 def _fast_taken(path) -> bool:
     export = open_export(path)
     try:
-        read_regular(
-            export.path, export.layout, export.delimiter, export.header_line, export.header_fields
+        list(
+            read_regular(
+                export.path,
+                export.layout,
+                export.delimiter,
+                export.header_line,
+                export.header_fields,
+            )
         )
     except Irregular:
         return False
@@ -157,6 +164,84 @@ def test_cr_only_file_goes_to_the_line_reader(tmp_path):
     assert len(next(open_export(path).chunks()).frame) == 4
 
 
+# Blocks of a few bytes: every block boundary a file can have, a line longer than a
+# block, a block holding only the header or a blank line.
+BLOCKS = [1, 7, 64, 200]
+
+
+@pytest.mark.parametrize("block", BLOCKS)
+@pytest.mark.parametrize("case", list(REGULAR))
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_regular_files_read_alike_in_blocks_of_any_size(
+    tmp_path, monkeypatch, case, encoding, block
+):
+    monkeypatch.setattr(regular, "BLOCK_BYTES", block)
+    path = _write(tmp_path, REGULAR[case], encoding)
+    assert _fast_taken(path)
+    _assert_same(path)
+
+
+def test_a_file_is_read_block_by_block_never_whole(tmp_path):
+    """70 records of about 100 bytes, blocks of 1,000 bytes: each block holds whole lines
+    and no more than a block and one line of the file."""
+    path = _write(tmp_path, "\n".join([HEADER, *(call_line(i) for i in range(70))]) + "\n")
+    export = open_export(path)
+    blocks = list(
+        read_regular(
+            export.path,
+            export.layout,
+            export.delimiter,
+            export.header_line,
+            export.header_fields,
+            block_bytes=1_000,
+        )
+    )
+    longest = max(len(call_line(i)) for i in range(70)) + 1
+    assert len(blocks) >= path.stat().st_size // (1_000 + longest)
+    assert all(len(b.raws) * min(map(len, LINES)) <= 1_000 + longest for b in blocks)
+    assert [n for b in blocks for n in b.lines] == list(range(2, 72))
+    assert blocks[-1].last_line == 71
+
+
+@pytest.mark.parametrize("case", list(IRREGULAR))
+@pytest.mark.parametrize("block", [1, 150, 400])
+def test_an_irregular_line_far_in_the_file_sends_only_the_rest_to_the_line_reader(
+    tmp_path, monkeypatch, case, block
+):
+    """Twenty regular records, then the irregular case, then twenty more: the blocks
+    before the irregular one are read by the fast path, the rest line by line, and the
+    whole gives what the line reader alone gives (rows, blank lines, malformed rows)."""
+    monkeypatch.setattr(regular, "BLOCK_BYTES", block)
+    head = [call_line(100 + i) for i in range(20)]
+    tail = [call_line(200 + i) for i in range(20)]
+    lines = [IRREGULAR[case][0], *head, "", *IRREGULAR[case][1:], *tail]
+    path = _write(tmp_path, "\n".join(lines) + "\n")
+    export = open_export(path)
+    with pytest.raises(Irregular) as raised:
+        list(
+            read_regular(
+                export.path,
+                export.layout,
+                export.delimiter,
+                export.header_line,
+                export.header_fields,
+            )
+        )
+    # Some blocks were read regularly, none past the first irregular line.
+    first_bad = 22 + next(i for i, x in enumerate(IRREGULAR[case][1:], 1) if x not in LINES)
+    assert 1 < raised.value.after < first_bad
+    fast = list(export.chunks(size=7))
+    slow = list(export._line_chunks(size=7))
+    assert sum(c.blank for c in fast) == sum(c.blank for c in slow) == 1
+    assert [(m.line, m.reason) for c in fast for m in c.malformed] == [
+        (m.line, m.reason) for c in slow for m in c.malformed
+    ]
+    frames = [pd.concat([c.frame for c in chunks], ignore_index=True) for chunks in (fast, slow)]
+    for frame in frames:
+        frame["_raw"] = _raw_text(frame)
+    pd.testing.assert_frame_equal(*frames)
+
+
 CLEAN = st.text(alphabet=[*"abcé €0\t", "\u00a0"], max_size=6)
 HOSTILE = st.text(alphabet=[*'abcé ;"\r\n\t€0', "\u00a0"], min_size=1, max_size=6)
 
@@ -185,10 +270,11 @@ def exports(draw):
     quote_all=st.booleans(),
     newline=st.sampled_from(["\n", "\r\n"]),
     encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]),
+    block=st.sampled_from([None, 1, 33, 120]),
 )
 @pytest.mark.slow
 def test_any_file_the_fast_path_takes_reads_as_the_line_reader_reads_it(
-    tmp_path, rows, quote_all, newline, encoding
+    tmp_path, rows, quote_all, newline, encoding, block
 ):
     def field(value: str) -> str:
         if quote_all:
@@ -197,5 +283,7 @@ def test_any_file_the_fast_path_takes_reads_as_the_line_reader_reads_it(
 
     lines = [HEADER] + [";".join(field(v) for v in row) for row in rows]
     path = _write(tmp_path, newline.join(lines) + newline, encoding)
-    if _fast_taken(path):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regular, "BLOCK_BYTES", block or regular.BLOCK_BYTES)
+        # Taken or not, in blocks or not: the chunks give what the line reader gives.
         _assert_same(path)

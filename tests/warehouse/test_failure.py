@@ -271,3 +271,25 @@ def test_a_month_without_handle_times_falls_back_to_answered_calls(loaded):
     note = got["non_quality_cost_eur"].note
     assert "part des appels décrochés à la place de la durée de conversation" in note
     assert "pour 1 mois (4 appels décrochés sans durée connue)" in note
+
+
+def test_a_family_written_with_and_without_accents_shows_the_accented_spelling(engine, tmp_path):
+    """« Reclamation technique » and « Réclamation technique » fold into one family; the
+    page and the exports show it as « Réclamation technique » (either order in the file),
+    from the daily aggregates and from the detail (a half-hour setting)."""
+    import dataclasses
+
+    from tests.loaders.samples import SAMPLES
+
+    first = SAMPLES["appels"][0]
+    rows = [
+        dict(first, id_appel="P1", motif="Reclamation technique - fuite"),
+        dict(first, id_appel="P2", motif="Réclamation technique - chauffage"),
+        dict(first, id_appel="P3", motif="Reclamation technique - porte"),
+    ]
+    import_file(engine, write_export(tmp_path / "appels.csv", rows))
+    march = Filters(date(2025, 3, 1), date(2025, 3, 31))
+    with engine.connect() as conn:
+        for settings in (S, dataclasses.replace(S, short_abandon_s=6)):
+            found = failure.reasons(conn, march, settings, "family")
+            assert [r["family_label"] for r in found] == ["Réclamation technique"], settings

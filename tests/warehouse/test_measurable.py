@@ -66,7 +66,13 @@ def test_an_agency_has_no_value_where_the_figure_means_nothing_for_it(loaded):
     got = {v.id: v for v in compute_all(loaded, AG01)}
     for kpi_id in CENTRE | {"yoy.offered_calls"}:
         assert got[kpi_id].value is None, kpi_id
-        assert got[kpi_id].note == REASONS["centre"], kpi_id
+        assert got[kpi_id].note.startswith(REASONS["centre"]), kpi_id
+    # Each says what it would wrongly read: a rate near 100 % is only the answer rate's.
+    assert got["answer_rate"].note == REASONS["centre"] + " (un taux de décroché proche de 100 %)"
+    assert got["abandon_rate"].note == REASONS["centre"] + " (un taux d'abandon proche de 0 %)"
+    assert got["yoy.offered_calls"].note.endswith("(presque les seuls appels décrochés)")
+    assert "100 %" not in got["failure_demand_share"].note
+    assert "100 %" not in got["offered_calls"].note
     for kpi_id in STAFF:
         assert (got[kpi_id].value, got[kpi_id].note) == (None, REASONS["staff"]), kpi_id
     assert REASONS["centre"].startswith("non mesuré : ")
@@ -118,7 +124,9 @@ def test_the_kpi_command_says_why(loaded, capsys):
     assert main([*args, "--agence", "AG01", "--format", "json"]) == 0
     data = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
     assert data["service_level_90"]["value"] is None
-    assert data["service_level_90"]["note"] == REASONS["centre"]
+    assert data["service_level_90"]["note"] == (
+        REASONS["centre"] + " (un niveau de service gonflé par l'absence des appels perdus)"
+    )
     assert main([*args, "--format", "json"]) == 0
     data = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
     assert data["service_level_90"]["value"] == pytest.approx(4 / 7)
@@ -133,7 +141,7 @@ def test_the_monthly_report_of_an_agency(loaded, tmp_path):
     kpis = {r[rows[0].index("Identifiant")]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     per_dwelling = kpis["calls_per_dwelling_month"]
     assert per_dwelling["Valeur du mois"] is None and not per_dwelling["Statut"]
-    assert per_dwelling["Note"] == REASONS["centre"]
+    assert per_dwelling["Note"] == REASONS["centre"] + " (presque les seuls appels décrochés)"
     from pypdf import PdfReader
 
     pages = [
@@ -152,4 +160,4 @@ def test_an_alert_on_an_agency_s_answer_rate_never_fires_and_says_why(loaded):
     unmeasured: list = []
     found = alerts.evaluate(loaded, [rule, whole], date(2025, 3, 31), unmeasured)
     assert [a.rule.id for a in found] == ["w"]  # 5/7 < 99 %
-    assert unmeasured == [(rule, REASONS["centre"])]
+    assert unmeasured == [(rule, REASONS["centre"] + " (un taux de décroché proche de 100 %)")]

@@ -37,11 +37,12 @@ def _sums(
     """The measures per value of the grouping columns: with the default settings from the
     daily aggregates (kept and purged days, ``warehouse/load/aggregates.py``), otherwise
     from the call detail (kept days only). ``example``: one motif label of each group too
-    (the family as written)."""
+    (the family as written): the greatest, so that of « Reclamation » and « Réclamation »
+    the accented spelling is shown."""
     out: dict[tuple, dict] = {}
     if s == DEFAULT_SETTINGS:  # the daily aggregates, kept and purged days
         p = model.all_days(f, family)
-        extra = [func.min(p.c.motif_label).label("example")] if example else []
+        extra = [func.max(p.c.motif_label).label("example")] if example else []
         sums = [func.sum(p.c[k]).label(k) for k in NAMES]
         query = select(*[p.c[b] for b in by], *sums, *extra).group_by(*[p.c[b] for b in by])
         for row in conn.execute(query).mappings():
@@ -50,7 +51,7 @@ def _sums(
         return out
     q = scope(f, s, with_agency="agency" in by or f.has_scope, family=family)
     agg = model.measures(q)
-    extra = [func.min(q.c.motif_label).label("example")] if example else []
+    extra = [func.max(q.c.motif_label).label("example")] if example else []
     query = select(*[q.c[b] for b in by], *[v.label(k) for k, v in agg.items()], *extra)
     for row in conn.execute(query.group_by(*[q.c[b] for b in by])).mappings():
         _add(out, tuple(row[b] for b in by), row, example)
@@ -62,7 +63,7 @@ def _add(out: dict, key: tuple, row, example: bool) -> None:
     for k in NAMES:  # PostgreSQL sums integers as numeric: back to int and float
         base[k] += float(row[k] or 0) if k.endswith("_sum") else int(row[k] or 0)
     if example and row["example"] is not None:
-        base["example"] = min(filter(None, (base["example"], row["example"])))
+        base["example"] = max(filter(None, (base["example"], row["example"])))
 
 
 def grouped(

@@ -27,8 +27,22 @@ REASONS = {
     "centre": UNMEASURED
     + "sans objet pour une agence ou un organisme : les appels perdus ne sont presque "
     "jamais rattachés à un logement, donc à une agence ; ce chiffre compte les appels "
-    "présentés, il serait faux (un taux de décroché proche de 100 %)",
+    "présentés, il serait faux",
     "staff": UNMEASURED + "effectifs du centre, non répartis par agence ni par organisme",
+}
+# What a centre figure would wrongly read for an agency, said after the reason.
+WOULD_READ = {
+    "offered_calls": "presque les seuls appels décrochés",
+    "calls_per_dwelling_month": "presque les seuls appels décrochés",
+    "answer_rate": "un taux de décroché proche de 100 %",
+    "service_level_90": "un niveau de service gonflé par l'absence des appels perdus",
+    "service_level_60": "un niveau de service gonflé par l'absence des appels perdus",
+    "abandon_rate": "un taux d'abandon proche de 0 %",
+    "lost_calls": "presque aucun appel perdu",
+    "repeat_call_rate": "une réitération comptée sans les appels perdus qui la provoquent",
+    "out_of_hours_share": "une part comptée sans les appels perdus hors horaires",
+    "failure_demand_share": "une part rapportée aux seuls appels identifiés, "
+    "sans les appels perdus",
 }
 IDENTIFIED = (
     "filtre agence : seuls les appels dont le logement a été identifié sont rattachés à "
@@ -53,7 +67,10 @@ def reason(column: str, f: Filters | None = None, part: bool | None = None) -> s
     """Why ``column`` has no value for the filters (or for a part of the organisation when
     ``part``), « non mesuré : … »; None when it can be measured."""
     part = f.has_scope if part is None else part
-    return REASONS.get(scope_of(column)) if part else None
+    why = REASONS.get(scope_of(column)) if part else None
+    head, _, tail = column.partition(".")
+    would = WOULD_READ.get(tail if head == "yoy" else column)
+    return f"{why} ({would})" if why and would and scope_of(column) == "centre" else why
 
 
 def note(column: str, f: Filters) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, insert, select
 
 from warehouse.load.bulk import copy_frame
-from warehouse.load.staging import STAGING_TABLES
 from warehouse.model.schema import load_history, load_id_seq, quarantine
 
 QUARANTINE_COLUMNS = ["file_name", "line_number", "column_name", "raw_content", "reason"]
@@ -48,15 +47,3 @@ def record_quarantine(conn: Connection, load_id: int, rows: pd.DataFrame, first:
     frame.insert(0, "entry_number", range(first, first + len(frame)))
     frame.insert(0, "load_id", load_id)
     return copy_frame(conn, quarantine, frame)
-
-
-def create_staging(conn: Connection, source: str) -> Table:
-    """Create the temporary staging table of ``source`` for this load's transaction."""
-    table = STAGING_TABLES[source]
-    table.create(conn)
-    return table
-
-
-def drop_staging(conn: Connection, table: Table) -> None:
-    """Drop it before commit: a pooled PostgreSQL session would otherwise keep it."""
-    table.drop(conn)
