@@ -69,6 +69,16 @@ WHY = {
         "aggregates are. Meanwhile the dashboard's warming thread (`PILOTAGE_WARM_S`) computes "
         "the default view before the first visitor, who then finds it warm."
     ),
+    "pages_pg": (
+        "On PostgreSQL at 10m a cold page adds up queries of 0.2 to 1.7 s each (the KPI "
+        "table above): the follow-ups read the year's calls about a request, failure demand "
+        "and the reasons scan the per-motif daily aggregates, the volumes and the year "
+        "before the per-day ones; DuckDB scans the same tables in parallel and column by "
+        "column. What would close it: per-request repeat counts kept at import (the "
+        "follow-ups off the calls), the per-motif and per-day aggregates rolled up by month "
+        "for whole months, and the call facts partitioned by month; warm runs already meet "
+        "the target but on the two pages with the most charts."
+    ),
     "command": ("Python start-up and imports (pandas, SQLAlchemy, DuckDB) take about 1.1 s of it."),
     "kpi": (
         "The slowest KPI is `followup_rate`: one pass over the year's calls about a request "
@@ -333,15 +343,16 @@ def report(
         "| KPI | SQL statements | 10m s | 1m PostgreSQL s | 10m PostgreSQL s | verdict (10m) |",
         "|---|---|---|---|---|---|",
     ]
-    missed = 0
+    missed = missed_pg = 0
     for kpi_id in kpis["10m"]["ids"]:
         t10 = med(kpis["10m"]["per_kpi"][kpi_id])
         tpg = med(kpis["pg 1m"]["per_kpi"][kpi_id])
         t10pg = med(kpis["pg 10m"]["per_kpi"][kpi_id]) if "pg 10m" in kpis else None
         verdict = mark(t10, TARGETS["kpi_s"])
+        missed += verdict != "met"
         if t10pg is not None and mark(t10pg, TARGETS["kpi_s"]) != "met":
             verdict += f"; PostgreSQL {mark(t10pg, TARGETS['kpi_s'])}"
-        missed += verdict != "met"
+            missed_pg += 1
         lines.append(
             f"| `{kpi_id}` | {kpis['10m']['statements'][kpi_id]} | {t10:.3f} | {tpg:.3f} | "
             + (f"{t10pg:.3f}" if t10pg is not None else "")
@@ -352,7 +363,8 @@ def report(
     lines += [
         *why("kpi", *(["missed"] if missed else [])),
         "",
-        f"{missed} of {len(kpis['10m']['ids'])} KPIs miss the 0.3 s target at 10m.",
+        f"{missed} of {len(kpis['10m']['ids'])} KPIs miss the 0.3 s target at 10m on DuckDB, "
+        f"{missed_pg} on PostgreSQL.",
         "",
         "| whole catalogue | 1m DuckDB | 10m DuckDB | 10m / 1m | 1m PostgreSQL | target | "
         "verdict (10m) |",
@@ -380,7 +392,7 @@ def report(
         "(10m) | warm ≤ 0.2 s (10m) |",
         "|---|" + "---|---|" * len(pages) + "---|---|",
     ]
-    verdicts = []
+    verdicts, pg_missed = [], False
     at_10m = [w for w in ("10m", "pg 10m") if w in pages]
     for name in pages["10m"]["times"]:
         cells = []
@@ -392,7 +404,10 @@ def report(
             said = []
             for where in at_10m:
                 verdict = mark(med(pages[where]["times"][name][kind]), TARGETS[target])
-                verdicts.append(verdict)
+                if where == "10m":
+                    verdicts.append(verdict)
+                else:
+                    pg_missed |= verdict != "met"
                 said.append(verdict if where == "10m" else f"PostgreSQL {verdict}")
             row.append("; ".join(said))
         lines.append(f"| {name} | {' | '.join(cells)} | {row[0]} | {row[1]} |")
@@ -400,6 +415,8 @@ def report(
         f"{where} {pages[where]['times']['synthese']['cold'][0]:.2f} s" for where in pages
     )
     lines += ["", f"First visit of a fresh process (Synthèse): {first}."]
+    if pg_missed:
+        lines += ["", f"PostgreSQL: {WHY['pages_pg']}"]
     lines += why("pages", *verdicts)
     peaks = ", ".join(f"{pages[w]['peak_mb']:,.0f} MB ({w})" for w in pages)
     lines += [

@@ -165,14 +165,16 @@ def downloads(
     files are written when a button is clicked, not on every run of the page (an Excel
     workbook of a few hundred rows takes tens of milliseconds)."""
     refs = {r: data.reference(r) for r in ("channels", "categories")}
-    table = exports.for_people(frame, refs, units)
     name = exports.file_name(name, st.session_state.get("filters"))
-    if data.is_demo():
-        table, name = exports.demo_marked(table), f"demonstration_{name}"
+    demo = data.is_demo()
+    if demo:
+        name = f"demonstration_{name}"
+    # What the button gives, made when it is clicked (outside the page's run: no st here).
+    table = functools.partial(_for_people, frame, refs, units, demo)
     left, right = st.columns(2)
     left.download_button(
         "Télécharger (CSV)",
-        functools.partial(exports.csv_bytes, table),
+        lambda: exports.csv_bytes(table()),
         f"{name}.csv",
         "text/csv",
         key=f"{key}_csv",
@@ -180,12 +182,17 @@ def downloads(
     )
     right.download_button(
         "Télécharger (Excel)",
-        functools.partial(exports.xlsx_bytes, table, name),
+        lambda: exports.xlsx_bytes(table(), name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+def _for_people(frame: pd.DataFrame, refs: dict, units, demo: bool) -> pd.DataFrame:
+    table = exports.for_people(frame, refs, units)
+    return exports.demo_marked(table) if demo else table
 
 
 def demo_banner(demo: bool) -> None:

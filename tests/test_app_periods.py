@@ -59,6 +59,10 @@ def test_the_synthese_says_what_it_compares_in_business_days():
         "plus tôt : du jeu. 7 mars 2024 au ven. 8 mars 2024 (2 jours ouvrés). Les volumes n'y "
         "portent pas sur autant de jours ouvrés."
     ) in said, said
+    # The hand-made warehouse starts in March 2025: no tile can show a change, and why.
+    said = [c.value for c in at.caption if c.value.startswith("Pas d'évolution sur un an")]
+    assert len(said) == 1 and said[0].endswith("2025, après le ven. 8 mars 2024."), said
+    assert all(m.delta in (None, "") for m in at.metric)
 
 
 @pytest.mark.usefixtures("app")

@@ -39,6 +39,11 @@ st.markdown(  # what is compared with what, business days included
     f"{fmt.day(then.start)} au {fmt.day(then.end)} ({days(compared.business_before)})."
     + (" Les volumes n'y portent pas sur autant de jours ouvrés." if uneven else "")
 )
+if period and period[0] > then.end:  # a first year: nothing to compare with, said
+    st.caption(
+        f"Pas d'évolution sur un an : les données chargées commencent le "
+        f"{fmt.day(period[0])}, après le {fmt.day(then.end)}."
+    )
 if state.access().agencies is not None and scope_reference is None:
     st.caption(
         "Pas de référence organisme : vos agences relèvent de plusieurs organismes, ou "

@@ -43,18 +43,24 @@ def _both(path):
     return export, whole(fast), whole(slow)
 
 
+def _blocks(export, block_bytes: int | None = None) -> list:
+    """Every block the fast path reads of the export (raises :class:`Irregular`)."""
+    return list(
+        read_regular(
+            export.path,
+            export.layout,
+            export.delimiter,
+            export.header_line,
+            export.header_fields,
+            block_bytes=block_bytes,
+        )
+    )
+
+
 def _fast_taken(path) -> bool:
     export = open_export(path)
     try:
-        list(
-            read_regular(
-                export.path,
-                export.layout,
-                export.delimiter,
-                export.header_line,
-                export.header_fields,
-            )
-        )
+        _blocks(export)
     except Irregular:
         return False
     return True
@@ -186,16 +192,7 @@ def test_a_file_is_read_block_by_block_never_whole(tmp_path):
     and no more than a block and one line of the file."""
     path = _write(tmp_path, "\n".join([HEADER, *(call_line(i) for i in range(70))]) + "\n")
     export = open_export(path)
-    blocks = list(
-        read_regular(
-            export.path,
-            export.layout,
-            export.delimiter,
-            export.header_line,
-            export.header_fields,
-            block_bytes=1_000,
-        )
-    )
+    blocks = _blocks(export, block_bytes=1_000)
     longest = max(len(call_line(i)) for i in range(70)) + 1
     assert len(blocks) >= path.stat().st_size // (1_000 + longest)
     assert all(len(b.raws) * min(map(len, LINES)) <= 1_000 + longest for b in blocks)
@@ -218,15 +215,7 @@ def test_an_irregular_line_far_in_the_file_sends_only_the_rest_to_the_line_reade
     path = _write(tmp_path, "\n".join(lines) + "\n")
     export = open_export(path)
     with pytest.raises(Irregular) as raised:
-        list(
-            read_regular(
-                export.path,
-                export.layout,
-                export.delimiter,
-                export.header_line,
-                export.header_fields,
-            )
-        )
+        _blocks(export)
     # Some blocks were read regularly, none past the first irregular line.
     first_bad = 22 + next(i for i, x in enumerate(IRREGULAR[case][1:], 1) if x not in LINES)
     assert 1 < raised.value.after < first_bad
