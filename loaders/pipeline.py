@@ -16,6 +16,7 @@ from loaders.pseudonym import KeyRefused, check_key
 from loaders.read.export import FileRejected, open_export
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
+from warehouse.engine import engine_file
 from warehouse.faults import classify
 from warehouse.load.check import call_check
 from warehouse.load.history import (
@@ -95,7 +96,7 @@ def import_file(
         # The transaction rolled back: nothing of this file is in the warehouse. A fault of
         # the warehouse itself (a full disk, a read-only or damaged file) stops the run.
         # The staged rows wait beside a DuckDB warehouse: a disk they fill is its disk.
-        fault = classify(exc, _warehouse_file(engine))
+        fault = classify(exc, engine_file(engine) or "")
         if fault is not None:
             raise fault from None
         report.status = "failed"
@@ -104,12 +105,6 @@ def import_file(
         )
         _record_failure(engine, path, sha, report.source, report, started)
     return report
-
-
-def _warehouse_file(engine: Engine) -> str:
-    """The DuckDB warehouse's file, to name in a fault's sentence; "" for a server."""
-    database = engine.url.database if engine.dialect.name == "duckdb" else None
-    return "" if database in (None, "", ":memory:") else database
 
 
 class DemoMixing(RuntimeError):

@@ -51,6 +51,12 @@ def duckdb_path(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
+def engine_file(engine: Engine) -> Path | None:
+    """The file of a DuckDB engine's warehouse; None for a server or in-memory DuckDB."""
+    database = engine.url.database if engine.dialect.name == "duckdb" else None
+    return None if database in (None, "", ":memory:") else Path(database)
+
+
 def make_engine(url: str | None = None, *, read_only: bool = False, pooled: bool = False) -> Engine:
     """Create an engine for ``url`` (default: :func:`warehouse_url`).
 

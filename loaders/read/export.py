@@ -335,12 +335,11 @@ class _Pending:
         them; nothing pending: no column at all."""
         if not self.rows:
             return [], [], None
-        lines = np.concatenate(self.lines) if self.lines else np.array([], np.int64)
+        lines = np.concatenate(self.lines)
         raws = pa.chunked_array([c for part in self.raws for c in _chunks_of(part)])
-        width = len(self.columns[0]) if self.columns else 0
         columns = [
             pa.chunked_array([c for part in self.columns for c in _chunks_of(part[i])])
-            for i in range(width)
+            for i in range(len(self.columns[0]))
         ]
         rest = self.rows - n
         self.__init__()

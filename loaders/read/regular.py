@@ -102,14 +102,12 @@ def _line_blocks(path, layout: TextLayout, as_bytes: bool, size: int, cap: int):
             final = not raw
             if ascii_breaks:
                 pending = carry + raw
-                cut = len(pending) if final else pending.rfind(b"\n") + 1
-                out, carry = pending[:cut], pending[cut:]
-                if not as_bytes:
-                    out = _as_utf8(out, layout)
             else:
                 pending = carry + decoder.decode(raw, final=final).encode("utf-8")
-                cut = len(pending) if final else pending.rfind(b"\n") + 1
-                out, carry = pending[:cut], pending[cut:]
+            cut = len(pending) if final else pending.rfind(b"\n") + 1
+            out, carry = pending[:cut], pending[cut:]
+            if ascii_breaks and not as_bytes:
+                out = _as_utf8(out, layout)
             if cap and len(carry) > cap:
                 raise Irregular("ligne trop longue")
             if first and out:

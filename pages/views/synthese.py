@@ -77,7 +77,7 @@ def per_dwelling(offered) -> str:
 
 # Rows of four tiles: a phone stacks each row's columns, so the tiles keep their order.
 rows = [st.columns(4) for _ in range(0, len(TILES), 4)]
-unmeasured: dict[str, list[str]] = {}  # one reason -> what each tile would wrongly read
+blank_tiles: dict[str, list[str]] = {}  # one reason -> what each tile would wrongly read
 for i, kpi_id in enumerate(TILES):
     row = values.loc[kpi_id] if kpi_id in values.index else None
     value = None if row is None else row["value"]
@@ -109,15 +109,15 @@ for i, kpi_id in enumerate(TILES):
         if reference:
             st.caption(reference)
         if row is not None and row["note"] and (value is None or value != value):
-            note = row["note"]
-            if note.startswith(measurable.UNMEASURED):  # said once, under the tiles
-                why, _, would = note.removeprefix(measurable.UNMEASURED).partition(" (")
-                unmeasured.setdefault(why, []).append(
-                    f"{label(kpi_id)}{' : ' + would.rstrip(')') if would else ''}"
+            found = measurable.unmeasured(kpi_id, f)
+            if found:  # said once, under the tiles
+                why, would = found
+                blank_tiles.setdefault(why.removeprefix(measurable.UNMEASURED), []).append(
+                    f"{label(kpi_id)}{' : ' + would if would else ''}"
                 )
                 st.caption("Non mesuré pour ce périmètre (voir sous les indicateurs).")
             else:
-                st.caption(fmt.md(note.capitalize()) + ".")
+                st.caption(fmt.md(row["note"].capitalize()) + ".")
         if (
             organisme is not None
             and kpi_id in organisme.index
@@ -128,7 +128,7 @@ for i, kpi_id in enumerate(TILES):
                 f"{fmt.by_unit(organisme.loc[kpi_id]['value'], kpi(kpi_id).unit)}"
             )
 
-for why, tiles in unmeasured.items():
+for why, tiles in blank_tiles.items():
     st.caption(
         f"Non mesuré : {fmt.md(why)}. "
         + ("Ils se liraient ainsi : " if len(tiles) > 1 else "Il se lirait ainsi : ")

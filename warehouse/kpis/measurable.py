@@ -63,14 +63,30 @@ def scope_of(column: str) -> str:
     return DERIVED.get(column, "all")
 
 
-def reason(column: str, f: Filters | None = None, part: bool | None = None) -> str | None:
-    """Why ``column`` has no value for the filters (or for a part of the organisation when
-    ``part``), « non mesuré : … »; None when it can be measured."""
+def unmeasured(
+    column: str, f: Filters | None = None, part: bool | None = None
+) -> tuple[str, str | None] | None:
+    """(why, what it would wrongly read or None) when ``column`` has no value for the
+    filters (or for a part of the organisation when ``part``); None when it can be
+    measured. ``why`` is « non mesuré : … »."""
     part = f.has_scope if part is None else part
     why = REASONS.get(scope_of(column)) if part else None
+    if why is None:
+        return None
     head, _, tail = column.partition(".")
-    would = WOULD_READ.get(tail if head == "yoy" else column)
-    return f"{why} ({would})" if why and would and scope_of(column) == "centre" else why
+    centre = scope_of(column) == "centre"
+    return why, WOULD_READ.get(tail if head == "yoy" else column) if centre else None
+
+
+def reason(column: str, f: Filters | None = None, part: bool | None = None) -> str | None:
+    """Why ``column`` has no value for the filters (or for a part of the organisation when
+    ``part``), « non mesuré : … (what it would wrongly read) »; None when it can be
+    measured."""
+    found = unmeasured(column, f, part)
+    if found is None:
+        return None
+    why, would = found
+    return f"{why} ({would})" if would else why
 
 
 def note(column: str, f: Filters) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Double, Integer, SmallInteger, Table
 
+from warehouse.engine import engine_file
 from warehouse.load.bulk import copy_frame
 from warehouse.load.staging import STAGING_TABLES
 
@@ -34,9 +35,9 @@ class Staging:
         self.table: Table = STAGING_TABLES[source]
         self.folder: Path | None = None
         self.files: list[Path] = []
-        database = conn.engine.url.database if conn.dialect.name == "duckdb" else None
-        if database not in (None, "", ":memory:") and not deletes_rows:
-            where = Path(database).resolve().parent
+        warehouse = engine_file(conn.engine)
+        if warehouse is not None and not deletes_rows:
+            where = warehouse.resolve().parent
             self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=where))
         else:
             self.table.create(conn)
@@ -67,12 +68,11 @@ class Staging:
             f"SELECT {columns} FROM read_parquet([{files}])"
         )
 
-    def drop(self, conn: Connection | None) -> None:
-        if conn is not None:
-            if self.folder is not None and self.files:
-                conn.exec_driver_sql(f"DROP VIEW {self.table.name}")
-            else:
-                self.table.drop(conn)
+    def drop(self, conn: Connection) -> None:
+        if self.folder is not None and self.files:
+            conn.exec_driver_sql(f"DROP VIEW {self.table.name}")
+        else:
+            self.table.drop(conn)
         self.discard()
 
     def discard(self) -> None:
