@@ -30,7 +30,7 @@ def main() -> None:
     from warehouse.model.catalog import SchemaOutdated
 
     st.set_page_config(page_title="Pilotage GRL", page_icon=":material/call:", layout="wide")
-    widgets.focus_style()
+    widgets.page_style()
     access = current_access()  # stops here until the user is signed in and known
     demo.build_if_first_start()
     warm.start(warm.interval())  # once per process: the default view stays computed

@@ -18,6 +18,8 @@ from loaders.read.export import FileRejected, open_export
 from loaders.stage import type_chunk
 
 PREVIEW_ROWS = 20
+# What a personal column shows in the preview instead of its value (never in clear).
+SHOWN_AS = {"numero_appelant": MASK, "agent": "[conseiller masqué]"}
 
 
 def preview(path: Path, profile: str | None = None, rows: int = PREVIEW_ROWS) -> dict:
@@ -48,7 +50,8 @@ def preview(path: Path, profile: str | None = None, rows: int = PREVIEW_ROWS) ->
     ] + [{"line": i["line"], "column": i["column_name"], "reason": i["reason"]} for i in issues]
     shown = typed[[LINE, *out["columns"]]].astype(object)
     for column in PERSONAL_COLUMNS & set(shown.columns):
-        shown[column] = shown[column].map(lambda v: MASK if isinstance(v, str) and v else v)
+        mask = SHOWN_AS.get(column, MASK)
+        shown[column] = shown[column].map(lambda v, m=mask: m if isinstance(v, str) and v else v)
     out["rows"] = [[_plain(v) for v in row] for row in shown.itertuples(index=False)]
     out["columns"] = ["ligne", *out["columns"]]
     return out

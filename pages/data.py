@@ -183,18 +183,28 @@ def cost_natures(f: Filters) -> dict:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def failure_cells(f: Filters) -> list[dict]:
+    """Failure demand's measures per month, week and motif (``failure.cells``): one query
+    for the Motifs page's tiles, reasons and weeks, whichever motif is chosen."""
+    with engine().connect() as conn:
+        return failure.cells(conn, f, DEFAULT_SETTINGS)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def failure_summary(f: Filters, family: str | None = None) -> dict:
     """Failure demand and its cost (``warehouse.kpis.failure.summary``), of one motif
     family when given."""
+    cells = failure_cells(f)
     with engine().connect() as conn:
-        return failure.summary(conn, f, DEFAULT_SETTINGS, family)
+        return failure.summary(conn, f, DEFAULT_SETTINGS, family, cells)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def reasons(f: Filters, level: str) -> pd.DataFrame:
     """The reasons table per motif family (``family``) or per motif (``motif``)."""
+    cells = failure_cells(f)
     with engine().connect() as conn:
-        rows = failure.reasons(conn, f, DEFAULT_SETTINGS, level)
+        rows = failure.reasons(conn, f, DEFAULT_SETTINGS, level, cells)
     columns = ["motif_family", *(["motif"] if level == "motif" else [])]
     return pd.DataFrame(rows, columns=None if rows else columns)
 
@@ -202,8 +212,9 @@ def reasons(f: Filters, level: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def failure_weeks(f: Filters, family: str | None = None) -> pd.DataFrame:
     """Offered calls and failure-demand calls per ISO week (yyyyww)."""
+    cells = failure_cells(f)
     with engine().connect() as conn:
-        rows = failure.grouped(conn, f, DEFAULT_SETTINGS, ["iso_week"], family)
+        rows = failure.grouped(conn, f, DEFAULT_SETTINGS, ["iso_week"], family, cells)
     frame = pd.DataFrame(
         [
             {"iso_week": k[0], "offered": v["offered"], "failure": v["failure"]}

@@ -166,9 +166,15 @@ def sidebar_filters(access: Access) -> Filters | None:
         key="f_agencies",
         format_func=data.agency_labels().get,
         placeholder="Toutes",
+        select_all=False,  # none chosen is all; Streamlit's bulk action is English
     )
     chan = sb.multiselect(
-        "Canaux", list(labels), key="f_channels", format_func=labels.get, placeholder="Tous"
+        "Canaux",
+        list(labels),
+        key="f_channels",
+        format_func=labels.get,
+        placeholder="Tous",
+        select_all=False,
     )
     cats = sb.multiselect(
         "Catégories de demandes",
@@ -176,6 +182,7 @@ def sidebar_filters(access: Access) -> Filters | None:
         key="f_categories",
         format_func=cat_labels.get,
         placeholder="Toutes",
+        select_all=False,
     )
     sb.caption(f"Données chargées du {fmt.day(first)} au {fmt.day(last)}.")
     imported = data.last_import()

@@ -5,6 +5,8 @@ tile help, the empty-data message."""
 from __future__ import annotations
 
 import functools
+import hashlib
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -42,15 +44,21 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 # RGAA 10.7 / WCAG 2.4.7: where the keyboard is, seen at once. Streamlit marks a focused
-# page link or chart button by a faint grey background only.
-FOCUS_STYLE = """<style>
+# page link or chart button by a faint grey background only. A tile's label wraps instead
+# of being cut (Streamlit ends it with « … » on one line: « Taux de captation des
+# réclamati… » on a row of four).
+PAGE_STYLE = """<style>
 :focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
+[data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 </style>"""
 
 
-def focus_style() -> None:
-    """A plain focus ring on whatever the keyboard reaches (drawn once per run by app.py)."""
-    st.html(FOCUS_STYLE)
+def page_style() -> None:
+    """A plain focus ring on whatever the keyboard reaches, tile labels whole (drawn once
+    per run by app.py)."""
+    st.html(PAGE_STYLE)
 
 
 def url_index(param: str, options: list, default: int = 0) -> int:
@@ -98,8 +106,59 @@ def chart_config() -> alt.Config:
     ).config
 
 
+@functools.cache
+def _config_spec() -> dict:
+    return chart_config().to_dict()
+
+
+def frozen(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
+    """A page's chart builder whose Vega-Lite spec is made once per arguments and then
+    kept: Altair's objects, their validation and their conversion were most of a warm
+    page's run (about 0.05 s a chart). ``build(*args)`` draws an Altair chart from
+    data frames and plain values; the decorated call gives its spec, for :func:`chart`."""
+    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+
+    @functools.wraps(build)
+    def spec(*args, **kwargs) -> dict:
+        return _spec(name, build, args, kwargs)
+
+    return spec
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _spec(name: str, _build, args: tuple, kwargs: dict) -> dict:
+    """The spec of ``_build(*args, **kwargs)``, kept per ``name`` and arguments."""
+    return vega_spec(_build(*args, **kwargs))
+
+
+def vega_spec(c: alt.TopLevelMixin) -> dict:
+    """An Altair chart as the Vega-Lite spec Streamlit draws: each data frame a named
+    dataset, left a frame (Streamlit sends it in Arrow, as for ``st.altair_chart``)."""
+    datasets: dict[str, pd.DataFrame] = {}
+    _name_data(c, datasets)
+    spec = c.to_dict()
+    # Altair's default theme adds a view size Streamlit leaves out; :func:`chart` gives
+    # every chart its configuration.
+    spec.pop("config", None)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+def _name_data(c, datasets: dict) -> None:
+    data = getattr(c, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame):
+        digest = hashlib.sha256(pd.util.hash_pandas_object(data).to_numpy().tobytes())
+        name = f"data-{digest.hexdigest()[:16]}"
+        datasets[name] = data
+        c.data = alt.NamedData(name=name)
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        subs = getattr(c, part, alt.Undefined)
+        for sub in subs if isinstance(subs, list) else []:
+            _name_data(sub, datasets)
+
+
 def chart(
-    c: alt.TopLevelMixin,
+    c: alt.TopLevelMixin | dict,
     name: str,
     description: str,
     table: pd.DataFrame,
@@ -112,13 +171,23 @@ def chart(
     labels, :func:`pages.charts.described`); and its data as a table in an expander
     « Données du graphique : ``name`` », one keyboard action away (``units`` as for
     :func:`pages.fmt.written`). With a ``key``, the chart's selections rerun the page and
-    the event is returned (drill-down)."""
-    configured = c.properties(description=description, autosize=FIT_WIDTH)
-    configured.config = chart_config()
-    if key is None:
-        event = st.altair_chart(configured, width="stretch")
+    the event is returned (drill-down). ``c``: an Altair chart, or the spec of one
+    (:func:`frozen`)."""
+    if isinstance(c, dict):
+        spec = c | {
+            "description": description,
+            "autosize": FIT_WIDTH.to_dict(),
+            "config": _config_spec(),
+        }
+        draw = functools.partial(st.vega_lite_chart, spec)
     else:
-        event = st.altair_chart(configured, width="stretch", key=key, on_select="rerun")
+        configured = c.properties(description=description, autosize=FIT_WIDTH)
+        configured.config = chart_config()
+        draw = functools.partial(st.altair_chart, configured)
+    if key is None:
+        event = draw(width="stretch")
+    else:
+        event = draw(width="stretch", key=key, on_select="rerun")
     with st.expander(f"Données du graphique : {fmt.md(name)}"):
         st.dataframe(fmt.written(table, units or {}), hide_index=True)
     return event if key is not None else None

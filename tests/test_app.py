@@ -335,6 +335,15 @@ def test_the_quality_page_speaks_french_and_covers_the_data(app):
     assert any(c.startswith("Données à jour au ") for c in sidebar), sidebar
 
 
+def test_no_list_offers_streamlit_s_english_select_all(app):
+    """An empty list means « Toutes » / « Tous »; Streamlit's bulk action, « Select all »,
+    is English and would mean the same: none of the lists (sidebar, quarantine) offers it
+    (proto ``select_all`` 0: never shown)."""
+    lists = [*_open("synthese", PERIOD).multiselect, *_open("qualite", PERIOD).multiselect]
+    assert {m.label for m in lists} == {"Agences", "Canaux", "Catégories de demandes", "Fichiers"}
+    assert [m.proto.select_all for m in lists] == [0] * len(lists)
+
+
 def test_exports_speak_french_with_values_rounded_to_what_they_mean():
     import io
 

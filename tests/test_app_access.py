@@ -139,10 +139,21 @@ def test_lost_call_rates_have_no_value_under_a_scope(access_file):
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
     # The four tiles (offered calls, answer rate, service level, calls per dwelling) each
     # point below them, where the reason is said once, with what each would wrongly read.
-    assert captions.count("Non mesuré pour ce périmètre (voir sous les indicateurs).") == 4
+    assert captions.count("Non mesuré (raison sous les indicateurs).") == 4
     assert captions.count("Non mesuré : sans objet pour une agence") == 1, captions
+    assert captions.count("sans objet pour une agence") == 1, captions  # said once only
+    assert "s'y lirait faussé" in captions and "il serait faux" not in captions
     assert "Taux de décroché : un taux de décroché proche de 100 %" in captions
     assert "Appels présentés : presque les seuls appels décrochés" in captions
+    # Each tile says what it would read: two of them no longer share one text.
+    assert (
+        "Appels par logement et par mois : un nombre d'appels par logement limité aux "
+        "appels décrochés identifiés" in captions
+    )
+    assert "Seuls les appels traités sont tracés" in captions  # under the chart, no reason again
+    # The cost per dwelling is the agency's own costs and its share of the centre's.
+    assert tiles["Coût par logement et par an"] != "—"
+    assert "Coûts : coûts propres des agences retenues et part des coûts partagés" in captions
     assert "Référence organisme : —" not in captions  # the organisme cannot measure it either
 
 

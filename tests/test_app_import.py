@@ -18,7 +18,9 @@ from tests.test_app_access import AUTH, access_file  # noqa: F401 (fixture)
 from tests.util import hold_duckdb, release
 from tests.warehouse.kpi_dataset import build_warehouse
 from warehouse.engine import make_engine
+from warehouse.load.meta import set_setting
 from warehouse.model import schema
+from warehouse.model.catalog import DEMO_SETTING
 
 
 @pytest.fixture
@@ -90,6 +92,8 @@ def test_upload_preview_import_and_report(fresh_url):
     preview = at.dataframe[0].value
     assert list(preview["id_appel"]) == ["A1", "A2", "A3", "A4", "A5", "A6"]
     assert set(preview["numero_appelant"]) == {"[numéro masqué]"}  # never shown in clear
+    # The advisor is masked too, as what it is (a new user read « numéro » on a name).
+    assert set(preview["agent"]) == {"[conseiller masqué]", "—"}  # A2-A4: missed, no one
     assert preview["date_heure"][0] == "03/03/2025 09:00:00"  # 1740988800 UTC: 09:00 in Paris
     assert _calls(fresh_url, "A") == 0
 
@@ -100,6 +104,24 @@ def test_upload_preview_import_and_report(fresh_url):
     assert metrics["Lignes lues"] == "6" and metrics["Chargées"] == "6"
     assert "importé" in " ".join(m.value for m in at.markdown)
     assert "rejeté" in " ".join(m.value for m in at.markdown)  # the PDF's report
+
+
+def test_a_demo_warehouse_says_before_the_click_that_it_takes_no_import(fresh_url):
+    """A new user saw « Aucun problème » then, on the click, a refusal: on the demo the
+    preview still shows how the files will be read, and the button is off with the
+    reason beside it."""
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        set_setting(conn, DEMO_SETTING, "oui")
+    engine.dispose()
+    at = _importer()
+    at.file_uploader(key="import_files").set_value(
+        [("aircall.csv", _csv(aircall_rows()), "text/csv")]
+    ).run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["id_appel"]) == ["A1", "A2", "A3", "A4", "A5", "A6"]
+    assert at.button(key="run_import").disabled
+    assert any(i.value.startswith("Import désactivé : ") for i in at.info)
 
 
 @pytest.mark.usefixtures("access_file")

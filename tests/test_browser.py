@@ -251,6 +251,12 @@ DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+# A tile's label cut short (Streamlit's « … »): wider than the box that shows it.
+CUT_LABELS = """() => [...document.querySelectorAll("[data-testid='stMetricLabel']")]
+  .filter(l => [...l.querySelectorAll('div, p')].some(e => e.scrollWidth > e.clientWidth + 1))
+  .map(l => l.textContent.trim())"""
+
+
 def _page_problems(page: Page, name: str, title: str) -> list[str]:
     """What is wrong with the page as drawn: its charts (drawn, of a visible size, named
     in French, their legend drawn, their axis labels apart, their data as a table), its
@@ -271,6 +277,7 @@ def _page_problems(page: Page, name: str, title: str) -> list[str]:
         problems.append(f"{tables} « Données du graphique » for {len(charts)} charts")
     if page.locator("h1").filter(has_text=title).count() != 1:
         problems.append(f"no heading « {title} »")
+    problems += [f"tile label cut: « {label} »" for label in page.evaluate(CUT_LABELS)]
     if page.locator("[data-testid='stException']").count():
         problems.append("an exception is shown")
     # RGAA 8.3 and 8.5: the page is in French and has a title of its own.

@@ -21,14 +21,14 @@ MOTIFS = [  # label, weight, settled-at-first-level probability
     ("Reclamation technique - chauffage", 4, 0.2),
     ("Reclamation technique - ascenseur", 3, 0.1),
     ("Réclamation technique - électricité", 2, 0.25),
-    ("Reclamation voisinage - bruit", 3, 0.3),
-    ("Reclamation proprete - parties communes", 2, 0.35),
+    ("Réclamation voisinage - bruit", 3, 0.3),
+    ("Réclamation propreté - parties communes", 2, 0.35),
     ("Renseignement - quittance", 12, 0.9),
     ("Renseignement - loyer et paiement", 14, 0.85),
-    ("Suivi de demande - où en est ma demande", 9, 0.7),  # a chase: failure demand
+    ("Suivi - où en est ma demande", 9, 0.7),  # a chase: failure demand
     ("Demande administrative - attestation", 10, 0.85),
-    ("Demande administrative - changement de coordonnees", 8, 0.9),
-    ("Charges - regularisation", 8, 0.6),
+    ("Demande administrative - changement de coordonnées", 8, 0.9),
+    ("Charges - régularisation", 8, 0.6),
     ("Mutation - demande de logement", 5, 0.5),
     ("Autre - divers", 10, 0.7),
 ]

@@ -20,7 +20,7 @@ CHASES = {(True, True): 3.0, (True, False): 1.4, (False, True): 0.5, (False, Fal
 CHASE_MOTIFS = [
     ("Relance - intervention en attente", 0.45),
     ("Suivi - demande en cours", 0.25),
-    ("Suivi de demande - où en est ma demande", 0.30),
+    ("Suivi - où en est ma demande", 0.30),
 ]
 # Calls of these motifs on a heating start or storm day come back within a few days.
 COMEBACK_MOTIFS = (

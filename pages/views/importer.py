@@ -7,7 +7,7 @@ own (``pages/jobs.py``); the dashboard's figures are refreshed afterwards.
 import pandas as pd
 import streamlit as st
 
-from pages import fmt, jobs, state, widgets
+from pages import data, fmt, jobs, state, widgets
 
 ROLES = ("direction", "analyste")
 STATUS = {
@@ -129,8 +129,19 @@ for result in previews:
             hide_index=True,
         )
 
+demo = data.is_demo()
+if demo and ready:  # said before the click, not after it (the loaders refuse it too)
+    st.info(
+        "Import désactivé : ce tableau de bord montre l'entrepôt de démonstration, dont les "
+        "chiffres sont inventés ; vos fichiers s'y mêleraient. L'aperçu ci-dessus montre "
+        "comment ils seront lus. Pour les importer, le service informatique relie le tableau "
+        "de bord à l'entrepôt de l'organisme (guide d'installation, réglage WAREHOUSE_URL)."
+    )
 if st.button(
-    f"Importer {fmt.number(ready)} fichier(s)", type="primary", disabled=not ready, key="run_import"
+    f"Importer {fmt.number(ready)} fichier(s)",
+    type="primary",
+    disabled=not ready or demo,
+    key="run_import",
 ):
     with st.status("Import en cours…", expanded=True) as status:
         reports, ended = [], {}

@@ -1,13 +1,14 @@
 """Motifs et non-qualité: why tenants call, which calls were avoidable (failure demand),
 what they cost, and the requests that make tenants call again."""
 
-import altair as alt
 import streamlit as st
 
-from pages import charts, data, fmt, state, widgets
+from pages import charts, data, fmt, motif_charts, state, widgets
+from warehouse.kpis import failure
+from warehouse.report import exports
 
 ALL = "Tous les motifs"
-NO_MOTIF = "(sans motif)"
+NO_MOTIF = failure.NO_MOTIF  # the calls without a motif: a choice like any family
 
 st.title("Motifs et non-qualité")
 f = state.require_filters()
@@ -15,20 +16,18 @@ families = data.reasons(f, "family")
 if families.empty:
     widgets.empty()
     st.stop()
-named = [m for m in families["motif_family"] if isinstance(m, str)]
-labels = dict(zip(families["motif_family"], families["family_label"], strict=True))
+named = [m if isinstance(m, str) else NO_MOTIF for m in families["motif_family"]]
+labels = dict(zip(named, families["family_label"].fillna(NO_MOTIF), strict=True))
 
 # A reason chosen by a click on the Pareto (below) or in the list: the page is filtered
 # to it. The click is applied once, so that the list can change it afterwards.
 pareto_event = st.session_state.get("motifs_pareto")
 clicked = widgets.picked(pareto_event, "reason")
-if (
-    clicked
-    and clicked.get("motif_family") in named
-    and clicked != st.session_state.get("_motifs_click")
-):
+if clicked is not None and clicked != st.session_state.get("_motifs_click"):
+    picked = clicked.get("motif_family") or NO_MOTIF  # the bar without a motif: null
     st.session_state["_motifs_click"] = clicked
-    st.session_state["motifs_family"] = clicked["motif_family"]
+    if picked in named:
+        st.session_state["motifs_family"] = picked
 chosen_family = (
     {}
     if "motifs_family" in st.session_state
@@ -110,37 +109,9 @@ st.subheader("Motifs d'appel : durée de conversation et part cumulée (Pareto)"
 top = families.head(15).copy()
 top["famille"] = top["family_label"].fillna(NO_MOTIF)
 top["heures"] = top["handle_time_s"] / 3600
-top, tooltip = charts.described(
-    top,
-    [
-        ("famille", "Motif", "text"),
-        ("heures", "Heures de conversation", "decimal"),
-        ("handle_time_share", "Part", "ratio"),
-        ("cumulative_share", "Part cumulée", "ratio"),
-        ("failure_demand_share", "Part évitable", "ratio"),
-    ],
-)
-order = list(top["famille"])
-pick = alt.selection_point(fields=["motif_family"], name="reason")
-x = alt.X("famille:N", title="Motif", sort=order, axis=alt.Axis(labelAngle=-30, labelLimit=160))
-base = alt.Chart(top).encode(x=x, tooltip=tooltip, description=alt.Description(f"{charts.LABEL}:N"))
-bars = base.mark_bar(color=charts.PALETTE[0], stroke="#1a1a1a", strokeWidth=1).encode(
-    y=alt.Y("heures:Q", title="Heures de conversation"),
-    opacity=alt.condition(pick, alt.value(1), alt.value(0.45))
-    if family is None
-    else alt.condition(alt.datum.motif_family == family, alt.value(1), alt.value(0.35)),
-)
-line = base.mark_line(color=charts.PALETTE[1], strokeDash=[6, 3], aria=False).encode(
-    y=alt.Y("cumulative_share:Q", title="Part cumulée", axis=alt.Axis(format="%"))
-)
-points = base.mark_point(color=charts.PALETTE[1], shape="square", filled=True, size=50).encode(
-    y=alt.Y("cumulative_share:Q")
-)
 span = f"du {fmt.day(f.start)} au {fmt.day(f.end)}"
 widgets.chart(
-    alt.layer(bars.add_params(pick), alt.layer(line, points))
-    .resolve_scale(y="independent")
-    .properties(height=320),
+    motif_charts.pareto(top, family),
     "motifs d'appel",
     f"Barres des heures de conversation par famille de motif, {span}, de la plus longue à "
     "la plus courte, et courbe en tirets (carrés) de leur part cumulée : les premiers "
@@ -165,7 +136,9 @@ if len(families) > len(top):
     st.caption(f"Les 15 motifs les plus longs sur {fmt.number(len(families))} ; tous ci-dessous.")
 detail = data.reasons(f, "motif")
 if family is not None:
-    detail = detail[detail["motif_family"] == family]
+    detail = detail[
+        detail["motif_family"].isna() if family == NO_MOTIF else detail["motif_family"] == family
+    ]
 REASON_UNITS = {
     "offered_calls": "calls",
     "answered_calls": "calls",
@@ -184,20 +157,8 @@ REASON_UNITS = {
 st.dataframe(
     fmt.shown(detail.fillna({"family_label": NO_MOTIF, "motif": NO_MOTIF}), REASON_UNITS)
     .drop(columns=["cumulative_share", "motif_family"])
-    .rename(
-        columns={
-            "family_label": "Famille",
-            "motif": "Motif",
-            "offered_calls": "Présentés",
-            "answered_calls": "Décrochés",
-            "handle_time_s": "Durée de conversation",
-            "handle_time_share": "Part du temps",
-            "aht_s": "DMT",
-            "first_level_closure_calls": "Premier niveau",
-            "repeat_call_rate": "Réitération",
-            "failure_demand_share": "Part évitable",
-        }
-    ),
+    # The downloads' headers; the screen writes durations in words, not seconds.
+    .rename(columns=lambda c: exports.header(c).removesuffix(" (s)")),
     hide_index=True,
 )
 widgets.downloads(detail, "motifs", "reasons")
@@ -208,35 +169,13 @@ weeks = data.failure_weeks(f, family)
 if weeks.empty:
     widgets.empty()
 else:
-    when = charts.time_field("week", "iso_week")
-    framed, wx = charts.time_x(weeks, "week", "iso_week")
-    framed, tooltip = charts.described(
-        framed,
-        [
-            when,
-            ("failure", "Appels évitables", "count"),
-            ("offered", "Appels présentés", "count"),
-            ("failure_share", "Part évitable", "ratio"),
-        ],
-    )
-    week_bars = (
-        alt.Chart(framed)
-        .mark_bar(color=charts.PALETTE[3], stroke="#1a1a1a", strokeWidth=1)
-        .encode(
-            x=wx,
-            y=alt.Y("failure:Q", title="Appels évitables"),
-            description=alt.Description(f"{charts.LABEL}:N"),
-            tooltip=tooltip,
-        )
-    )
     events = data.events(f)
-    marks = charts.event_marks(events, "week", "iso_week", wx)
     periods = charts.time_labels(weeks, "week", "iso_week")
     widgets.chart(
-        week_bars if marks is None else alt.layer(week_bars, marks),
+        motif_charts.weeks(weeks, events),
         "appels évitables par semaine",
         f"Barres des appels évitables par semaine, {span}"
-        + (" ; les événements (traits pointillés) y sont posés." if marks is not None else "."),
+        + (" ; les événements (traits pointillés) y sont posés." if not events.empty else "."),
         weeks.assign(période=periods)[["période", "failure", "offered", "failure_share"]].rename(
             columns={
                 "période": "Semaine",
@@ -262,25 +201,8 @@ if ranked.empty:
     widgets.empty("Aucune demande créée sur la période pour ces filtres.")
 else:
     shown = widgets.labelled(ranked)
-    shown, tooltip = charts.described(
-        shown,
-        [
-            ("category", "Catégorie", "text"),
-            ("followups_per_request", "Relances par demande", "decimal"),
-            ("requests", "Demandes", "count"),
-            ("close_days_median", "Délai de clôture médian (j)", "decimal"),
-            ("commitment_kept", "Respect des engagements", "ratio"),
-        ],
-    )
     widgets.chart(
-        alt.Chart(shown)
-        .mark_bar(color=charts.PALETTE[2], stroke="#1a1a1a", strokeWidth=1)
-        .encode(
-            y=alt.Y("category:N", title=None, sort=list(shown["category"])),
-            x=alt.X("followups_per_request:Q", title="Relances par demande"),
-            description=alt.Description(f"{charts.LABEL}:N"),
-            tooltip=tooltip,
-        ),
+        motif_charts.categories(shown),
         "catégories qui font rappeler",
         "Barres horizontales des relances par demande de chaque catégorie (créées sur la "
         "période), de la plus relancée à la moins relancée.",
@@ -318,20 +240,20 @@ else:
         "plus) : relances de l'export des demandes, et appels citant la demande un autre jour "
         "que celui de sa création."
     )
-    columns = {
-        "request_id": "Demande",
-        "created": "Créée le",
-        "agency": "Agence",
-        "category": "Catégorie",
-        "status": "Statut",
-        "age_days": "Ancienneté (j)",
-        "declared_followups": "Relances déclarées",
-        "chase_calls": "Appels de relance",
-        "followups": "Total",
-    }
-    st.dataframe(
-        fmt.shown(widgets.labelled(chased)[list(columns)], {"created": "date"}).rename(
-            columns=columns
+    columns = [
+        "request_id",
+        "created",
+        "agency",
+        "category",
+        "status",
+        "age_days",
+        "declared_followups",
+        "chase_calls",
+        "followups",
+    ]
+    st.dataframe(  # the downloads' headers
+        fmt.shown(widgets.labelled(chased)[columns], {"created": "date"}).rename(
+            columns=exports.header
         ),
         hide_index=True,
     )

@@ -105,7 +105,11 @@ elif q.empty:
     widgets.empty("Aucune ligne en quarantaine.")
 else:
     files = st.multiselect(
-        "Fichiers", sorted(q["file_name"].unique()), key="q_files", placeholder="Tous"
+        "Fichiers",
+        sorted(q["file_name"].unique()),
+        key="q_files",
+        placeholder="Tous",
+        select_all=False,  # none chosen is all; Streamlit's bulk action is English
     )
     search = st.text_input("Motif contenant", key="q_reason")
     if files:

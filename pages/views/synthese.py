@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from pages import charts, data, fmt, state, widgets
-from warehouse.kpis import measurable
+from warehouse.kpis import costs, measurable
 from warehouse.kpis.catalogue import better, kpi, label
 
 TILES = list(data.SYNTHESE_TILES)
@@ -115,9 +115,11 @@ for i, kpi_id in enumerate(TILES):
                 blank_tiles.setdefault(why.removeprefix(measurable.UNMEASURED), []).append(
                     f"{label(kpi_id)}{' : ' + would if would else ''}"
                 )
-                st.caption("Non mesuré pour ce périmètre (voir sous les indicateurs).")
+                st.caption("Non mesuré (raison sous les indicateurs).")
             else:
                 st.caption(fmt.md(row["note"].capitalize()) + ".")
+        elif row is not None and row["note"] == costs.ALLOCATED:  # an agency's share
+            st.caption(f"Coûts : {fmt.md(costs.ALLOCATED)}.")
         if (
             organisme is not None
             and kpi_id in organisme.index
@@ -176,6 +178,9 @@ else:
     )
     if not events.empty:
         st.caption(charts.event_caption(events))
-    if len(names) < 2:
-        st.caption("Appels présentés : " + fmt.md(values.loc["offered_calls", "note"]) + ".")
+    if len(names) < 2:  # the reason is said under the tiles
+        st.caption(
+            "Seuls les appels traités sont tracés : les appels présentés ne sont pas "
+            "mesurés pour ce périmètre."
+        )
     widgets.downloads(months, "tendances_mensuelles", "synthese_mois")

@@ -239,6 +239,42 @@ def test_the_daily_aggregates_give_what_the_detail_gives(loaded, f):
         assert failure.summary(conn, f, S, "relance") == failure.summary(conn, f, detail, "relance")
 
 
+@pytest.mark.parametrize(
+    "f",
+    [
+        PERIOD,
+        Filters(PERIOD.start, PERIOD.end, organisme="Org B"),
+        Filters(PERIOD.start, PERIOD.end, categories=("technique",)),
+        Filters(date(2025, 3, 10), date(2025, 3, 14)),
+    ],
+    ids=["all", "org-b", "technique", "one-week"],
+)
+def test_the_cells_give_what_the_queries_give(loaded, f):
+    """The Motifs page reads one query of cells (month x week x motif) and sums them for
+    its tiles, reasons and weeks, of whichever family is chosen: the same figures as a
+    query each, the calls without a motif (NO_MOTIF) included."""
+    with loaded.connect() as conn:
+        cells = failure.cells(conn, f, S)
+        for family in (None, "relance", "reclamation technique", failure.NO_MOTIF):
+            for by in (["month"], ["iso_week"]):
+                direct = failure.grouped(conn, f, S, by, family)
+                assert failure.grouped(conn, f, S, by, family, cells) == direct, (by, family)
+            direct = failure.summary(conn, f, S, family)
+            assert failure.summary(conn, f, S, family, cells) == direct, family
+        for level in ("family", "motif"):
+            assert failure.reasons(conn, f, S, level, cells) == failure.reasons(conn, f, S, level)
+
+
+def test_the_calls_without_a_motif_as_a_family(loaded):
+    """NO_MOTIF: F8 (answered, no number, 60 s in April) and F9 (abandoned after 40 s; D's
+    previous call F6 is 33 days before): 2 offered, no failure demand, 0 EUR."""
+    with loaded.connect() as conn:
+        for cells in (None, failure.cells(conn, PERIOD, S)):
+            fd = failure.summary(conn, PERIOD, S, failure.NO_MOTIF, cells)
+            assert (fd["offered"], fd["answered"], fd["failure"], fd["talk_sum"]) == (2, 1, 0, 60)
+            assert fd["non_quality_cost_eur"] == 0
+
+
 def test_requests_loaded_after_the_calls_turn_them_into_chases(engine, tmp_path):
     """The call file first, the requests after: F5 and F7 chase R1 once R1 is loaded (the
     aggregates of their days are refreshed by the request file)."""
@@ -292,4 +328,7 @@ def test_a_family_written_with_and_without_accents_shows_the_accented_spelling(e
     with engine.connect() as conn:
         for settings in (S, dataclasses.replace(S, short_abandon_s=6)):
             found = failure.reasons(conn, march, settings, "family")
+            assert [r["family_label"] for r in found] == ["Réclamation technique"], settings
+            cells = failure.cells(conn, march, settings)  # the page's path
+            found = failure.reasons(conn, march, settings, "family", cells)
             assert [r["family_label"] for r in found] == ["Réclamation technique"], settings

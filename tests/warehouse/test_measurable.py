@@ -141,7 +141,9 @@ def test_the_monthly_report_of_an_agency(loaded, tmp_path):
     kpis = {r[rows[0].index("Identifiant")]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     per_dwelling = kpis["calls_per_dwelling_month"]
     assert per_dwelling["Valeur du mois"] is None and not per_dwelling["Statut"]
-    assert per_dwelling["Note"] == REASONS["centre"] + " (presque les seuls appels décrochés)"
+    assert per_dwelling["Note"] == REASONS["centre"] + (
+        " (un nombre d'appels par logement limité aux appels décrochés identifiés)"
+    )
     from pypdf import PdfReader
 
     pages = [

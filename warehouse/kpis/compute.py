@@ -110,8 +110,9 @@ def _costs(conn: Connection, f: Filters, ca: dict, ra: dict, dm: float) -> list[
     cost = costs.costs(conn, f)
     if cost is None:
         return [_value(i, None, NO_COSTS) for i in COST_IDS]
+    allocated = costs.ALLOCATED if f.has_scope else ""
     return [
-        _value("cost_per_dwelling_year", ratio(cost * 12, dm), "" if dm else NO_DWELLINGS),
+        _value("cost_per_dwelling_year", ratio(cost * 12, dm), allocated if dm else NO_DWELLINGS),
         _value(
             "cost_per_answered_call",
             ratio(cost, ca["answered"]),

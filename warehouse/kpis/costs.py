@@ -8,6 +8,12 @@ from warehouse.model import scopes
 from warehouse.model.params import Filters
 from warehouse.model.schema import dim_agency, fact_cost, fact_dwelling_month, fact_staffing
 
+# Under an agency or organisme filter, what a cost figure adds up (:func:`costs`).
+ALLOCATED = (
+    "coûts propres des agences retenues et part des coûts partagés du centre, répartie au "
+    "prorata des logements gérés"
+)
+
 
 def dwelling_months_by_agency(
     conn: Connection, f: Filters, scoped: bool = True

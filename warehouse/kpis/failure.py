@@ -18,6 +18,7 @@ from warehouse.model.params import DEFAULT_SETTINGS, Filters, Settings
 from warehouse.model.schema import REASON_DAY_MEASURES
 
 NO_CALLER = model.NO_REQUEST  # the category of a call that names no known request
+NO_MOTIF = model.NO_MOTIF  # the ``family`` of the calls without a motif
 NAMES = REASON_DAY_MEASURES
 
 
@@ -67,11 +68,46 @@ def _add(out: dict, key: tuple, row, example: bool) -> None:
 
 
 def grouped(
-    conn: Connection, f: Filters, s: Settings, by: list[str], family: str | None = None
+    conn: Connection,
+    f: Filters,
+    s: Settings,
+    by: list[str],
+    family: str | None = None,
+    cells: list[dict] | None = None,
 ) -> dict[tuple, dict]:
     """Raw aggregates per value of the grouping columns (``month``, ``iso_week``, ``day``,
-    ``agency``, ``channel``, ``category``...)."""
+    ``agency``, ``channel``, ``category``...); from ``cells`` (:func:`cells`, for ``month``,
+    ``iso_week``, ``motif_family``, ``motif_label``) without a query."""
+    if cells is not None:
+        return _folded(cells, by, family)
     return _sums(conn, f, s, by, family)
+
+
+CELL_KEYS = ["month", "iso_week", "motif_family", "motif_label"]
+
+
+def cells(conn: Connection, f: Filters, s: Settings) -> list[dict]:
+    """The period's measures per month, ISO week, motif family and motif, in one query:
+    the summary, the reasons and the weeks of any motif family are sums of them
+    (``cells=`` of :func:`summary`, :func:`reasons`, :func:`grouped`). A few thousand rows
+    at most (months x weeks x motifs), where each figure would scan the aggregates again."""
+    return [
+        dict(zip(CELL_KEYS, key, strict=True)) | measures
+        for key, measures in _sums(conn, f, s, CELL_KEYS).items()
+    ]
+
+
+def _folded(
+    rows: list[dict], by: list[str], family: str | None, example: bool = False
+) -> dict[tuple, dict]:
+    """:func:`_sums` over :func:`cells` instead of the database (``example``: the greatest
+    motif label of each group, as there)."""
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        if family is not None and row["motif_family"] != (None if family == NO_MOTIF else family):
+            continue
+        _add(out, tuple(row[b] for b in by), row | {"example": row["motif_label"]}, example)
+    return out
 
 
 def share(a: dict) -> float | None:
@@ -91,21 +127,29 @@ def _allocated(month: dict, base: dict, cost: float) -> tuple[float, float, bool
     return by_time, by_calls, timed
 
 
-def summary(conn: Connection, f: Filters, s: Settings, family: str | None = None) -> dict:
+def summary(
+    conn: Connection,
+    f: Filters,
+    s: Settings,
+    family: str | None = None,
+    cells: list[dict] | None = None,
+) -> dict:
     """Failure demand over the period and its cost, each month's costs allocated by that
     month's handle time (``non_quality_cost_eur``) and by its answered calls
     (``non_quality_cost_by_calls_eur``: failure-demand calls x cost per answered call).
     With ``family``, the calls of that motif family against every answered call's share.
     The share has no value for a part of the organisation (``measurable``): ``share_note``
-    says why."""
-    out = _summary(conn, f, s, family)
+    says why. ``cells``: :func:`cells` of the same filters, read instead of the aggregates."""
+    out = _summary(conn, f, s, family, cells)
     why = measurable.reason("failure_demand_share", f)
     return out | {"failure_demand_share": None, "share_note": why} if why else out
 
 
-def _summary(conn: Connection, f: Filters, s: Settings, family: str | None) -> dict:
-    months = grouped(conn, f, s, ["month"], family)
-    bases = months if family is None else grouped(conn, f, s, ["month"])
+def _summary(
+    conn: Connection, f: Filters, s: Settings, family: str | None, cells: list[dict] | None
+) -> dict:
+    months = grouped(conn, f, s, ["month"], family, cells)
+    bases = months if family is None else grouped(conn, f, s, ["month"], None, cells)
     total = {k: sum(m[k] for m in months.values()) for k in NAMES}
     out = {
         **total,
@@ -150,14 +194,24 @@ def _label(motif: str | None) -> str | None:
     return None if motif is None else motif.split(" - ", 1)[0].strip()
 
 
-def reasons(conn: Connection, f: Filters, s: Settings, level: str = "motif") -> list[dict]:
+def reasons(
+    conn: Connection,
+    f: Filters,
+    s: Settings,
+    level: str = "motif",
+    cells: list[dict] | None = None,
+) -> list[dict]:
     """The ``reasons`` table: per motif family (``level="family"``) or per family and motif,
     offered and answered calls, handle time and its share, AHT, first-level closure,
     repeat-call rate, failure-demand share; ranked by handle time, with the cumulative
     share of handle time (a Pareto) and the family as written (``family_label``). Calls
-    without a motif are one row (family None)."""
+    without a motif are one row (family None). ``cells``: as for :func:`summary`."""
     keys = ["motif_family"] + (["motif_label"] if level == "motif" else [])
-    groups = _sums(conn, f, s, keys, example=True)
+    groups = (
+        _sums(conn, f, s, keys, example=True)
+        if cells is None
+        else _folded(cells, keys, None, example=True)
+    )
     rows = [
         {**dict(zip(keys, key, strict=True)), **v}
         for key, v in groups.items()

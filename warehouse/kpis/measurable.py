@@ -26,14 +26,15 @@ UNMEASURED = "non mesuré : "
 REASONS = {
     "centre": UNMEASURED
     + "sans objet pour une agence ou un organisme : les appels perdus ne sont presque "
-    "jamais rattachés à un logement, donc à une agence ; ce chiffre compte les appels "
-    "présentés, il serait faux",
+    "jamais rattachés à un logement, donc à une agence, et un chiffre qui repose sur les "
+    "appels présentés s'y lirait faussé",
     "staff": UNMEASURED + "effectifs du centre, non répartis par agence ni par organisme",
 }
 # What a centre figure would wrongly read for an agency, said after the reason.
 WOULD_READ = {
     "offered_calls": "presque les seuls appels décrochés",
-    "calls_per_dwelling_month": "presque les seuls appels décrochés",
+    "calls_per_dwelling_month": "un nombre d'appels par logement limité aux appels "
+    "décrochés identifiés",
     "answer_rate": "un taux de décroché proche de 100 %",
     "service_level_90": "un niveau de service gonflé par l'absence des appels perdus",
     "service_level_60": "un niveau de service gonflé par l'absence des appels perdus",

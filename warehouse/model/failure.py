@@ -27,6 +27,14 @@ from warehouse.model.schema import (
 )
 
 NO_REQUEST = "sans demande"  # the category of a call that names no known request
+# The ``family`` that means the calls without a motif (a motif written « (sans motif) - … »
+# would fold to it; no export seen writes one).
+NO_MOTIF = "(sans motif)"
+
+
+def of_family(column, family: str):
+    """The condition that a call's ``motif_family`` column is ``family`` (NO_MOTIF: none)."""
+    return column.is_(None) if family == NO_MOTIF else column == family
 
 
 def flagged(f: Filters, s: Settings, with_agency: bool = True, family: str | None = None):
@@ -61,7 +69,7 @@ def flagged(f: Filters, s: Settings, with_agency: bool = True, family: str | Non
     if f.categories:
         query = query.where(dim_category.c.category_code.in_(f.categories))
     if family is not None:
-        query = query.where(q.c.motif_family == family)
+        query = query.where(of_family(q.c.motif_family, family))
     return query.subquery("failure_calls")
 
 
@@ -140,7 +148,7 @@ def days(f: Filters, family: str | None = None, table=agg_call_reason_day):
     if f.categories:
         query = query.where(dim_category.c.category_code.in_(f.categories))
     if family is not None:
-        query = query.where(a.motif_family == family)
+        query = query.where(of_family(a.motif_family, family))
     return query
 
 

@@ -127,11 +127,14 @@ def _non_quality(engine: Engine, f: Filters) -> dict:
     """The month's call reasons, failure demand and its cost, against a year before."""
     s = DEFAULT_SETTINGS
     with engine.connect() as conn:
+        cells = failure.cells(conn, f, s)  # one query for the summary and both tables
         return {
-            "failure": failure.summary(conn, f, s),
+            "failure": failure.summary(conn, f, s, cells=cells),
             "failure_last_year": failure.summary(conn, f.shifted_years(1), s),
-            "reasons": pd.DataFrame(failure.reasons(conn, f, s)),
-            "reason_families": pd.DataFrame(failure.reasons(conn, f, s, level="family")),
+            "reasons": pd.DataFrame(failure.reasons(conn, f, s, cells=cells)),
+            "reason_families": pd.DataFrame(
+                failure.reasons(conn, f, s, level="family", cells=cells)
+            ),
             "chase_categories": pd.DataFrame(chases.categories(conn, f, s)),
             "chased_open": pd.DataFrame(chases.open_requests(conn, f, s, limit=LATE_LISTED)),
         }

@@ -147,10 +147,10 @@ def for_people(
             out[column] = _rounded(column, out[column], found[column])
     if row_units is not None:
         out["unit"] = [UNITS.get(u, u) for u in row_units]
-    out = out.rename(columns={c: _header(c) for c in out.columns})
-    out.attrs["units"] = {_header(c): u for c, u in found.items() if u}
+    out = out.rename(columns={c: header(c) for c in out.columns})
+    out.attrs["units"] = {header(c): u for c, u in found.items() if u}
     if row_units is not None:
-        out.attrs["row_units"] = {_header("value"): row_units}
+        out.attrs["row_units"] = {header("value"): row_units}
     return out
 
 
@@ -197,7 +197,7 @@ def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame
     return out
 
 
-def _header(column: str) -> str:
+def header(column: str) -> str:
     """A column's French header: its own, or the catalogue's label of the KPI variant."""
     if column in HEADERS:
         return HEADERS[column]
