@@ -38,7 +38,7 @@ def probe_import(url: str, path: str) -> dict:
     the wall time of its stages, timed around the functions that run them."""
     start = time.perf_counter()
     from loaders.pipeline import import_file
-    from loaders.read.export import open_export
+    from loaders.read.detect import open_export
     from loaders.validate import _validation
     from warehouse.engine import make_engine
 

@@ -106,7 +106,7 @@ def _long_field_file(calls: Path) -> bytes:
 
 def _detection_seconds(path: Path) -> float:
     code = (
-        "import time, sys; from pathlib import Path; from loaders.read.export import open_export;"
+        "import time, sys; from pathlib import Path; from loaders.read.detect import open_export;"
         "from loaders.read.profile import all_profiles; all_profiles();"
         "t = time.perf_counter(); open_export(Path(sys.argv[1])); print(time.perf_counter() - t)"
     )

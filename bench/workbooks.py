@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loaders.read.export import FileRejected, open_export  # noqa: E402
+from loaders.read.detect import open_export  # noqa: E402
+from loaders.read.export import FileRejected
 from tests.loaders.test_workbook_bounds import calls, with_last_row_at, with_string_bomb  # noqa: E402
 
 

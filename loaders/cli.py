@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from loaders.pipeline import import_file
-from loaders.read.export import FileRejected, open_export
+from loaders.read.detect import open_export
+from loaders.read.export import FileRejected
 from loaders.report import ImportReport
 from loaders.sources import SOURCE_ORDER, SOURCES
 from warehouse.engine import busy_says_so, make_engine, warehouse_url

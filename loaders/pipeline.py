@@ -13,7 +13,8 @@ from loaders import quarantine
 from loaders.frame import LINE, RAW
 from loaders.mask import mask_phones
 from loaders.pseudonym import KeyRefused, check_key
-from loaders.read.export import FileRejected, open_export
+from loaders.read.detect import open_export
+from loaders.read.export import FileRejected
 from loaders.report import ImportReport
 from loaders.stage import type_chunk
 from warehouse.engine import engine_file

@@ -14,7 +14,8 @@ import pandas as pd
 
 from loaders.frame import LINE, PERSONAL_COLUMNS
 from loaders.mask import MASK
-from loaders.read.export import FileRejected, open_export
+from loaders.read.detect import open_export
+from loaders.read.export import FileRejected
 from loaders.stage import type_chunk
 
 PREVIEW_ROWS = 20

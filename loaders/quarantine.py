@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.frame import HIDDEN, LINE, PERSONAL_COLUMNS, RAW
-from loaders.read.export import Chunk, for_quarantine
+from loaders.read.export import Chunk
+from loaders.read.fields import for_quarantine
 
 COLUMNS = ["line_number", "column_name", "raw_content", "reason"]
 

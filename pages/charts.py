@@ -108,6 +108,21 @@ def _bounds(frame: pd.DataFrame, grain: str, field: str) -> pd.DataFrame:
     return frame.assign(début=first.dt.strftime("%Y-%m-%d"), fin=last.dt.strftime("%Y-%m-%d"))
 
 
+def iso_week_caption(frame: pd.DataFrame, field: str = "iso_week") -> str | None:
+    """The ISO weeks of ``frame`` that straddle two years, said with their days (« S01
+    2026 » holds 29-31 December 2025, which surprised a new user); None without any."""
+    bounds = _bounds(frame[[field]].drop_duplicates().sort_values(field), "week", field)
+    across = bounds[bounds["début"].str[:4] != bounds["fin"].str[:4]]
+    if across.empty:
+        return None
+    days = [
+        f"{week_label(row[field])} va du {fmt.text(pd.Timestamp(row['début']), 'date')} "
+        f"au {fmt.text(pd.Timestamp(row['fin']), 'date')}"
+        for _, row in across.iterrows()
+    ]
+    return "Semaines ISO, du lundi au dimanche : " + " ; ".join(days) + "."
+
+
 def time_x(frame: pd.DataFrame, grain: str, field: str) -> tuple[pd.DataFrame, alt.X]:
     """The frame (with a label column, and for months and weeks each bar's first and last
     day) and the x encoding of its time axis: whole bands for months and weeks, dated

@@ -33,7 +33,9 @@ def pareto(top: pd.DataFrame, family: str | None) -> alt.TopLevelMixin:
         "famille:N",
         title="Motif",
         sort=list(top["famille"]),
-        axis=alt.Axis(labelAngle=-30, labelLimit=160),
+        # Upright labels: slanted, every other one was hidden (they overlapped), on a phone
+        # and on a wide screen alike.
+        axis=alt.Axis(labelAngle=-90, labelLimit=160),
     )
     # The data on the outer layer only: Altair copies and hashes a layer's data for each
     # part it combines (half of this chart's build time when each part held the frame).

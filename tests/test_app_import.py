@@ -94,6 +94,8 @@ def test_upload_preview_import_and_report(fresh_url):
     assert set(preview["numero_appelant"]) == {"[numéro masqué]"}  # never shown in clear
     # The advisor is masked too, as what it is (a new user read « numéro » on a name).
     assert set(preview["agent"]) == {"[conseiller masqué]", "—"}  # A2-A4: missed, no one
+    # Streamlit's drop zone is English: the page says it in French above it.
+    assert any("Glissez les fichiers" in c.value and "200 Mo" in c.value for c in at.caption)
     assert preview["date_heure"][0] == "03/03/2025 09:00:00"  # 1740988800 UTC: 09:00 in Paris
     assert _calls(fresh_url, "A") == 0
 

@@ -442,6 +442,19 @@ def test_clicking_an_agency_point_filters_the_dashboard_to_it(server, page):
     expect(page).to_have_url(re.compile(r"agences=AG02"))
 
 
+# A chart's bars and, per axis, the labels it shows (Vega hides overlapping ones).
+AXIS_LABELS_AND_BARS = """(chart) => {
+  const svg = chart.querySelector('svg.marks');
+  const shown = (t) => t.textContent.trim() && (t.getAttribute('opacity') || '1') !== '0'
+    && getComputedStyle(t).opacity !== '0';
+  return {
+    bars: svg.querySelectorAll("g.mark-rect [role='graphics-symbol']").length,
+    labels: [...svg.querySelectorAll('g.role-axis')].map(
+      a => [...a.querySelectorAll('g.role-axis-label text')].filter(shown).length),
+  };
+}"""
+
+
 def test_the_reasons_pareto_is_drawn_and_a_click_on_a_reason_filters_the_page(server, page):
     """« Motifs et non-qualité »: its three charts drawn (the Pareto's bars and its
     cumulative line, the weeks with the events, the categories), axe-clean; a click on the
@@ -450,6 +463,9 @@ def test_the_reasons_pareto_is_drawn_and_a_click_on_a_reason_filters_the_page(se
     page.goto(f"{server}/motifs?{PERIOD}")
     assert not _page_problems(page, "motifs", "Motifs et non-qualité")
     pareto = page.locator("[data-testid='stVegaLiteChart']").nth(0)
+    # Every bar's reason is written under it (slanted, every other label was hidden).
+    drawn_labels = pareto.evaluate(AXIS_LABELS_AND_BARS)
+    assert drawn_labels["bars"] in drawn_labels["labels"], drawn_labels
     bar = pareto.locator(
         "g.mark-rect [role='graphics-symbol'][aria-label*='Motif : Renseignement']"
     )

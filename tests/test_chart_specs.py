@@ -1,6 +1,7 @@
 """Charts drawn from a kept Vega-Lite spec (``pages.widgets.frozen``): the spec is the one
 Streamlit makes of the Altair chart itself, data included, and a builder runs once per
-data, never handing one chart's spec to another."""
+data, never handing one chart's spec to another; the weeks a chart of weeks holds that
+straddle two years are said with their days."""
 
 from __future__ import annotations
 
@@ -110,3 +111,15 @@ def test_a_builder_runs_once_per_data_and_specs_never_mix():
     other = bars(WEEKS.assign(failure=[1, 1, 1]), "#4e79a7")  # new data: built again
     assert len(calls) == 3 and list(other["datasets"]) != list(first["datasets"])
     assert list(other["datasets"].values())[0]["failure"].tolist() == [1, 1, 1]
+
+
+def test_weeks_that_straddle_two_years_are_said_with_their_days():
+    """ISO weeks, Monday to Sunday: 2026-W01 runs from Monday 29 December 2025 to Sunday 4
+    January 2026, 2020-W53 from 28 December 2020 to 3 January 2021; 2025-W52 (22-28
+    December) and 2026-W02 (5-11 January) stay within a year."""
+    weeks = pd.DataFrame({"iso_week": [202552, 202601, 202602, 202053]})
+    assert charts.iso_week_caption(weeks) == (
+        "Semaines ISO, du lundi au dimanche : S53 2020 va du lun. 28 déc. 2020 au dim. 3 janv. "
+        "2021 ; S01 2026 va du lun. 29 déc. 2025 au dim. 4 janv. 2026."
+    )
+    assert charts.iso_week_caption(pd.DataFrame({"iso_week": [202552, 202602]})) is None

@@ -113,6 +113,9 @@ clicked = widgets.picked(
 )
 if not events.empty:
     st.caption(charts.event_caption(events))
+straddling = charts.iso_week_caption(frame, field) if grain == "week" else None
+if straddling:
+    st.caption(straddling)
 if grain != "day":  # a click on a bar, or the same from the keyboard: the period's days
     bounds, _ = charts.time_x(frame, grain, field)
     choices = {row.période: (row.début, row.fin) for row in bounds.itertuples()}

@@ -28,6 +28,13 @@ st.write(
     "déjà importé à l'identique ne change rien."
 )
 jobs.prepare()  # a loaders process warms up for the import while the user chooses files
+# Streamlit's drop zone speaks English (« Drag and drop files here », « Upload », « Limit
+# 200MB per file ») and cannot be told otherwise: what it says, in French, above it.
+st.caption(
+    "Glissez les fichiers sur la zone ci-dessous, ou cliquez son bouton « Upload » pour "
+    f"les choisir ; {fmt.number(st.get_option('server.maxUploadSize'))} Mo au plus par "
+    "fichier."
+)
 uploaded = st.file_uploader(
     "Fichiers à importer",
     type=None,  # .log, no extension...: as systems name their files; the loaders judge

@@ -88,9 +88,16 @@ for col, (label, key, unit, kpi_id) in zip(st.columns(4), tiles, strict=True):
             else ""
         ),
     )
+chosen_words = (
+    ""
+    if family is None
+    else " (sans motif)"
+    if family == NO_MOTIF
+    else f" (motif {fmt.md(labels[family])})"
+)
 st.caption(
     f"{fmt.number(now['failure'])} appels évitables sur {fmt.number(now['offered'])} "
-    f"présentés{' (motif ' + fmt.md(labels[family]) + ')' if family else ''} : relance d'une demande "
+    f"présentés{chosen_words} : relance d'une demande "
     f"déjà enregistrée {fmt.number(now['chases'])}, motif « Relance » ou « Suivi » "
     f"{fmt.number(now['followup_motifs'])}, rappel du même numéro sous 7 jours "
     f"{fmt.number(now['repeats'])} (un appel qui cumule plusieurs causes compte une fois)."
@@ -188,6 +195,9 @@ else:
     )
     if not events.empty:
         st.caption(charts.event_caption(events))
+    straddling = charts.iso_week_caption(weeks)
+    if straddling:
+        st.caption(straddling)
     widgets.downloads(weeks, "appels_evitables_par_semaine", "failure_weeks")
 
 # --- The requests that make tenants call again --------------------------------------------

@@ -98,7 +98,7 @@ def test_a_long_field_is_never_folded_as_a_header(tmp_path, monkeypatch, long_li
     character: a 3-row file with a 1 MB field took 26 s). A field over 200 characters is
     no header: the file is still recognised, and no long field is ever folded."""
     import loaders.normalise as normalise
-    from loaders.read.export import open_export
+    from loaders.read.detect import open_export
 
     folded = normalise.strip_accents
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.read import regular
-from loaders.read.export import open_export
+from loaders.read.detect import open_export
 from loaders.read.regular import Irregular, raw_text, read_regular
 from tests.loaders.intake import HEADER, call_line
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.read.export import open_export
+from loaders.read.detect import open_export
 from loaders.sources import SOURCES
 from loaders.stage import type_chunk
 from loaders.validate import _for_suite, _validation, failing_rows
