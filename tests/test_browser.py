@@ -463,9 +463,14 @@ def test_the_reasons_pareto_is_drawn_and_a_click_on_a_reason_filters_the_page(se
     page.goto(f"{server}/motifs?{PERIOD}")
     assert not _page_problems(page, "motifs", "Motifs et non-qualité")
     pareto = page.locator("[data-testid='stVegaLiteChart']").nth(0)
-    # Every bar's reason is written under it (slanted, every other label was hidden).
+    # Every bar's reason is written under it, on a phone too (slanted, every other label
+    # was hidden).
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(1_000)  # Vega lays the chart out again at the new width
+    expect(pareto.locator("g.role-axis-label text").first).to_be_visible()
     drawn_labels = pareto.evaluate(AXIS_LABELS_AND_BARS)
     assert drawn_labels["bars"] in drawn_labels["labels"], drawn_labels
+    page.set_viewport_size(DESKTOP)
     bar = pareto.locator(
         "g.mark-rect [role='graphics-symbol'][aria-label*='Motif : Renseignement']"
     )
