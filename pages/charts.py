@@ -197,6 +197,13 @@ def reference_rule(value: float, label: str, axis: str = "y", colour: str = "red
     )
 
 
+def week_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each weekday x half-hour cell's ``jour`` and ``créneau`` labels."""
+    return frame.assign(
+        jour=frame["weekday"].map(lambda d: DAYS[d - 1]), créneau=frame["slot"].map(SLOTS)
+    )
+
+
 def week_grid(
     frame: pd.DataFrame, colour: alt.Color, fields: list[tuple[str, str, str]], title=None
 ) -> tuple[alt.Chart, pd.DataFrame]:
@@ -206,9 +213,7 @@ def week_grid(
     fits a chart to its height, axes and legend included, which left the rows a few
     pixels high and their labels stacked; the hours label the half-hours (48 labels do
     not fit a phone)."""
-    grid = frame.assign(
-        jour=frame["weekday"].map(lambda d: DAYS[d - 1]), créneau=frame["slot"].map(SLOTS)
-    )
+    grid = week_cells(frame)
     grid, tooltip = described(
         grid, [("jour", "Jour", "text"), ("créneau", "Demi-heure", "text"), *fields]
     )

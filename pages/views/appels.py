@@ -2,10 +2,9 @@
 
 from datetime import date
 
-import altair as alt
 import streamlit as st
 
-from pages import charts, data, fmt, state, widgets
+from pages import call_charts, charts, data, fmt, state, widgets
 
 GRAINS = {"day": "Jour", "week": "Semaine", "month": "Mois"}
 DAYS = fmt.DAYS
@@ -58,37 +57,15 @@ if frame.empty:
     widgets.empty()
     st.stop()
 field = {"day": "day", "week": "iso_week", "month": "month"}[grain]
-when = charts.time_field(grain, field)
 periods = charts.time_labels(frame, grain, field)
 span = charts.span(periods.iloc[0], periods.iloc[-1])
 st.subheader("Présentés, traités et perdus")
-volumes = frame.melt(field, ["answered_calls", "lost_calls"], "série", "appels")
-volumes["série"] = volumes["série"].map({"answered_calls": "Traités", "lost_calls": "Perdus"})
-volumes = volumes.dropna(subset=["appels"])  # lost calls: none under a scope
-stacked = [n for n in ("Traités", "Perdus") if n in set(volumes["série"])]
-volumes, x = charts.time_x(volumes, grain, field)
-volumes, tooltip = charts.described(
-    volumes, [when, ("série", "Série", "text"), ("appels", "Appels", "count")]
-)
-pick = alt.selection_point(fields=["début", "fin"], name="pick")
-bars = (
-    alt.Chart(volumes)
-    .mark_bar(stroke="#1a1a1a", strokeWidth=1)
-    .encode(
-        x=x,
-        y=alt.Y("appels:Q", title="Appels", stack=True),
-        description=alt.Description(f"{charts.LABEL}:N"),
-        tooltip=tooltip,
-        **charts.series_style(stacked),
-    )
-    .add_params(pick)
-)
+stacked = call_charts.drawn(frame, call_charts.VOLUMES)  # lost calls: none under a scope
 events = data.events(f)
-marks = charts.event_marks(events, grain, field, x)
 GRAIN_WORDS = {"day": "jour", "week": "semaine", "month": "mois"}
 clicked = widgets.picked(
     widgets.chart(
-        bars if marks is None else alt.layer(bars, marks),
+        call_charts.volumes(frame, grain, field, events),
         "présentés, traités et perdus",
         (
             f"Barres empilées des appels traités et perdus par {GRAIN_WORDS[grain]}, {span} ; "
@@ -139,24 +116,14 @@ if clicked:  # a month or a week: the page shows its days
         drilled = {"f_period": "custom", "f_start": start, "f_end": end, "calls_grain": "day"}
         widgets.drill(drilled, {"granularite": "day"}, forget=("calls_bars", "calls_days_of"))
 st.subheader("Taux de décroché et niveau de service (ligne AFNOR : 80 % en 90 s)")
-RATES = {"answer_rate": "Taux de décroché", "service_level_90": "Niveau de service 90 s"}
-rates = frame.melt(field, list(RATES), "série", "taux")
-rates["série"] = rates["série"].map(RATES)
-rates = rates.dropna(subset=["taux"])  # a rate without meaning here is in no legend
-if rates.empty:  # no rate has a meaning here (a scope: lost calls belong to no agency)
+RATES = call_charts.RATES
+if not call_charts.drawn(
+    frame, RATES
+):  # no rate has a meaning here (a scope: lost calls belong to no agency)
     widgets.empty("Aucun taux à tracer pour ces filtres.")
 else:
-    names = [n for n in RATES.values() if n in set(rates["série"])]
-    rates, x = charts.time_x(rates, grain, field)
-    rates, tooltip = charts.described(
-        rates, [when, ("série", "Série", "text"), ("taux", "Taux", "ratio")]
-    )
-    y = alt.Y("taux:Q", title=None, axis=alt.Axis(format="%"))
     widgets.chart(
-        alt.layer(
-            charts.series_lines(rates, x, y, names, tooltip),
-            charts.reference_rule(0.8, "Ligne AFNOR : 80 % des appels décrochés en 90 s"),
-        ),
+        call_charts.rates(frame, grain, field),
         "taux de décroché et niveau de service",
         f"Courbes du taux de décroché (trait plein, ronds) et du niveau de service à 90 s "
         f"(tirets, carrés) par {GRAIN_WORDS[grain]}, {span}, face à la ligne AFNOR de 80 %.",
@@ -180,18 +147,12 @@ if not heat.empty:
             "Appels présentés et perdus : " + fmt.md(table.loc["offered_calls", "note"]) + "."
         )
     for measure, title in drawn:
-        grid, cells = charts.week_grid(
-            heat,
-            alt.Color(f"{measure}:Q", title="Appels"),
-            [(measure, title, "count")],
-            title=title,
-        )
-        table = cells.pivot_table(
+        table = charts.week_cells(heat).pivot_table(
             index="créneau", columns="jour", values=measure, aggfunc="sum", fill_value=0
         )
         table = table[[d for d in DAYS if d in table.columns]].reset_index()
         widgets.chart(
-            grid,
+            call_charts.heat(heat, measure, title),
             f"appels {title.lower()} par jour et demi-heure",
             f"Carte de chaleur des appels {title.lower()} par jour de la semaine et "
             "demi-heure, sur la période : plus la case est foncée, plus il y en a.",

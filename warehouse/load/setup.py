@@ -83,6 +83,10 @@ def init_warehouse(engine: Engine) -> None:
         present = catalog.present(conn)
         missing = catalog.missing_columns(present)
         metadata.create_all(conn, checkfirst=True)
+        if conn.dialect.name == "postgresql":  # the indexes a later version added
+            for table_ in metadata.sorted_tables:
+                for index in table_.indexes:
+                    index.create(conn, checkfirst=True)
         for table, column in missing:
             kind = column.type.compile(dialect=conn.dialect)
             # Names and types come from schema.py, never from a user.

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 NAMING_CONVENTION = {
@@ -169,6 +170,24 @@ fact_call = Table(
     Column("previous_offered_at", DateTime),
     server_only(PrimaryKeyConstraint("call_id")),
     server_only(Index(None, "date_key")),
+    # The calls that name a request (6 % of them in the demo), with what the follow-ups and
+    # the chases read of them: PostgreSQL scans these instead of every call (at 10 million
+    # calls, the chased categories 1.45 -> 0.75 s, the most-chased requests 1.36 -> 0.91 s).
+    server_only(
+        Index(
+            "ix_fact_call_request_calls",
+            "request_id",
+            "date_key",
+            postgresql_include=[
+                "caller_key",
+                "is_inbound",
+                "outcome",
+                "wait_seconds",
+                "queue_key",
+            ],
+            postgresql_where=text("request_id IS NOT NULL"),
+        )
+    ),
 )
 
 # Daily call aggregates: per day, queue and agency (of the identified dwelling; NULL when
