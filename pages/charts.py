@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from pages import fmt
+from warehouse import french
 
 # Tableau 10: distinct, and readable by most colour-blind readers.
 PALETTE = [
@@ -83,8 +84,8 @@ def category_colour(field: str, labels: list[str], shown, title: str) -> alt.Col
 
 
 def week_label(iso_week: int) -> str:
-    """``202502`` -> ``S02 2025`` (ISO week and its year)."""
-    return f"S{int(iso_week) % 100:02d} {int(iso_week) // 100}"
+    """``202502`` -> ``S02 2025`` (ISO week and its year), as the exports write it."""
+    return french.week(iso_week)
 
 
 def _month_label(month) -> str:

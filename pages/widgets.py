@@ -44,12 +44,13 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 # RGAA 10.7 / WCAG 2.4.7: where the keyboard is, seen at once. Streamlit marks a focused
-# page link or chart button by a faint grey background only. A tile's label wraps instead
-# of being cut (Streamlit ends it with « … » on one line: « Taux de captation des
-# réclamati… » on a row of four).
+# page link or chart button by a faint grey background only. A tile's label and change
+# wrap instead of being cut (Streamlit ends them with « … » on one line: « Taux de
+# captation des réclamati… » on a row of four, « depuis 2024, défavora… »).
 PAGE_STYLE = """<style>
 :focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
-[data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p {
+[data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
+[data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 </style>"""
@@ -268,9 +269,10 @@ def demo_banner(demo: bool) -> None:
     """Above every page of a demo warehouse: its figures are invented."""
     if demo:
         st.warning(
-            f"**{DEMO_MARK}** : chiffres inventés par la démonstration (python -m loaders "
-            "demo), sans rapport avec un bailleur réel. Les imports réels y sont refusés : "
-            "pointez WAREHOUSE_URL vers votre entrepôt.",
+            f"**{DEMO_MARK}** : chiffres inventés, sans rapport avec un bailleur réel. Vos "
+            "fichiers n'y sont pas importés : pour voir vos chiffres, le service "
+            "informatique relie le tableau de bord à l'entrepôt de l'organisme (guide "
+            "d'installation).",
             icon=":material/science:",
         )
 

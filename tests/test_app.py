@@ -256,6 +256,11 @@ def test_a_page_run_leaves_the_file_to_an_import(app, warehouse_url):
         (110, 100, "calls", "+10,0\u202f% sur un an"),  # a volume or a cost, relatively
         (24.05, 26.0, "eur", "-7,5\u202f% sur un an"),
         (5, 0, "calls", None),  # nothing a year before: no change
+        # A change that rounds to nothing is « stable », not « -0,0 pts » drawn as a fall.
+        (0.8500, 0.8504, "ratio", "stable sur un an"),
+        (0.8500, 0.8506, "ratio", "-0,1\u202fpts sur un an"),
+        (10_000, 10_004, "calls", "stable sur un an"),
+        (10_000, 10_006, "calls", "-0,1\u202f% sur un an"),
         (None, 0.9, "ratio", None),
     ],
 )
@@ -263,6 +268,9 @@ def test_year_on_year_changes(value, before, unit, shown):
     from pages import fmt
 
     assert fmt.change(value, before, unit) == shown
+    if shown == "stable sur un an":  # neither good nor bad, neither up nor down
+        assert fmt.judged(shown, value, before, "up") == shown
+        assert fmt.delta_look(shown, "up") == {"delta_color": "off", "delta_arrow": "off"}
 
 
 @pytest.mark.parametrize(
@@ -390,6 +398,12 @@ def test_exports_speak_french_with_values_rounded_to_what_they_mean():
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table))).active
     formats = {sheet.cell(1, c).value: sheet.cell(2, c).number_format for c in range(1, 8)}
     assert formats["Taux de décroché"] == "0.0%" and formats["Appels présentés"] == "#,##0"
+
+    # An ISO week as the charts write it, under a header that says which weeks (a new user
+    # found « iso_week » and 202501 in a download).
+    weeks = for_people(pd.DataFrame({"iso_week": [202552, 202601], "failure": [3, 4]}), refs)
+    assert list(weeks.columns) == ["Semaine (ISO, du lundi au dimanche)", "Appels évitables"]
+    assert list(weeks.iloc[:, 0]) == ["S52 2025", "S01 2026"]
 
     year = Filters(date(2025, 1, 1), date(2025, 12, 31), agencies=("AG02",))
     assert file_name("appels_par_mois", year) == "appels_par_mois_2025_AG02"

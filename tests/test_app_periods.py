@@ -56,8 +56,9 @@ def test_the_synthese_says_what_it_compares_in_business_days():
     said = " ".join(m.value for m in at.markdown)
     assert (
         "Du ven. 7 mars 2025 au sam. 8 mars 2025 (1 jour ouvré), comparé aux mêmes jours un an "
-        "plus tôt : du jeu. 7 mars 2024 au ven. 8 mars 2024 (2 jours ouvrés). Les volumes n'y "
-        "portent pas sur autant de jours ouvrés."
+        "plus tôt : du jeu. 7 mars 2024 au ven. 8 mars 2024 (2 jours ouvrés). Un an plus "
+        "tôt, il y a plus de jours ouvrés : les volumes (appels, demandes) ne se comparent "
+        "pas tels quels."
     ) in said, said
     # The hand-made warehouse starts in March 2025: no tile can show a change, and why.
     said = [c.value for c in at.caption if c.value.startswith("Pas d'évolution sur un an")]

@@ -251,8 +251,9 @@ DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-# A tile's label cut short (Streamlit's « … »): wider than the box that shows it.
-CUT_LABELS = """() => [...document.querySelectorAll("[data-testid='stMetricLabel']")]
+# A tile's label or change cut short (Streamlit's « … »): wider than the box that shows it.
+CUT_LABELS = """() => [...document.querySelectorAll(
+    "[data-testid='stMetricLabel'], [data-testid='stMetricDelta']")]
   .filter(l => [...l.querySelectorAll('div, p')].some(e => e.scrollWidth > e.clientWidth + 1))
   .map(l => l.textContent.trim())"""
 

@@ -61,8 +61,8 @@ REVIEWED = {
     ("pages/views/importer.py", "f'Appels présentés par heure (heure de Paris) : {hours}.'"):
         "hours and counts written by fmt.number",
     ("pages/views/satisfaction.py", "caption"): "a literal of the loop's tuple",
-    ("pages/views/synthese.py", 'f\'{cut}({days(compared.business_now)}), comparé {same} un an plus tôt : du {fmt.day(then.start)} au {fmt.day(then.end)} ({days(compared.business_before)}).\' + (" Les volumes n\'y portent pas sur autant de jours ouvrés." if uneven else \'\')'):
-        "cut and same: literals and fmt.day dates",
+    ("pages/views/synthese.py", 'f\'{cut}({days(compared.business_now)}), comparé {same} un an plus tôt : du {fmt.day(then.start)} au {fmt.day(then.end)} ({days(compared.business_before)}).\' + (UNEVEN if uneven else \'\')'):
+        "cut and same: literals and fmt.day dates; UNEVEN: literals and « plus »/« moins »",
     ("pages/views/synthese.py", "label(kpi_id)"): "the catalogue's label of a KPI id (no data)",
     ("pages/views/motifs.py", "label"): "the tile's label, from the literal list of tiles",
     ("pages/views/synthese.py", "f':red-badge[alerte] {fmt.md(a.message)}, depuis le {since}'"):

@@ -84,16 +84,25 @@ def change(value, before, unit: str, since: str = "sur un an") -> str | None:
         return None
     if unit == "ratio":
         points = (value - before) * 100
-        return f"{'+' if points >= 0 else ''}{number(points, 1)}{NNBSP}pts {since}"
-    if not before:
-        return None
-    relative = value / before - 1
-    return f"{'+' if relative >= 0 else ''}{percent(relative)} {since}"
+        shown = f"{number(points, 1)}{NNBSP}pts"
+    else:
+        if not before:
+            return None
+        points = value / before - 1
+        shown = percent(points)
+    if shown.lstrip("-").startswith("0,0" + NNBSP) or shown.lstrip("-") == "0,0":
+        return f"stable {since}"  # « -0,0 pts », shown as a fall, was none
+    return f"{'+' if points >= 0 else ''}{shown} {since}"
 
 
 def day(value: date) -> str:
     """``lun. 3 mars 2025``."""
     return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def week(iso_week: int) -> str:
+    """``202502`` -> ``S02 2025`` (an ISO week, year * 100 + week, and its ISO year)."""
+    return f"S{int(iso_week) % 100:02d} {int(iso_week) // 100}"
 
 
 def month(value: date) -> str:

@@ -92,7 +92,7 @@ if not events.empty:
     st.caption(charts.event_caption(events))
 straddling = charts.iso_week_caption(frame, field) if grain == "week" else None
 if straddling:
-    st.caption(straddling)
+    st.caption(fmt.md(straddling))
 if grain != "day":  # a click on a bar, or the same from the keyboard: the period's days
     bounds, _ = charts.time_x(frame, grain, field)
     choices = {row.période: (row.début, row.fin) for row in bounds.itertuples()}

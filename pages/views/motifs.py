@@ -76,7 +76,7 @@ for col, (label, key, unit, kpi_id) in zip(st.columns(4), tiles, strict=True):
         label,
         fmt.by_unit(value, unit),
         delta=delta,
-        delta_color="inverse",
+        **fmt.delta_look(delta, "down"),
         help=widgets.kpi_help(kpi_id)
         + (
             " Règle simple : chaque mois, appels évitables décrochés × coût par appel "
@@ -93,11 +93,11 @@ chosen_words = (
     if family is None
     else " (sans motif)"
     if family == NO_MOTIF
-    else f" (motif {fmt.md(labels[family])})"
+    else f" (motif {labels[family]})"
 )
 st.caption(
     f"{fmt.number(now['failure'])} appels évitables sur {fmt.number(now['offered'])} "
-    f"présentés{chosen_words} : relance d'une demande "
+    f"présentés{fmt.md(chosen_words)} : relance d'une demande "
     f"déjà enregistrée {fmt.number(now['chases'])}, motif « Relance » ou « Suivi » "
     f"{fmt.number(now['followup_motifs'])}, rappel du même numéro sous 7 jours "
     f"{fmt.number(now['repeats'])} (un appel qui cumule plusieurs causes compte une fois)."
@@ -165,7 +165,7 @@ st.dataframe(
     fmt.shown(detail.fillna({"family_label": NO_MOTIF, "motif": NO_MOTIF}), REASON_UNITS)
     .drop(columns=["cumulative_share", "motif_family"])
     # The downloads' headers; the screen writes durations in words, not seconds.
-    .rename(columns=lambda c: exports.header(c).removesuffix(" (s)")),
+    .rename(columns=lambda c: exports.column_header(c).removesuffix(" (s)")),
     hide_index=True,
 )
 widgets.downloads(detail, "motifs", "reasons")
@@ -197,8 +197,12 @@ else:
         st.caption(charts.event_caption(events))
     straddling = charts.iso_week_caption(weeks)
     if straddling:
-        st.caption(straddling)
-    widgets.downloads(weeks, "appels_evitables_par_semaine", "failure_weeks")
+        st.caption(fmt.md(straddling))
+    widgets.downloads(  # offered calls as the catalogue names them
+        weeks.rename(columns={"offered": "offered_calls"}),
+        "appels_evitables_par_semaine",
+        "failure_weeks",
+    )
 
 # --- The requests that make tenants call again --------------------------------------------
 st.subheader("Catégories de demandes qui font rappeler")
@@ -263,7 +267,7 @@ else:
     ]
     st.dataframe(  # the downloads' headers
         fmt.shown(widgets.labelled(chased)[columns], {"created": "date"}).rename(
-            columns=exports.header
+            columns=exports.column_header
         ),
         hide_index=True,
     )

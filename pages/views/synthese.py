@@ -34,10 +34,15 @@ cut = (
     if now.end < f.end
     else f"Du {fmt.day(now.start)} au {fmt.day(now.end)} "
 )
+more = "plus" if compared.business_before > compared.business_now else "moins"
+UNEVEN = (  # which period has more business days, and what it means for the volumes
+    f" Un an plus tôt, il y a {more} de jours ouvrés : les volumes (appels, demandes) ne "
+    "se comparent pas tels quels."
+)
 st.markdown(  # what is compared with what, business days included
     f"{cut}({days(compared.business_now)}), comparé {same} un an plus tôt : du "
     f"{fmt.day(then.start)} au {fmt.day(then.end)} ({days(compared.business_before)})."
-    + (" Les volumes n'y portent pas sur autant de jours ouvrés." if uneven else "")
+    + (UNEVEN if uneven else "")
 )
 if period and period[0] > then.end:  # a first year: nothing to compare with, said
     st.caption(
@@ -88,13 +93,13 @@ for i, kpi_id in enumerate(TILES):
         old = next((r["rate"] for r in survey["before"] if r["theme"] == "global"), None)
         delta = fmt.change(value, old, "ratio", f"depuis {survey['previous']}")
     delta = fmt.judged(delta, value, old, better(kpi_id))  # good or bad in words too
-    colour = fmt.delta_colour(better(kpi_id))
+    look = fmt.delta_look(delta, better(kpi_id))
     with rows[i // 4][i % 4]:
         st.metric(
             label(kpi_id),
             fmt.by_unit(value, kpi(kpi_id).unit),
             delta,
-            delta_color=colour,
+            **look,
             help=f"{fmt.md(kpi(kpi_id).definition)}. Référence : {fmt.md(kpi(kpi_id).reference or '—')}",
         )
         if delta and uneven and kpi(kpi_id).unit in ("calls", "requests"):  # like with like?

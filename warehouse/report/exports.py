@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from warehouse import french as fmt
@@ -86,6 +87,7 @@ HEADERS = {
     "declared_followups": "Relances déclarées (export des demandes)",
     "chase_calls": "Appels de relance",
     "failure": "Appels évitables",
+    "iso_week": "Semaine (ISO, du lundi au dimanche)",
     "failure_share": "Part évitable",
 }
 # Chart-only label columns: the export labels the code column itself.
@@ -147,10 +149,10 @@ def for_people(
             out[column] = _rounded(column, out[column], found[column])
     if row_units is not None:
         out["unit"] = [UNITS.get(u, u) for u in row_units]
-    out = out.rename(columns={c: header(c) for c in out.columns})
-    out.attrs["units"] = {header(c): u for c, u in found.items() if u}
+    out = out.rename(columns={c: column_header(c) for c in out.columns})
+    out.attrs["units"] = {column_header(c): u for c, u in found.items() if u}
     if row_units is not None:
-        out.attrs["row_units"] = {header("value"): row_units}
+        out.attrs["row_units"] = {column_header("value"): row_units}
     return out
 
 
@@ -178,9 +180,16 @@ def _round_one(value, unit: str):
     return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
+class _Weeks(dict):
+    """ISO weeks by their label: 202601 -> « S01 2026 »."""
+
+    def get(self, key, default=None):
+        return fmt.week(key) if isinstance(key, int | np.integer) else default
+
+
 def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every coded column by its French label (channel, category, weekday, half-hour,
-    request type and status); the column names stay."""
+    """Every coded column by its French label (channel, category, weekday, half-hour, ISO
+    week, request type and status); the column names stay."""
     out = frame.copy()
     channels, categories = refs["channels"], refs["categories"]
     labels = {
@@ -189,6 +198,7 @@ def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame
             zip(categories["category_code"], categories["category_label"], strict=True)
         ),
         "weekday": {i + 1: d for i, d in enumerate(fmt.DAYS_LONG)},
+        "iso_week": _Weeks(),
         "slot": {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)},
     } | CODES
     for column, mapping in labels.items():
@@ -197,7 +207,7 @@ def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame
     return out
 
 
-def header(column: str) -> str:
+def column_header(column: str) -> str:
     """A column's French header: its own, or the catalogue's label of the KPI variant."""
     if column in HEADERS:
         return HEADERS[column]
