@@ -145,6 +145,8 @@ def test_lost_call_rates_have_no_value_under_a_scope(access_file):
     assert "s'y lirait faussé" in captions and "il serait faux" not in captions
     assert "Taux de décroché : un taux de décroché proche de 100 %" in captions
     assert "Appels présentés : presque les seuls appels décrochés" in captions
+    # A line per tile under the reason (a new user found one long sentence hard to read).
+    assert "\n- Taux de décroché : un taux de décroché proche de 100 %" in captions
     # Each tile says what it would read: two of them no longer share one text.
     assert (
         "Appels par logement et par mois : un nombre d'appels par logement limité aux "

@@ -135,12 +135,11 @@ for i, kpi_id in enumerate(TILES):
                 f"{fmt.by_unit(organisme.loc[kpi_id]['value'], kpi(kpi_id).unit)}"
             )
 
-for why, tiles in blank_tiles.items():
+for why, tiles in blank_tiles.items():  # the reason, then a line per tile (was one sentence)
     st.caption(
-        f"Non mesuré : {fmt.md(why)}. "
-        + ("Ils se liraient ainsi : " if len(tiles) > 1 else "Il se lirait ainsi : ")
-        + " ; ".join(fmt.md(t) for t in tiles)
-        + "."
+        f"Non mesuré : {fmt.md(why)}.\n\n"
+        + ("Ils se liraient ainsi :\n" if len(tiles) > 1 else "Il se lirait ainsi :\n")
+        + "".join(f"\n- {fmt.md(t)}" for t in tiles)
     )
 
 st.subheader("Tendances mensuelles")
