@@ -13,6 +13,7 @@ from warehouse.french import (  # noqa: F401  (re-exported for the pages)
     MONTHS,
     MONTHS_LONG,
     NNBSP,
+    STABLE,
     by_unit,
     change,
     day,
@@ -44,14 +45,14 @@ def verdict(value, before, better: str | None) -> str:
 def judged(text: str | None, value, before, better: str | None) -> str | None:
     """A tile's change (``text``, from :func:`change`) with its :func:`verdict`:
     « +1,8 % sur un an, défavorable »."""
-    word = "" if text and text.startswith("stable") else verdict(value, before, better)
+    word = "" if text and text.startswith(STABLE) else verdict(value, before, better)
     return f"{text}, {word}" if text and word else text
 
 
 def delta_look(delta: str | None, better: str | None) -> dict:
     """``st.metric``'s delta colour and arrow: :func:`delta_colour`, grey and no arrow for
     « stable » (Streamlit draws any change without a minus sign as a rise)."""
-    if delta and delta.startswith("stable"):
+    if delta and delta.startswith(STABLE):
         return {"delta_color": "off", "delta_arrow": "off"}
     return {"delta_color": delta_colour(better), "delta_arrow": "auto"}
 

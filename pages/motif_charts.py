@@ -11,6 +11,12 @@ from pages import charts, widgets
 from warehouse.kpis import failure
 
 
+def of_family(families: pd.Series, family: str | None) -> pd.Series:
+    """Which of ``families`` (``motif_family`` values, None for no motif) are the chosen
+    ``family`` (``failure.NO_MOTIF``: the calls without one)."""
+    return families.isna() if family == failure.NO_MOTIF else families == family
+
+
 @widgets.frozen
 def pareto(top: pd.DataFrame, family: str | None) -> alt.TopLevelMixin:
     """Bars of handle time by motif family (``famille``, ``heures``), longest first, and
@@ -26,8 +32,7 @@ def pareto(top: pd.DataFrame, family: str | None) -> alt.TopLevelMixin:
             ("failure_demand_share", "Part évitable", "ratio"),
         ],
     )
-    families = top["motif_family"]
-    top = top.assign(choisi=families.isna() if family == failure.NO_MOTIF else families == family)
+    top = top.assign(choisi=of_family(top["motif_family"], family))
     pick = alt.selection_point(fields=["motif_family"], name="reason")
     x = alt.X(
         "famille:N",

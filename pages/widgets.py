@@ -108,8 +108,10 @@ def chart_config() -> alt.Config:
 
 
 @functools.cache
-def _config_spec() -> dict:
-    return chart_config().to_dict()
+def _spec_frame() -> dict:
+    """What :func:`chart` adds to every kept spec but its description, built once (each
+    ``to_dict`` validates its object again)."""
+    return {"autosize": FIT_WIDTH.to_dict(), "config": chart_config().to_dict()}
 
 
 def frozen(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
@@ -175,11 +177,7 @@ def chart(
     the event is returned (drill-down). ``c``: an Altair chart, or the spec of one
     (:func:`frozen`)."""
     if isinstance(c, dict):
-        spec = c | {
-            "description": description,
-            "autosize": FIT_WIDTH.to_dict(),
-            "config": _config_spec(),
-        }
+        spec = c | _spec_frame() | {"description": description}
         draw = functools.partial(st.vega_lite_chart, spec)
     else:
         configured = c.properties(description=description, autosize=FIT_WIDTH)

@@ -77,6 +77,9 @@ def days(value) -> str:
     return EMPTY if missing(value) else number(value, 1) + f"{NNBSP}j"
 
 
+STABLE = "stable"  # a change that rounds to nothing (:func:`change`)
+
+
 def change(value, before, unit: str, since: str = "sur un an") -> str | None:
     """A change against a year before (or ``since`` another reference: « depuis la vague
     2022 »): in points for a rate (``+2,3 pts``), relative otherwise."""
@@ -90,8 +93,8 @@ def change(value, before, unit: str, since: str = "sur un an") -> str | None:
             return None
         points = value / before - 1
         shown = percent(points)
-    if shown.lstrip("-").startswith("0,0" + NNBSP) or shown.lstrip("-") == "0,0":
-        return f"stable {since}"  # « -0,0 pts », shown as a fall, was none
+    if shown.lstrip("-").startswith("0,0" + NNBSP):
+        return f"{STABLE} {since}"  # « -0,0 pts », shown as a fall, was none
     return f"{'+' if points >= 0 else ''}{shown} {since}"
 
 

@@ -143,9 +143,7 @@ if len(families) > len(top):
     st.caption(f"Les 15 motifs les plus longs sur {fmt.number(len(families))} ; tous ci-dessous.")
 detail = data.reasons(f, "motif")
 if family is not None:
-    detail = detail[
-        detail["motif_family"].isna() if family == NO_MOTIF else detail["motif_family"] == family
-    ]
+    detail = detail[motif_charts.of_family(detail["motif_family"], family)]
 REASON_UNITS = {
     "offered_calls": "calls",
     "answered_calls": "calls",

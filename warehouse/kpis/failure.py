@@ -104,7 +104,7 @@ def _folded(
     motif label of each group, as there)."""
     out: dict[tuple, dict] = {}
     for row in rows:
-        if family is not None and row["motif_family"] != (None if family == NO_MOTIF else family):
+        if family is not None and row["motif_family"] != model.stored(family):
             continue
         _add(out, tuple(row[b] for b in by), row | {"example": row["motif_label"]}, example)
     return out

@@ -32,9 +32,15 @@ NO_REQUEST = "sans demande"  # the category of a call that names no known reques
 NO_MOTIF = "(sans motif)"
 
 
+def stored(family: str) -> str | None:
+    """The ``motif_family`` a chosen family stands for: NO_MOTIF is NULL."""
+    return None if family == NO_MOTIF else family
+
+
 def of_family(column, family: str):
     """The condition that a call's ``motif_family`` column is ``family`` (NO_MOTIF: none)."""
-    return column.is_(None) if family == NO_MOTIF else column == family
+    value = stored(family)
+    return column.is_(None) if value is None else column == value
 
 
 def flagged(f: Filters, s: Settings, with_agency: bool = True, family: str | None = None):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from warehouse import french as fmt
@@ -180,13 +179,6 @@ def _round_one(value, unit: str):
     return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
-class _Weeks(dict):
-    """ISO weeks by their label: 202601 -> « S01 2026 »."""
-
-    def get(self, key, default=None):
-        return fmt.week(key) if isinstance(key, int | np.integer) else default
-
-
 def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every coded column by its French label (channel, category, weekday, half-hour, ISO
     week, request type and status); the column names stay."""
@@ -198,7 +190,9 @@ def labelled(frame: pd.DataFrame, refs: dict[str, pd.DataFrame]) -> pd.DataFrame
             zip(categories["category_code"], categories["category_label"], strict=True)
         ),
         "weekday": {i + 1: d for i, d in enumerate(fmt.DAYS_LONG)},
-        "iso_week": _Weeks(),
+        "iso_week": {w: fmt.week(w) for w in out["iso_week"].dropna().unique()}
+        if "iso_week" in out
+        else {},
         "slot": {s: f"{s // 2:02d}:{30 * (s % 2):02d}" for s in range(48)},
     } | CODES
     for column, mapping in labels.items():
